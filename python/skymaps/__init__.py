@@ -1,0 +1,62 @@
+"""skymaps: sky tessellations for astronomy surveys.
+
+Exact spherical geometry compatible with ``lsst.sphgeom``, HTM and HEALPix
+pixelizations, LSST-compatible skymaps (tracts, patches, cells) built without the
+LSST stack, and fast, all-or-nothing registration into a Rubin data butler.
+Coordinates are in degrees unless a name says otherwise.
+"""
+
+from __future__ import annotations
+
+import os as _os
+
+from . import _core
+from .errors import (
+    DecodeError,
+    IdError,
+    InvalidConfigError,
+    InvalidCoordinateError,
+    InvalidRegionError,
+    RegistrationError,
+    ShapeMismatchError,
+    SkymapsError,
+    SkymapsIOError,
+)
+
+# [geometry]
+
+# [pixelization]
+
+# [tessellation]
+
+# [config]
+
+# [butler]
+
+__version__: str = _core.__version__
+
+# A forked child inherits a thread pool whose threads do not exist: stay serial there.
+if hasattr(_os, "register_at_fork"):
+    _os.register_at_fork(after_in_child=lambda: _core.set_parallelism(False))
+
+__all__ = [
+    "__version__",
+    "DecodeError",
+    "IdError",
+    "InvalidConfigError",
+    "InvalidCoordinateError",
+    "InvalidRegionError",
+    "RegistrationError",
+    "ShapeMismatchError",
+    "SkymapsError",
+    "SkymapsIOError",
+    # [geometry]
+
+    # [pixelization]
+
+    # [tessellation]
+
+    # [config]
+
+    # [butler]
+]

@@ -1,0 +1,71 @@
+//! The `skymaps._core` extension module: thin wrappers over the core.
+//!
+//! Rules for every file here:
+//! * extract inputs while holding the GIL, then run the core inside [`detach`];
+//! * the Python layer (`python/skymaps/_coords.py`) broadcasts and flattens arrays, so
+//!   functions here take 1-D float64 arrays and return 1-D arrays (`into_pyarray`, no copy);
+//! * errors go through `errors.rs` only; a panic here is a bug.
+
+use pyo3::prelude::*;
+
+mod arrays;
+mod errors;
+
+// [geometry]
+
+// [pixelization]
+
+// [tessellation]
+
+// [records]
+
+pub(crate) use arrays::{f64_slice, u64_slice};
+
+/// Release the GIL from this many items; below it the hand-off costs more than it saves.
+const DETACH_MIN_ITEMS: usize = 1_000;
+
+/// Runs `f` (a core computation over `n` items) with the GIL released when `n` is large,
+/// converting the core error into the matching Python exception.
+///
+/// Inputs borrowed from numpy must not be modified by another thread during the call.
+pub(crate) fn detach<T, F>(py: Python<'_>, n: usize, f: F) -> PyResult<T>
+where
+    T: Send,
+    F: FnOnce() -> crate::Result<T> + Send,
+{
+    let out = if n >= DETACH_MIN_ITEMS {
+        py.detach(f)
+    } else {
+        f()
+    };
+    out.map_err(PyErr::from)
+}
+
+/// Switches multithreading on or off (called with `False` in a forked child).
+#[pyfunction]
+fn set_parallelism(enabled: bool) {
+    crate::parallel::set_enabled(enabled);
+}
+
+/// Whether multithreading is on.
+#[pyfunction]
+fn get_parallelism() -> bool {
+    crate::parallel::enabled()
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(set_parallelism, m)?)?;
+    m.add_function(wrap_pyfunction!(get_parallelism, m)?)?;
+    // One `register(m)` per core module, in dependency order.
+    // [geometry]
+
+    // [pixelization]
+
+    // [tessellation]
+
+    // [records]
+
+    Ok(())
+}

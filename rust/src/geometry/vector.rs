@@ -1,0 +1,228 @@
+//! Points on the unit sphere.
+//!
+//! [`UnitVector3d`] is the representation every algorithm works with; [`LonLat`] is
+//! for input and output. The lon/lat -> vector formula is the one `lsst.sphgeom` uses
+//! (`UnitVector3d(LonLat)`), so the same degrees give bit-identical vectors and
+//! therefore bit-identical region encodings.
+
+use crate::{Error, Result};
+
+/// A vector in R^3 (not necessarily of unit length).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Vector3d {
+    pub x: f64,
+    pub y: f64,
+    pub z: f64,
+}
+
+impl Vector3d {
+    pub const fn new(x: f64, y: f64, z: f64) -> Self {
+        Vector3d { x, y, z }
+    }
+    pub fn dot(&self, o: &Vector3d) -> f64 {
+        self.x * o.x + self.y * o.y + self.z * o.z
+    }
+    pub fn cross(&self, o: &Vector3d) -> Vector3d {
+        Vector3d::new(
+            self.y * o.z - self.z * o.y,
+            self.z * o.x - self.x * o.z,
+            self.x * o.y - self.y * o.x,
+        )
+    }
+    pub fn squared_norm(&self) -> f64 {
+        self.dot(self)
+    }
+    pub fn norm(&self) -> f64 {
+        self.squared_norm().sqrt()
+    }
+    pub fn is_finite(&self) -> bool {
+        self.x.is_finite() && self.y.is_finite() && self.z.is_finite()
+    }
+    pub fn add(&self, o: &Vector3d) -> Vector3d {
+        Vector3d::new(self.x + o.x, self.y + o.y, self.z + o.z)
+    }
+    pub fn sub(&self, o: &Vector3d) -> Vector3d {
+        Vector3d::new(self.x - o.x, self.y - o.y, self.z - o.z)
+    }
+    pub fn scale(&self, s: f64) -> Vector3d {
+        Vector3d::new(self.x * s, self.y * s, self.z * s)
+    }
+    pub fn neg(&self) -> Vector3d {
+        Vector3d::new(-self.x, -self.y, -self.z)
+    }
+    /// The unit vector along `self`, or an error for a zero or non-finite vector.
+    pub fn normalize(&self) -> Result<UnitVector3d> {
+        UnitVector3d::new(self.x, self.y, self.z)
+    }
+}
+
+/// A point on the unit sphere. Invariant: finite and of unit norm (to rounding).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct UnitVector3d(Vector3d);
+
+impl UnitVector3d {
+    /// Normalizes `(x, y, z)`; errors on zero length or non-finite input.
+    pub fn new(x: f64, y: f64, z: f64) -> Result<Self> {
+        let v = Vector3d::new(x, y, z);
+        let n = v.norm();
+        if !v.is_finite() || !(n > 0.0) || !n.is_finite() {
+            return Err(Error::coordinate(format!(
+                "cannot make a unit vector from ({x}, {y}, {z}): it must be finite and non-zero"
+            )));
+        }
+        Ok(UnitVector3d(v.scale(1.0 / n)))
+    }
+
+    /// Trusts the caller that `(x, y, z)` already has unit norm (no rescaling, so
+    /// decoded vertices keep their exact bits).
+    pub const fn from_normalized(x: f64, y: f64, z: f64) -> Self {
+        UnitVector3d(Vector3d::new(x, y, z))
+    }
+
+    /// The sphgeom formula: `(cos lon cos lat, sin lon cos lat, sin lat)`.
+    /// No validation; see [`UnitVector3d::from_lonlat_deg`].
+    pub fn from_lonlat_rad(lon_rad: f64, lat_rad: f64) -> Self {
+        let (sin_lon, cos_lon) = (lon_rad.sin(), lon_rad.cos());
+        let (sin_lat, cos_lat) = (lat_rad.sin(), lat_rad.cos());
+        UnitVector3d(Vector3d::new(cos_lon * cos_lat, sin_lon * cos_lat, sin_lat))
+    }
+
+    /// Validated conversion from degrees: finite longitude (any value, it wraps),
+    /// latitude in [-90, 90].
+    pub fn from_lonlat_deg(lon_deg: f64, lat_deg: f64) -> Result<Self> {
+        check_lonlat_deg(lon_deg, lat_deg)?;
+        Ok(Self::from_lonlat_rad(
+            lon_deg.to_radians(),
+            lat_deg.to_radians(),
+        ))
+    }
+
+    pub fn x(&self) -> f64 {
+        self.0.x
+    }
+    pub fn y(&self) -> f64 {
+        self.0.y
+    }
+    pub fn z(&self) -> f64 {
+        self.0.z
+    }
+    pub fn as_vector(&self) -> &Vector3d {
+        &self.0
+    }
+    pub fn to_array(&self) -> [f64; 3] {
+        [self.0.x, self.0.y, self.0.z]
+    }
+    pub fn dot(&self, o: &UnitVector3d) -> f64 {
+        self.0.dot(&o.0)
+    }
+    pub fn cross(&self, o: &UnitVector3d) -> Vector3d {
+        self.0.cross(&o.0)
+    }
+    pub fn neg(&self) -> UnitVector3d {
+        UnitVector3d(self.0.neg())
+    }
+
+    /// Longitude in radians, in [0, 2π).
+    pub fn lon_rad(&self) -> f64 {
+        lon_of(self.0.x, self.0.y)
+    }
+    /// Latitude in radians, in [-π/2, π/2].
+    pub fn lat_rad(&self) -> f64 {
+        let (x, y, z) = (self.0.x, self.0.y, self.0.z);
+        z.atan2((x * x + y * y).sqrt())
+    }
+    pub fn to_lonlat(&self) -> LonLat {
+        LonLat {
+            lon_rad: self.lon_rad(),
+            lat_rad: self.lat_rad(),
+        }
+    }
+    /// Great-circle distance to `o`, in radians (stable for tiny and near-π angles).
+    pub fn angle_to(&self, o: &UnitVector3d) -> f64 {
+        self.cross(o).norm().atan2(self.dot(o))
+    }
+}
+
+fn lon_of(x: f64, y: f64) -> f64 {
+    if x == 0.0 && y == 0.0 {
+        return 0.0;
+    }
+    let lon = y.atan2(x);
+    if lon < 0.0 {
+        let w = lon + std::f64::consts::TAU;
+        // -tiny + 2π rounds to 2π; keep the half-open range.
+        if w >= std::f64::consts::TAU {
+            0.0
+        } else {
+            w
+        }
+    } else {
+        lon
+    }
+}
+
+/// Longitude/latitude in radians.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LonLat {
+    pub lon_rad: f64,
+    pub lat_rad: f64,
+}
+
+impl LonLat {
+    pub fn from_degrees(lon_deg: f64, lat_deg: f64) -> Result<Self> {
+        check_lonlat_deg(lon_deg, lat_deg)?;
+        Ok(LonLat {
+            lon_rad: lon_deg.to_radians(),
+            lat_rad: lat_deg.to_radians(),
+        })
+    }
+    pub fn lon_deg(&self) -> f64 {
+        self.lon_rad.to_degrees()
+    }
+    pub fn lat_deg(&self) -> f64 {
+        self.lat_rad.to_degrees()
+    }
+    pub fn to_vector(&self) -> UnitVector3d {
+        UnitVector3d::from_lonlat_rad(self.lon_rad, self.lat_rad)
+    }
+}
+
+/// The one place that says what a valid (lon, lat) in degrees is.
+pub fn check_lonlat_deg(lon_deg: f64, lat_deg: f64) -> Result<()> {
+    if !lon_deg.is_finite() || !lat_deg.is_finite() {
+        return Err(Error::coordinate(format!(
+            "coordinates must be finite, got lon={lon_deg}, lat={lat_deg} (degrees)"
+        )));
+    }
+    if !(-90.0..=90.0).contains(&lat_deg) {
+        return Err(Error::coordinate(format!(
+            "latitude {lat_deg} deg is outside [-90, 90]"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lonlat_roundtrip() {
+        let v = UnitVector3d::from_lonlat_deg(350.0, -45.0).unwrap();
+        assert!((v.lon_rad().to_degrees() - 350.0).abs() < 1e-12);
+        assert!((v.lat_rad().to_degrees() + 45.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn rejects_bad_input() {
+        assert!(UnitVector3d::from_lonlat_deg(f64::NAN, 0.0).is_err());
+        assert!(UnitVector3d::from_lonlat_deg(0.0, 90.0001).is_err());
+        assert!(UnitVector3d::new(0.0, 0.0, 0.0).is_err());
+    }
+
+    #[test]
+    fn lon_is_half_open() {
+        let v = UnitVector3d::new(1.0, -1e-300, 0.0).unwrap();
+        assert!(v.lon_rad() < std::f64::consts::TAU);
+    }
+}

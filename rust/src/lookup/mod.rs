@@ -1,0 +1,1 @@
+//! See the crate docs for the role of this layer.

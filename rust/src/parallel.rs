@@ -1,0 +1,121 @@
+//! When and how to go parallel.
+//!
+//! Work over arrays goes parallel (rayon's global pool, so `RAYON_NUM_THREADS` is
+//! respected) from [`PARALLEL_MIN_ITEMS`] items, in ordered chunks of [`CHUNK`]. After a
+//! `fork()` the Python bindings call [`set_enabled`]`(false)`, because a forked child
+//! inherits a rayon pool whose threads do not exist. `SKYMAPS_PARALLELISM=false`
+//! switches parallelism off too.
+
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+/// Below this many items the thread hand-off costs more than it saves.
+pub const PARALLEL_MIN_ITEMS: usize = 16_384;
+/// Items per task in parallel loops over points.
+pub const CHUNK: usize = 8_192;
+
+// 0 = not decided yet (read the environment), 1 = on, 2 = off.
+static STATE: AtomicU8 = AtomicU8::new(0);
+
+/// Whether parallel loops may use more than one thread.
+pub fn enabled() -> bool {
+    match STATE.load(Ordering::Relaxed) {
+        1 => true,
+        2 => false,
+        _ => {
+            let off = std::env::var("SKYMAPS_PARALLELISM")
+                .map(|v| {
+                    matches!(
+                        v.to_ascii_lowercase().as_str(),
+                        "0" | "false" | "off" | "no"
+                    )
+                })
+                .unwrap_or(false);
+            STATE.store(if off { 2 } else { 1 }, Ordering::Relaxed);
+            !off
+        }
+    }
+}
+
+/// Turns parallel loops on or off for the whole process.
+pub fn set_enabled(on: bool) {
+    STATE.store(if on { 1 } else { 2 }, Ordering::Relaxed);
+}
+
+/// Whether a loop over `n` cheap items should go parallel.
+pub fn should_parallelize(n: usize) -> bool {
+    n >= PARALLEL_MIN_ITEMS && enabled() && rayon::current_num_threads() > 1
+}
+
+/// Fills `out[i] = f(i)` for every index, in parallel chunks for large outputs.
+pub fn fill_indexed<T, F>(out: &mut [T], f: F)
+where
+    T: Send,
+    F: Fn(usize) -> T + Sync + Send,
+{
+    if should_parallelize(out.len()) {
+        out.par_chunks_mut(CHUNK)
+            .enumerate()
+            .for_each(|(c, chunk)| {
+                let base = c * CHUNK;
+                for (k, slot) in chunk.iter_mut().enumerate() {
+                    *slot = f(base + k);
+                }
+            });
+    } else {
+        for (i, slot) in out.iter_mut().enumerate() {
+            *slot = f(i);
+        }
+    }
+}
+
+/// Maps `f` over `0..n` and collects in order; stops at the first error.
+pub fn try_map_indexed<T, F>(n: usize, f: F) -> crate::Result<Vec<T>>
+where
+    T: Send,
+    F: Fn(usize) -> crate::Result<T> + Sync + Send,
+{
+    if should_parallelize(n) {
+        (0..n).into_par_iter().with_min_len(CHUNK).map(f).collect()
+    } else {
+        (0..n).map(f).collect()
+    }
+}
+
+/// Maps `f` over expensive items (regions, tracts): parallel whenever more than one.
+pub fn map_items<I, T, F>(items: &[I], f: F) -> Vec<T>
+where
+    I: Sync,
+    T: Send,
+    F: Fn(&I) -> T + Sync + Send,
+{
+    if items.len() > 1 && enabled() && rayon::current_num_threads() > 1 {
+        items.par_iter().map(f).collect()
+    } else {
+        items.iter().map(f).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_matches_serial() {
+        let mut a = vec![0usize; 100_000];
+        fill_indexed(&mut a, |i| i * 3);
+        assert!(a.iter().enumerate().all(|(i, &v)| v == i * 3));
+    }
+
+    #[test]
+    fn try_map_stops_on_error() {
+        let r = try_map_indexed(50_000, |i| {
+            if i == 40_000 {
+                Err(crate::Error::coordinate("bad"))
+            } else {
+                Ok(i)
+            }
+        });
+        assert!(r.is_err());
+    }
+}
