@@ -37,6 +37,11 @@ fn vectors_from_lonlat(lon: &[f64], lat: &[f64]) -> Result<Vec<UnitVector3d>> {
 }
 
 fn vectors_from_xyz(xyz: &[f64]) -> Result<Vec<UnitVector3d>> {
+    vectors_from_xyz_with(xyz, true)
+}
+
+/// `normalize = false` keeps unit vectors bit for bit (checked to be unit length).
+fn vectors_from_xyz_with(xyz: &[f64], normalize: bool) -> Result<Vec<UnitVector3d>> {
     if xyz.len() % 3 != 0 {
         return Err(Error::shape(format!(
             "xyz must have 3 columns, got {} values",
@@ -44,7 +49,14 @@ fn vectors_from_xyz(xyz: &[f64]) -> Result<Vec<UnitVector3d>> {
         )));
     }
     (0..xyz.len() / 3)
-        .map(|k| UnitVector3d::new(xyz[3 * k], xyz[3 * k + 1], xyz[3 * k + 2]))
+        .map(|k| {
+            let (x, y, z) = (xyz[3 * k], xyz[3 * k + 1], xyz[3 * k + 2]);
+            if normalize {
+                UnitVector3d::new(x, y, z)
+            } else {
+                UnitVector3d::from_unit_checked(x, y, z)
+            }
+        })
         .collect()
 }
 
@@ -76,9 +88,12 @@ fn _polygon_from_xyz(
     py: Python<'_>,
     xyz: PyReadonlyArray1<'_, f64>,
     hull: bool,
+    normalize: bool,
 ) -> PyResult<PyRegion> {
     let xyz = f64_slice(&xyz);
-    let p = detach(py, xyz.len(), || polygon(vectors_from_xyz(&xyz)?, hull))?;
+    let p = detach(py, xyz.len(), || {
+        polygon(vectors_from_xyz_with(&xyz, normalize)?, hull)
+    })?;
     Ok(wrap(Region::ConvexPolygon(p)))
 }
 
