@@ -10,7 +10,7 @@ use pyo3::types::PyBytes;
 use super::{detach, f64_slice};
 use crate::geometry::angle::{deg_to_rad, latitude_of, longitude_of, rad_to_deg};
 use crate::geometry::vector::check_lonlat_deg;
-use crate::geometry::{Circle, ConvexPolygon, LonLatBox, Region, UnitVector3d};
+use crate::geometry::{Circle, ConvexPolygon, LonLatBox, PreparedPolygon, Region, UnitVector3d};
 use crate::parallel::{fill_indexed, try_map_indexed};
 use crate::{Error, Result};
 
@@ -237,9 +237,13 @@ impl PyRegion {
                 check_lonlat_deg(lon[i], lat[i])?;
             }
             let mut out = vec![false; lon.len()];
-            fill_indexed(&mut out, |i| {
-                region.contains(&UnitVector3d::from_lonlat_deg_unchecked(lon[i], lat[i]))
-            });
+            if let Region::ConvexPolygon(p) = region {
+                PreparedPolygon::new(p).contains_many_unchecked(&lon, &lat, &mut out);
+            } else {
+                fill_indexed(&mut out, |i| {
+                    region.contains(&UnitVector3d::from_lonlat_deg_unchecked(lon[i], lat[i]))
+                });
+            }
             Ok(out)
         })?;
         Ok(out.into_pyarray(py))

@@ -21,6 +21,7 @@ pub mod angle;
 pub mod circle;
 pub mod codec;
 pub mod convex_polygon;
+pub mod fast_contains;
 pub mod interval;
 pub mod lonlat_box;
 pub mod orientation;
@@ -33,6 +34,7 @@ pub use convex_polygon::{
     relate_vertices, relate_vertices_box, relate_vertices_circle, vertices_bounding_box,
     vertices_bounding_circle, vertices_centroid, vertices_contain, ConvexPolygon,
 };
+pub use fast_contains::PreparedPolygon;
 pub use interval::{AngleInterval, NormalizedAngleInterval};
 pub use lonlat_box::LonLatBox;
 pub use orientation::{
