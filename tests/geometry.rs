@@ -237,3 +237,54 @@ fn codec_text_forms_and_truncation() {
     assert!(matches!(Region::decode_base64(&two).unwrap(), Region::Union(v) if v.len() == 2));
     assert!(Region::decode(b"e").is_err());
 }
+
+#[test]
+fn batch_overlaps_equal_exact_path_also_when_touching() {
+    use skymaps::geometry::overlaps_polygon_pairs_lonlat_deg;
+    let mut state = 99u64;
+    let mut rnd = || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let square = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)];
+    let (mut lon1, mut lat1, mut lon2, mut lat2) = (vec![], vec![], vec![], vec![]);
+    for k in 0..2000 {
+        let (c_lon, c_lat) = (rnd() * 358.0, rnd() * 170.0 - 85.5);
+        // Shared edges, shared vertices, tiny gaps and overlaps, random offsets.
+        let (dx, dy) = match k % 5 {
+            0 => (1.0, 0.0),
+            1 => (1.0, 1.0),
+            2 => (1.0 + 1e-13, 0.5),
+            3 => (1.0 - 1e-13, -0.5),
+            _ => (rnd() * 2.0 - 1.0, rnd() * 2.0 - 1.0),
+        };
+        for (a, b) in square {
+            lon1.push(c_lon + a);
+            lat1.push(c_lat + b);
+            lon2.push(c_lon + a + dx);
+            lat2.push((c_lat + b + dy).clamp(-90.0, 90.0));
+        }
+    }
+    let fast = overlaps_polygon_pairs_lonlat_deg(&lon1, &lat1, 4, &lon2, &lat2, 4).unwrap();
+    for (i, &fast_answer) in fast.iter().enumerate() {
+        let poly = |lon: &[f64], lat: &[f64]| {
+            let pts: Vec<_> = (4 * i..4 * i + 4).map(|j| ll(lon[j], lat[j])).collect();
+            ConvexPolygon::convex_hull(&pts).unwrap()
+        };
+        let exact = !poly(&lon1, &lat1)
+            .relate_polygon(&poly(&lon2, &lat2))
+            .is_disjoint();
+        assert_eq!(fast_answer, exact, "pair {i}");
+    }
+    assert!(overlaps_polygon_pairs_lonlat_deg(
+        &[0.0, 1.0, 2.0],
+        &[0.0; 3],
+        3,
+        &[0.0, 1.0, 1.0],
+        &[0.0, 0.0, 1.0],
+        3
+    )
+    .is_err());
+}

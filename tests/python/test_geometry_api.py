@@ -214,6 +214,23 @@ def test_overlaps_many_matches_pairwise():
         pb = ConvexPolygon.from_lonlat(b[0][i], b[1][i]).to_sphgeom()
         assert out[i] == pa.overlaps(pb)
     assert out.any() and not out.all()
+    # Touching pairs (shared edge, shared vertex, 1e-13 deg gaps) take the exact path.
+    lo = rng.uniform(0, 350, 200)[:, None]
+    la = rng.uniform(-60, 60, 200)[:, None]
+    sq_lon, sq_lat = np.array([0.0, 1.0, 1.0, 0.0]), np.array([0.0, 0.0, 1.0, 1.0])
+    gap = rng.choice([0.0, 1e-13, -1e-13, 1e-9], (200, 1))
+    shift = rng.choice([0.0, 1.0], (200, 1))
+    a_lon, a_lat = lo + sq_lon, la + sq_lat
+    b_lon, b_lat = lo + sq_lon + 1.0 + gap, la + sq_lat + shift
+    out = overlaps_many(a_lon, a_lat, b_lon, b_lat)
+    for i in range(200):
+        pa = ConvexPolygon.from_lonlat(a_lon[i], a_lat[i]).to_sphgeom()
+        pb = ConvexPolygon.from_lonlat(b_lon[i], b_lat[i]).to_sphgeom()
+        assert out[i] == pa.overlaps(pb)
+    with pytest.raises(skymaps.InvalidRegionError):
+        overlaps_many([[0, 1, 2]], [[0, 0, 0]], [[0, 1, 1]], [[0, 0, 1]])
+    with pytest.raises(skymaps.InvalidCoordinateError):
+        overlaps_many([[0, 1, 1]], [[0, 0, 100]], [[0, 1, 1]], [[0, 0, 1]])
 
 
 # ----- hypothesis properties -------------------------------------------------------

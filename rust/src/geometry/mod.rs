@@ -18,6 +18,7 @@
 //!   where sphgeom would build an empty or meaningless region.
 
 pub mod angle;
+pub mod batch;
 pub mod circle;
 pub mod codec;
 pub mod convex_polygon;
@@ -29,6 +30,7 @@ pub mod region;
 pub mod relationship;
 pub mod vector;
 
+pub use batch::overlaps_polygon_pairs_lonlat_deg;
 pub use circle::Circle;
 pub use convex_polygon::{
     relate_vertices, relate_vertices_box, relate_vertices_circle, vertices_bounding_box,

@@ -162,6 +162,11 @@ impl UnitVector3d {
     pub fn robust_cross(&self, v: &UnitVector3d) -> Vector3d {
         v.0.add(&self.0).cross(&v.0.sub(&self.0))
     }
+    /// `self · (b × c)` in plain floating point (not exact; see `orientation`).
+    #[inline]
+    pub fn dot_cross(&self, b: &UnitVector3d, c: &UnitVector3d) -> f64 {
+        self.0.dot(&b.0.cross(&c.0))
+    }
     /// `self - v` as a plain vector.
     #[inline]
     pub fn sub(&self, v: &UnitVector3d) -> Vector3d {
