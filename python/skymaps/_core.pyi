@@ -8,7 +8,9 @@ def get_parallelism() -> bool: ...
 # [geometry]
 import numpy as np  # noqa: E402
 import numpy.typing as npt  # noqa: E402
+from typing import final  # noqa: E402
 
+@final
 class _Region:
     """A sphgeom-compatible region; wrapped by the classes of ``skymaps.geometry``."""
 

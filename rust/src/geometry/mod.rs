@@ -42,6 +42,6 @@ pub use lonlat_box::LonLatBox;
 pub use orientation::{
     orientation, orientation_exact, orientation_x, orientation_y, orientation_z,
 };
-pub use region::Region;
+pub use region::{pixel_relation, Region};
 pub use relationship::Relationship;
 pub use vector::{LonLat, UnitVector3d, Vector3d};
