@@ -6,9 +6,10 @@ def set_parallelism(enabled: bool) -> None: ...
 def get_parallelism() -> bool: ...
 
 # [geometry]
+from typing import final  # noqa: E402
+
 import numpy as np  # noqa: E402
 import numpy.typing as npt  # noqa: E402
-from typing import final  # noqa: E402
 
 @final
 class _Region:
