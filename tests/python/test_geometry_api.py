@@ -286,3 +286,15 @@ def test_circle_relations_match_sphgeom(c1, r1, c2, r2):
     a, b = Circle(*c1, r1), Circle(*c2, r2)
     assert int(a.relate(b)) == int(a.to_sphgeom().relate(b.to_sphgeom()))
     assert b.relate(a) == a.relate(b).invert()
+
+
+def test_contains_unwrapped_longitudes_match_sphgeom():
+    rng = np.random.default_rng(8)
+    p = ConvexPolygon.from_lonlat([355, 5, 5, 355], [-5, -5, 5, 5])
+    s = p.to_sphgeom()
+    lon = rng.uniform(-20, 20, 5000)
+    lat = rng.uniform(-7, 7, 5000)
+    for shift in (-720.0, -360.0, 0.0, 360.0, 1080.0):
+        ours = p.contains(lon + shift, lat)
+        np.testing.assert_array_equal(ours, s.contains(np.radians(lon + shift), np.radians(lat)))
+    assert p.contains(lon, lat).any() and not p.contains(lon, lat).all()

@@ -10,7 +10,7 @@
 //! orientation), so every answer equals [`ConvexPolygon::contains`] for the vector
 //! sphgeom would build, i.e. sphgeom's own answer.
 
-use super::angle::{deg_to_rad, PI};
+use super::angle::{deg_to_rad, rad_to_deg, PI};
 use super::convex_polygon::ConvexPolygon;
 use super::vector::{UnitVector3d, Vector3d};
 
@@ -26,7 +26,15 @@ const MAX_FAST_DEG: f64 = 1000.0;
 pub struct PreparedPolygon<'a> {
     polygon: &'a ConvexPolygon,
     normals: Vec<Vector3d>,
+    /// The polygon's bounding box in degrees, grown by [`BOX_MARGIN_DEG`]: points
+    /// outside it are certainly outside the polygon and skip the trigonometry.
+    lat_range: (f64, f64),
+    lon_range: Option<(f64, f64)>,
 }
+
+/// Extra margin on the bounding-box prefilter (degrees); the box itself already has
+/// sphgeom's 5e-10 rad margin, this covers the degree conversion.
+const BOX_MARGIN_DEG: f64 = 1e-7;
 
 impl<'a> PreparedPolygon<'a> {
     /// Precomputes the unit edge normals of `polygon`.
@@ -45,7 +53,45 @@ impl<'a> PreparedPolygon<'a> {
                 }
             })
             .collect();
-        PreparedPolygon { polygon, normals }
+        let bbox = polygon.bounding_box();
+        let lat_range = (
+            rad_to_deg(bbox.lat().a) - BOX_MARGIN_DEG,
+            rad_to_deg(bbox.lat().b) + BOX_MARGIN_DEG,
+        );
+        let lon = bbox.lon();
+        let lon_range = if lon.is_full() || lon.size() > 0.9 * 2.0 * PI {
+            None
+        } else {
+            Some((
+                rad_to_deg(lon.a) - BOX_MARGIN_DEG,
+                rad_to_deg(lon.b) + BOX_MARGIN_DEG,
+            ))
+        };
+        PreparedPolygon {
+            polygon,
+            normals,
+            lat_range,
+            lon_range,
+        }
+    }
+
+    /// False only for points certainly outside the polygon (outside its bounding box).
+    #[inline]
+    fn may_contain(&self, lon_deg: f64, lat_deg: f64) -> bool {
+        if lat_deg < self.lat_range.0 || lat_deg > self.lat_range.1 {
+            return false;
+        }
+        match self.lon_range {
+            // Only longitudes already in [0, 360) are tested (no costly reduction).
+            Some((a, b)) if (0.0..360.0).contains(&lon_deg) => {
+                if a <= b {
+                    a <= lon_deg && lon_deg <= b
+                } else {
+                    lon_deg >= a || lon_deg <= b
+                }
+            }
+            _ => true,
+        }
     }
 
     /// Whether the point (degrees, validated by the caller: finite, |lat| <= 90) is
@@ -108,12 +154,18 @@ impl PreparedPolygon<'_> {
             let m = BLOCK.min(out.len() - start);
             let (lo, la) = (&lon[start..start + m], &lat[start..start + m]);
             for i in 0..m {
-                let (slon, clon) = sincos_deg(lo[i]);
-                let (slat, clat) = sincos_deg(la[i]);
-                xs[i] = clon * clat;
-                ys[i] = slon * clat;
-                zs[i] = slat;
-                mind[i] = f64::INFINITY;
+                if self.may_contain(lo[i], la[i]) {
+                    let (slon, clon) = sincos_deg(lo[i]);
+                    let (slat, clat) = sincos_deg(la[i]);
+                    xs[i] = clon * clat;
+                    ys[i] = slon * clat;
+                    zs[i] = slat;
+                    mind[i] = f64::INFINITY;
+                } else {
+                    // Certainly outside: d = -1 decides "false" below.
+                    (xs[i], ys[i], zs[i]) = (0.0, 0.0, 0.0);
+                    mind[i] = -1.0;
+                }
             }
             for nrm in &self.normals {
                 for i in 0..m {
