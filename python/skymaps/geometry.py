@@ -212,7 +212,14 @@ class Region:
         return self._core.equals(other._core)
 
     def __hash__(self) -> int:
-        return hash(self.encode())
+        # Consistent with __eq__ (sphgeom equality: polygons up to vertex rotation,
+        # all empty circles/boxes equal, all full circles equal).
+        return hash((type(self).__name__, self._hash_key()))
+
+    def _hash_key(self) -> Any:
+        if self.is_empty():
+            return "empty"
+        return self.encode()
 
     def __reduce__(self):
         return (Region.decode, (self.encode(),))
@@ -298,6 +305,9 @@ class ConvexPolygon(Region):
     def __len__(self) -> int:
         return len(self.vertices())
 
+    def _hash_key(self) -> Any:
+        return frozenset(map(tuple, self.vertices().tolist()))
+
 
 class Circle(Region):
     """A circle (spherical cap) of ``radius`` degrees around (lon, lat)
@@ -320,6 +330,13 @@ class Circle(Region):
     def radius(self) -> float:
         """Opening angle in degrees."""
         return self._core.circle_params()[2]
+
+    def _hash_key(self) -> Any:
+        if self.is_empty():
+            return "empty"
+        if self._core.circle_params()[3] >= 4.0:
+            return "full"
+        return self.encode()
 
 
 class Box(Region):
@@ -355,6 +372,9 @@ class UnionRegion(Region):
     def operands(self) -> list[Region]:
         return [_wrap(c) for c in self._core.operands()]
 
+    def _hash_key(self) -> Any:
+        return tuple(hash(r) for r in self.operands())
+
 
 class IntersectionRegion(Region):
     """Points in every operand (sphgeom ``IntersectionRegion``)."""
@@ -367,6 +387,9 @@ class IntersectionRegion(Region):
 
     def operands(self) -> list[Region]:
         return [_wrap(c) for c in self._core.operands()]
+
+    def _hash_key(self) -> Any:
+        return tuple(hash(r) for r in self.operands())
 
 
 _KINDS: dict[str, type[Region]] = {

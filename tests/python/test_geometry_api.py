@@ -298,3 +298,12 @@ def test_contains_unwrapped_longitudes_match_sphgeom():
         ours = p.contains(lon + shift, lat)
         np.testing.assert_array_equal(ours, s.contains(np.radians(lon + shift), np.radians(lat)))
     assert p.contains(lon, lat).any() and not p.contains(lon, lat).all()
+
+
+def test_hash_consistent_with_rotation_invariant_equality():
+    p = ConvexPolygon.from_lonlat(*SQUARE)
+    rotated = ConvexPolygon.from_vectors(np.roll(p.vertices(), 1, axis=0), normalize=False)
+    assert rotated.encode() != p.encode()
+    assert rotated == p and hash(rotated) == hash(p)
+    assert p.to_sphgeom() == rotated.to_sphgeom()  # sphgeom agrees they are equal
+    assert len({p, rotated, Circle(0, 0, 1), Circle(0, 0, 1)}) == 2
