@@ -15,6 +15,23 @@ Classes mirror sphgeom's: :class:`ConvexPolygon`, :class:`Circle`, :class:`Box`,
 Coordinates are degrees. The same input points give the same vertices, bit for bit,
 as ``lsst.sphgeom.ConvexPolygon([UnitVector3d(LonLat.fromDegrees(lon, lat)), ...])``,
 so encodings match byte for byte.
+
+Examples
+--------
+>>> from skymaps.geometry import Box, Circle, ConvexPolygon, Region, Relationship
+>>> square = ConvexPolygon.from_lonlat([359.5, 0.5, 0.5, 359.5], [-0.5, -0.5, 0.5, 0.5])
+>>> bool(square.contains(0.0, 0.0)), bool(square.contains(180.0, 0.0))
+(True, False)
+>>> square.contains([0.1, 10.0], [0.1, 0.0]).tolist()
+[True, False]
+>>> Circle(0.0, 0.0, 2.0).relate(square) == Relationship.CONTAINS
+True
+>>> square.overlaps(Box(359.0, 1.0, -1.0, 1.0)) is None  # polygon-box: may be unknown
+True
+>>> Region.decode(square.encode()) == square
+True
+>>> round(square.area_deg2(), 3)  # great-circle edges: slightly more than 1
+1.0
 """
 
 from __future__ import annotations

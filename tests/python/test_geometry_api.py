@@ -307,3 +307,12 @@ def test_hash_consistent_with_rotation_invariant_equality():
     assert rotated == p and hash(rotated) == hash(p)
     assert p.to_sphgeom() == rotated.to_sphgeom()  # sphgeom agrees they are equal
     assert len({p, rotated, Circle(0, 0, 1), Circle(0, 0, 1)}) == 2
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import skymaps.geometry
+
+    result = doctest.testmod(skymaps.geometry)
+    assert result.attempted >= 6 and result.failed == 0
