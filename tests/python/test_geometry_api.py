@@ -316,3 +316,28 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(skymaps.geometry)
     assert result.attempted >= 6 and result.failed == 0
+
+
+def test_box_and_circle_edges_at_ra0_and_poles_match_sphgeom():
+    lons = np.array([0.0, -0.0, 360.0, 10.0, 350.0, 359.9999999999, 1e-12, 180.0, -10.0, 370.0])
+    lats = np.array([0.0, 90.0, -90.0, 5.0, -5.0, 89.9999999, 1e-13])
+    lon, lat = (a.ravel() for a in np.meshgrid(lons, lats))
+    regions = [
+        Box(350, 10, -5, 5),
+        Box(0, 10, -5, 5),
+        Box(10, 0, -90, 90),
+        Box(0, 360, 85, 90),
+        Box(-10, 10, -90, -80),
+        Circle(0, 90, 0.5),
+        Circle(0, 0, 5),
+        Circle(180, -90, 90),
+        ConvexPolygon.from_lonlat([0, 120, 240], [80, 80, 80]),
+        ConvexPolygon.from_lonlat([350, 10, 10, 350], [-5, -5, 5, 5]),
+    ]
+    for r in regions:
+        s = r.to_sphgeom()
+        np.testing.assert_array_equal(
+            r.contains(lon, lat), s.contains(np.radians(lon), np.radians(lat)), err_msg=repr(r)
+        )
+        for other in regions:
+            assert int(r.relate(other)) == int(s.relate(other.to_sphgeom()))
