@@ -341,3 +341,24 @@ def test_box_and_circle_edges_at_ra0_and_poles_match_sphgeom():
         )
         for other in regions:
             assert int(r.relate(other)) == int(s.relate(other.to_sphgeom()))
+
+
+def test_contains_on_decoded_clockwise_polygon_matches_sphgeom():
+    # A decoded vertex list need not be a proper (counter-clockwise) polygon; contains
+    # must still give sphgeom's answer (the intersection of the edge half-spaces).
+    p = ConvexPolygon.from_lonlat(*SQUARE)
+    raw = p.encode()
+    cw = raw[:1] + b"".join(raw[1 + 24 * k : 1 + 24 * (k + 1)] for k in range(3, -1, -1))
+    r, s = Region.decode(cw), sphgeom.Region.decode(cw)
+    rng = np.random.default_rng(9)
+    # Whole sphere, around the square, and around its antipode (where the half-spaces
+    # of a clockwise list intersect).
+    lon = np.r_[rng.uniform(0, 360, 20000), rng.uniform(9, 12, 5000), rng.uniform(189, 192, 5000)]
+    lat = np.r_[
+        np.degrees(np.arcsin(rng.uniform(-1, 1, 20000))),
+        rng.uniform(19, 22, 5000),
+        rng.uniform(-22, -19, 5000),
+    ]
+    ours = r.contains(lon, lat)
+    np.testing.assert_array_equal(ours, s.contains(np.radians(lon), np.radians(lat)))
+    assert ours.any()
