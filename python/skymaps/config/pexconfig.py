@@ -305,7 +305,11 @@ class ConfigReader:
                 raise fail(where, "only 'assert type(config) == <ConfigClass>' is supported")
             return  # checked before running, in read_text
         if isinstance(stmt, ast.Assign):
-            value = self._eval(stmt.value, frame)
+            try:
+                value = self._eval(stmt.value, frame)
+            except InvalidConfigError as err:
+                targets = ", ".join(ast.unparse(t) for t in stmt.targets)
+                raise InvalidConfigError(f"{err} (in the value for {targets})") from None
             for target in stmt.targets:
                 self._assign(target, value, frame, where)
             return

@@ -27,7 +27,6 @@ Field names and units are lsst.skymap's, so the file reads like the resolved dic
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import sys
@@ -171,6 +170,19 @@ def _split_dotted(key: str) -> list[str]:
 # --------------------------------------------------------------------------- writers
 
 
+def _toml_string(text: str) -> str:
+    """A TOML basic string: escape quotes, backslashes and control characters only."""
+    out = []
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -181,7 +193,7 @@ def _toml_value(value: Any) -> str:
             raise InvalidConfigError(f"cannot write non-finite value {value!r}")
         return repr(value)
     if isinstance(value, str):
-        return json.dumps(value)
+        return _toml_string(value)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     raise InvalidConfigError(f"cannot write {value!r} as TOML")
