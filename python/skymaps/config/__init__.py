@@ -194,7 +194,7 @@ def _class_root(skymap_class: str):
 
 
 #: Preset name -> the shipped register-skymap config file (usable with ``-C``).
-PRESET_FILES: dict[str, Path] = {name: _PRESET_DIR / f"{name}.py" for name in PRESETS}
+PRESET_FILES: dict[str, Path] = {name: _PRESET_DIR / f"{name}.pex" for name in PRESETS}
 
 
 def preset_config(name: str) -> dict[str, Any]:
