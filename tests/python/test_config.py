@@ -661,3 +661,38 @@ def test_load_config_builds_skymap_when_available():
     name, sm = skymaps.load_config(PRESET_FILES["DC2"])
     assert name == "DC2"
     assert len(sm) == REF_SKYMAPS["DC2"]["ring_layout"]["num_tracts_total"]
+
+
+def test_saved_make_skymap_config_text():
+    """The shape of ``MakeSkyMapConfig.save()`` output: every class written, unset
+    required fields as None, registry names last (pex_config's save order)."""
+    text = (
+        "import lsst.skymap.ringsSkyMap\n"
+        "import lsst.pipe.tasks.script.registerSkymap\n"
+        "assert type(config)==lsst.pipe.tasks.script.registerSkymap.MakeSkyMapConfig, 'x'\n"
+        "config.name='hsc_rings_v1'\n"
+        "config.skyMap['dodeca'].withTractsOnPoles=False\n"
+        "config.skyMap['discrete'].raList=[]\n"
+        "config.skyMap['rings'].tractBuilder['legacy'].patchInnerDimensions=[4000, 4000]\n"
+        "config.skyMap['rings'].tractBuilder['legacy'].patchBorder=100\n"
+        "config.skyMap['rings'].tractBuilder.name='legacy'\n"
+        "config.skyMap['rings'].tractOverlap=0.016666666666666666\n"
+        "config.skyMap['rings'].pixelScale=0.168\n"
+        "config.skyMap['rings'].projection='TAN'\n"
+        "config.skyMap['rings'].rotation=0.0\n"
+        "config.skyMap['rings'].numRings=120\n"
+        "config.skyMap['rings'].raStart=0.0\n"
+        "config.skyMap['healpix'].log2NSide=0\n"
+        "config.skyMap['healpix'].nest=False\n"
+        "config.skyMap['equat'].decRange=[-1.25, 1.25]\n"
+        "config.skyMap.name='rings'\n"
+    )
+    resolved = resolve_text(text)
+    assert resolved.name == "hsc_rings_v1"
+    assert lsst_sha1(resolved.config) == REF_SKYMAPS["hsc_rings_v1"]["registry_hash_hex"][0]
+    unset = text.replace("numRings=120", "numRings=None")
+    assert resolve_text(unset.replace("name='rings'", "name='dodeca'")).config["skymap_class"] == (
+        "dodeca"
+    )
+    with pytest.raises(InvalidConfigError, match=r"<s>:14: .*numRings is required"):
+        resolve_text(unset, label="<s>")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidConfigError
-from .fields import SKYMAP_CLASSES, TRACT_BUILDERS, Location, make_root
+from .fields import SKYMAP_CLASSES, TRACT_BUILDERS, Location, make_root, make_skymap_config
 from .pexconfig import ConfigReader, detect_root, parse
 from .resolve import DEFAULT_VERSION, ResolvedConfig, resolve_node, root_from_resolved, validate
 from .toml import load_toml, loads_toml, to_pex, to_toml
@@ -30,7 +30,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..skymap import SkyMap
 
 __all__ = [
+    "Location",
     "PRESETS",
+    "PRESET_FILES",
     "UNAVAILABLE_PRESETS",
     "SKYMAP_CLASSES",
     "TRACT_BUILDERS",
@@ -62,10 +64,7 @@ UNAVAILABLE_PRESETS: dict[str, str] = {
     ),
 }
 
-Override = str
-
-
-def _overrides(overrides: Iterable[Override] | Mapping[str, Any]) -> list[tuple[str, str | None]]:
+def _overrides(overrides: Iterable[str] | Mapping[str, Any]) -> list[tuple[str, Any]]:
     """Normalise overrides to ``(text, None)`` or, for mapping entries, ``(key, value)``."""
     if isinstance(overrides, str):
         return [(overrides, None)]
@@ -155,7 +154,8 @@ def resolve_file(
         provenance = {**loaded.provenance, **finished.provenance}
         return ResolvedConfig(finished.name, finished.config, finished.sources, provenance)
     if path is None:
-        reader = ConfigReader(make_root() if skymap_class is None else _class_root(skymap_class))
+        root = make_root() if skymap_class is None else make_skymap_config(skymap_class)
+        reader = ConfigReader(root)
         _apply_overrides(reader, overrides)
         return _finish(reader, version, ())
     path = Path(path)
@@ -185,12 +185,6 @@ def resolve_text(
     reader.read_text(text, label)
     _apply_overrides(reader, overrides)
     return _finish(reader, version, tuple(reader.sources))
-
-
-def _class_root(skymap_class: str):
-    from .fields import make_skymap_config
-
-    return make_skymap_config(skymap_class)
 
 
 #: Preset name -> the shipped register-skymap config file (usable with ``-C``).
@@ -250,6 +244,3 @@ def load_config(
     resolved = resolve_file(path, overrides, skymap_class=skymap_class, version=version)
     return resolved.name, _skymap_class().from_config(resolved.config)
 
-
-# Keep Location importable from here for error-reporting helpers elsewhere.
-__all__ += ["Location", "PRESET_FILES"]
