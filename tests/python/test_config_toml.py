@@ -226,3 +226,75 @@ def test_random_configs_one_bad_value_is_reported_with_its_line(cfg, key):
     lines[index] = prefix + ("{'a': 1}" if key != "projection" else "3")
     with pytest.raises(InvalidConfigError, match=rf"<c>:{index + 1}: .*{key}"):
         resolve_text("\n".join(lines) + "\n", label="<c>")
+
+
+# --------------------------------------------------------------------------- fuzzing
+
+_targets = st.sampled_from(
+    [
+        "config.name",
+        "config.skyMap",
+        "config.skyMap.name",
+        "config.skyMap['rings'].numRings",
+        "config.skyMap['rings'].raStart",
+        "config.skyMap.active.pixelScale",
+        "config.skyMap['discrete'].raList",
+        "config.skyMap['rings'].tractBuilder",
+        "config.skyMap['rings'].tractBuilder['cells'].cellInnerDimensions",
+        "config.skyMap['equat'].decRange",
+        "config.skyMap['healpix'].log2NSide",
+        "config.skyMap[3]",
+        "config.skyMap['rings'][0]",
+        "config.nothing",
+        "x",
+        "config",
+    ]
+)
+_atoms = st.sampled_from(
+    [
+        "1", "-2", "0", "1.5", "1e308", "-0.0", "'rings'", "'discrete'", "'cells'", "'TAN'",
+        "None", "True", "[1, 2]", "[1.0]", "[]", "(3, 3)", "math.pi", "math.exp(1000)",
+        "config.skyMap.name", "config.skyMap['rings'].numRings", "x", "{}", "{1}",
+        "lambda: 1", "f'{1}'", "b'x'", "1j", "...", "__file__", "range(3)", "len([1])",
+        "os.path.join('a', 'b')", "getPackageDir('nope')", "[i for i in range(3)]",
+        "min()", "int('x')", "'a'[5]", "10 ** 400", "2 ** 0.5", "not 1", "1 if 0 else 2",
+    ]
+)
+_ops = st.sampled_from([" + ", " - ", " * ", " / ", " // ", " % ", " ** ", " == ", " and "])
+
+
+@st.composite
+def expressions(draw, depth=0):
+    if depth > 2 or draw(st.booleans()):
+        return draw(_atoms)
+    return f"({draw(expressions(depth + 1))}{draw(_ops)}{draw(expressions(depth + 1))})"
+
+
+@st.composite
+def config_texts(draw):
+    lines = []
+    for _ in range(draw(st.integers(1, 8))):
+        lines.append(f"{draw(_targets)} = {draw(expressions())}")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=200, deadline=None)
+@given(config_texts(), st.sampled_from([None, "rings", "discrete"]))
+def test_fuzzed_configs_fail_cleanly(text, skymap_class):
+    """Whatever the text, the reader returns a valid config or raises InvalidConfigError."""
+    try:
+        resolved = resolve_text(text, skymap_class=skymap_class)
+    except InvalidConfigError as err:
+        assert str(err)
+        return
+    assert validate(resolved.config) == resolved.config
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_arbitrary_text_fails_cleanly(text):
+    for reader in (resolve_text, loads_toml):
+        try:
+            reader(text)
+        except InvalidConfigError:
+            pass

@@ -18,6 +18,7 @@ do (so they are ignored when the ``cells`` builder is selected).
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -307,6 +308,9 @@ def _validate_discrete(node: ConfigNode) -> None:
             node.selected_at,
             "discrete skymap needs at least one tract: raList, decList and radiusList are empty",
         )
+    for ra in lists["raList"]:
+        if not math.isfinite(ra):
+            raise fail(node.where.get("raList"), f"raList entries must be finite, got {ra}")
     for dec in lists["decList"]:
         if not -90.0 <= dec <= 90.0:
             raise fail(

@@ -419,7 +419,7 @@ class ConfigReader:
         except RecursionError:
             raise fail(where, "expression nested too deeply") from None
         except (TypeError, ValueError, ZeroDivisionError, OverflowError, IndexError) as err:
-            raise fail(where, f"cannot evaluate {ast.unparse(node)!r}: {err}") from None
+            raise fail(where, f"cannot evaluate {_source(node)}: {err}") from None
 
     def _eval_inner(self, node: ast.expr, frame: _Frame, where: Location) -> Any:
         if isinstance(node, ast.Constant):
@@ -449,7 +449,7 @@ class ConfigReader:
                 return not operand
             if isinstance(node.op, (ast.USub, ast.UAdd)) and _is_number(operand):
                 return -operand if isinstance(node.op, ast.USub) else +operand
-            raise fail(where, f"unsupported unary operation in {ast.unparse(node)!r}")
+            raise fail(where, f"unsupported unary operation in {_source(node)}")
         if isinstance(node, ast.BinOp):
             return self._binop(node, frame, where)
         if isinstance(node, ast.BoolOp):
@@ -467,7 +467,7 @@ class ConfigReader:
                 right = self._eval(right_node, frame)
                 compare = _COMPARES.get(type(op))
                 if compare is None or not (_is_data(left) and _is_data(right)):
-                    raise fail(where, f"unsupported comparison in {ast.unparse(node)!r}")
+                    raise fail(where, f"unsupported comparison in {_source(node)}")
                 if not compare(left, right):
                     return False
                 left = right
@@ -484,12 +484,12 @@ class ConfigReader:
                 return _Node(owner.node.choice(key, where))
             if isinstance(owner, (list, tuple, str)) and isinstance(key, int):
                 return owner[key]
-            raise fail(where, f"unsupported subscript {ast.unparse(node)!r}")
+            raise fail(where, f"unsupported subscript {_source(node)}")
         if isinstance(node, ast.Call):
             return self._call(node, frame, where)
         if isinstance(node, ast.ListComp):
             return self._list_comp(node, frame, where)
-        raise fail(where, f"unsupported expression ({type(node).__name__}): {ast.unparse(node)!r}")
+        raise fail(where, f"unsupported expression ({type(node).__name__}): {_source(node)}")
 
     def _binop(self, node: ast.BinOp, frame: _Frame, where: Location) -> Any:
         left = self._eval(node.left, frame)
@@ -505,12 +505,12 @@ class ConfigReader:
             )
         )
         if not ok:
-            raise fail(where, f"unsupported operation {ast.unparse(node)!r}")
+            raise fail(where, f"unsupported operation {_source(node)}")
         if isinstance(node.op, ast.Pow):
             # Refuse results that would take long to compute (10**10**10).
             magnitude = abs(float(right)) * math.log10(max(abs(float(left)), 2.0))
             if magnitude > math.log10(_MAX_POWER):
-                raise fail(where, f"power too large in {ast.unparse(node)!r}")
+                raise fail(where, f"power too large in {_source(node)}")
         assert op is not None
         return op(left, right)
 
@@ -539,7 +539,7 @@ class ConfigReader:
         func = self._eval(node.func, frame)
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
             raise fail(
-                where, f"keyword or starred arguments are not supported: {ast.unparse(node)!r}"
+                where, f"keyword or starred arguments are not supported: {_source(node)}"
             )
         args = [self._eval(a, frame) for a in node.args]
         if isinstance(func, _Loader):
@@ -563,7 +563,7 @@ class ConfigReader:
             if isinstance(result, (list, tuple, str)) and len(result) > _MAX_SEQUENCE:
                 raise fail(where, f"result of {func.name} too long")
             return result
-        raise fail(where, f"{ast.unparse(node.func)!r} cannot be called in a config file")
+        raise fail(where, f"{_source(node.func)} cannot be called in a config file")
 
     def _list_comp(self, node: ast.ListComp, frame: _Frame, where: Location) -> list[Any]:
         if len(node.generators) != 1 or node.generators[0].is_async:
@@ -579,6 +579,15 @@ class ConfigReader:
 
 
 # ------------------------------------------------------------------------- helpers
+
+
+def _source(node: ast.AST) -> str:
+    """The expression's text for messages (short, and never failing)."""
+    try:
+        text = ast.unparse(node)
+    except (RecursionError, ValueError):
+        return "the expression"
+    return repr(text if len(text) <= 80 else text[:77] + "...")
 
 
 def parse(text: str, label: str) -> ast.Module:
