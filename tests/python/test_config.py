@@ -283,14 +283,16 @@ def test_preset_returns_a_copy():
 
 def test_preset_skymap_hash_matches_registry():
     """Once the tessellation layer exists: preset skymaps hash like the real ones."""
-    skymap_cls = getattr(skymaps, "SkyMap", None)
-    if skymap_cls is None:
+    if getattr(skymaps, "SkyMap", None) is None:
         pytest.skip("skymaps.SkyMap (tessellation branch) not merged yet")
     for name in PRESETS:
         sm = skymaps.preset(name)
-        digest = sm.sha1() if callable(getattr(sm, "sha1", None)) else sm.hash
-        digest = digest.hex() if isinstance(digest, bytes) else digest
-        assert digest == REF_SKYMAPS[name]["computed_hash_hex"]
+        ref = REF_SKYMAPS[name]
+        assert sm.hash.hex() == ref["computed_hash_hex"]
+        for registry_hash in ref["registry_hash_hex"]:
+            assert sm.hash.hex() == registry_hash
+        assert len(sm) == ref["ring_layout"]["num_tracts_total"]
+        assert sm.config == preset_config(name)  # the skymap keeps the resolved dict
 
 
 # ------------------------------------------------------------------------ defaults
@@ -655,12 +657,21 @@ def test_validate_completes_minimal_dicts():
         validate({"skymap_class": "rings", "numRings": 3, "patchBorder": 3})
 
 
-def test_load_config_builds_skymap_when_available():
+def test_load_config_builds_skymap_when_available(tmp_path):
     if getattr(skymaps, "SkyMap", None) is None:
         pytest.skip("skymaps.SkyMap (tessellation branch) not merged yet")
     name, sm = skymaps.load_config(PRESET_FILES["DC2"])
     assert name == "DC2"
+    assert sm.hash.hex() == REF_SKYMAPS["DC2"]["registry_hash_hex"][0]
     assert len(sm) == REF_SKYMAPS["DC2"]["ring_layout"]["num_tracts_total"]
+    ci_hsc = write(tmp_path, "skymap.py", CONFIG_FILES[("lsst/ci_hsc_gen3", "configs/skymap.py")])
+    name, sm = skymaps.load_config(ci_hsc)
+    assert name == "ci_hsc" and len(sm) == 1
+    assert sm.hash.hex() == REF_SKYMAPS["discrete/ci_hsc"]["registry_hash_hex"][0]
+    name, sm = skymaps.load_config(
+        CONFIGS / "preset_based.toml", ["skyMap['rings'].pixelScale=0.168"]
+    )
+    assert name == "DC2_small_patches" and sm.config["pixelScale"] == 0.168
 
 
 def test_saved_make_skymap_config_text():
