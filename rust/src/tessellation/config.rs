@@ -146,9 +146,9 @@ struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     fn get(&self, key: &str) -> Result<&'a Value> {
-        self.map.get(key).ok_or_else(|| {
-            Error::config(format!("{}: missing key {key:?}", self.what))
-        })
+        self.map
+            .get(key)
+            .ok_or_else(|| Error::config(format!("{}: missing key {key:?}", self.what)))
     }
     fn float(&self, key: &str) -> Result<f64> {
         let v = self.get(key)?;
@@ -183,9 +183,8 @@ impl<'a> Fields<'a> {
     }
     fn list(&self, key: &str) -> Result<&'a Vec<Value>> {
         let v = self.get(key)?;
-        v.as_array().ok_or_else(|| {
-            Error::config(format!("{}: {key:?} must be a list, got {v}", self.what))
-        })
+        v.as_array()
+            .ok_or_else(|| Error::config(format!("{}: {key:?} must be a list, got {v}", self.what)))
     }
     fn float_list(&self, key: &str) -> Result<Vec<f64>> {
         self.list(key)?
@@ -346,7 +345,7 @@ impl SkyMapConfig {
             "equat" => {
                 let num_tracts = positive("numTracts", f.int("numTracts")?)?;
                 let r = f.float_list("decRange")?;
-                if r.len() != 2 || !(r[0] < r[1]) || r[0] < -90.0 || r[1] > 90.0 {
+                if r.len() != 2 || r[0] >= r[1] || r[0] < -90.0 || r[1] > 90.0 {
                     return Err(Error::config(format!(
                         "\"decRange\" must be 2 increasing declinations in [-90, 90], got {r:?}"
                     )));
@@ -367,9 +366,10 @@ impl SkyMapConfig {
             ),
             "healpix" => {
                 let log2_nside = f.int("log2NSide")?;
-                if !(0..=10).contains(&log2_nside) {
+                // Tracts are built eagerly: 12 * 4^6 = 49152 at most.
+                if !(0..=6).contains(&log2_nside) {
                     return Err(Error::config(format!(
-                        "\"log2NSide\" must be in [0, 10], got {log2_nside}"
+                        "\"log2NSide\" must be in [0, 6], got {log2_nside}"
                     )));
                 }
                 if let Some(v) = map.get("nSide") {
@@ -410,7 +410,7 @@ impl SkyMapConfig {
         }
         let projection = Projection::from_code(f.string("projection")?)?;
         let pixel_scale_arcsec = f.float("pixelScale")?;
-        if !(pixel_scale_arcsec > 0.0) {
+        if pixel_scale_arcsec <= 0.0 {
             return Err(Error::config(format!(
                 "\"pixelScale\" must be > 0 arcsec, got {pixel_scale_arcsec}"
             )));
@@ -498,9 +498,9 @@ impl SkyMapConfig {
 }
 
 fn parse_builder(value: &Value) -> Result<TractBuilder> {
-    let map = value.as_object().ok_or_else(|| {
-        Error::config(format!("\"tractBuilder\" must be a dict, got {value}"))
-    })?;
+    let map = value
+        .as_object()
+        .ok_or_else(|| Error::config(format!("\"tractBuilder\" must be a dict, got {value}")))?;
     let f = Fields {
         map,
         what: "tractBuilder",
@@ -551,6 +551,7 @@ fn parse_builder(value: &Value) -> Result<TractBuilder> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 
