@@ -24,10 +24,33 @@ from .errors import (
 )
 
 # [geometry]
+from .geometry import (
+    Box,
+    Circle,
+    ConvexPolygon,
+    IntersectionRegion,
+    Region,
+    Relationship,
+    UnionRegion,
+)
 
 # [pixelization]
 
 # [tessellation]
+from .skymap import (
+    Cell,
+    DiscreteSkyMap,
+    DodecaSkyMap,
+    EquatSkyMap,
+    LegacyHealpixSkyMap,
+    Patch,
+    PixelBox,
+    RingsSkyMap,
+    SkyMap,
+    Tract,
+    TractRegion,
+)
+from .wcs import TractWcs
 
 # [config]
 # isort: split
@@ -53,10 +76,29 @@ __all__ = [
     "SkymapsError",
     "SkymapsIOError",
     # [geometry]
+    "Box",
+    "Circle",
+    "ConvexPolygon",
+    "IntersectionRegion",
+    "Region",
+    "Relationship",
+    "UnionRegion",
 
     # [pixelization]
 
     # [tessellation]
+    "Cell",
+    "DiscreteSkyMap",
+    "DodecaSkyMap",
+    "EquatSkyMap",
+    "LegacyHealpixSkyMap",
+    "Patch",
+    "PixelBox",
+    "RingsSkyMap",
+    "SkyMap",
+    "Tract",
+    "TractRegion",
+    "TractWcs",
 
     # [config]
     "load_config",

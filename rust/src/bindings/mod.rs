@@ -12,10 +12,13 @@ mod arrays;
 mod errors;
 
 // [geometry]
+mod geometry;
 
 // [pixelization]
 
 // [tessellation]
+mod projection;
+mod tessellation;
 
 // [records]
 
@@ -60,10 +63,13 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(get_parallelism, m)?)?;
     // One `register(m)` per core module, in dependency order.
     // [geometry]
+    geometry::register(m)?;
 
     // [pixelization]
 
     // [tessellation]
+    projection::register(m)?;
+    tessellation::register(m)?;
 
     // [records]
 
