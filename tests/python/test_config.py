@@ -707,3 +707,34 @@ def test_saved_make_skymap_config_text():
     )
     with pytest.raises(InvalidConfigError, match=r"<s>:14: .*numRings is required"):
         resolve_text(unset, label="<s>")
+
+
+def test_discrete_cells_with_expressions():
+    """Constructs seen in CI skymap configs: arithmetic radii, deprecated patch fields
+    next to cells-builder fields, the builder chosen by assigning its name."""
+    text = (
+        'config.skyMap["discrete"].projection = "TAN"\n'
+        'config.skyMap["discrete"].raList = [56.6]\n'
+        'config.skyMap["discrete"].decList = [-36.4]\n'
+        "# 7 patches of 4000 px at 0.2 arcsec, as a radius in degrees\n"
+        'config.skyMap["discrete"].radiusList = [6.4 / 9]\n'
+        'config.skyMap["discrete"].patchInnerDimensions = [4000, 4000]\n'
+        'config.skyMap["discrete"].tractBuilder["cells"].cellInnerDimensions = [400, 400]\n'
+        'config.skyMap["discrete"].tractBuilder["cells"].numCellsPerPatchInner = 10\n'
+        'config.skyMap["discrete"].tractBuilder["cells"].cellBorder = 0\n'
+        'config.skyMap["discrete"].tractBuilder["cells"].numCellsInPatchBorder = 0\n'
+        'config.skyMap["discrete"].tractBuilder = "cells"\n'
+        'config.skyMap.name = "discrete"\n'
+        'config.name = "discrete/example/4k"\n'
+    )
+    r = resolve_text(text)
+    assert r.name == "discrete/example/4k"
+    assert r.config["radiusList"] == [6.4 / 9]
+    assert r.config["tractBuilder"] == {
+        "name": "cells",
+        "cellInnerDimensions": [400, 400],
+        "cellBorder": 0,
+        "numCellsPerPatchInner": 10,
+        "numCellsInPatchBorder": 0,
+    }
+    assert r.provenance["tractBuilder.name"] == "<config>:11"
