@@ -37,8 +37,24 @@ from .geometry import (
 # [pixelization]
 
 # [tessellation]
+from .skymap import (
+    Cell,
+    DiscreteSkyMap,
+    DodecaSkyMap,
+    EquatSkyMap,
+    LegacyHealpixSkyMap,
+    Patch,
+    PixelBox,
+    RingsSkyMap,
+    SkyMap,
+    Tract,
+    TractRegion,
+)
+from .wcs import TractWcs
 
 # [config]
+# isort: split
+from .config import load_config, preset
 
 # [butler]
 
@@ -71,8 +87,22 @@ __all__ = [
     # [pixelization]
 
     # [tessellation]
+    "Cell",
+    "DiscreteSkyMap",
+    "DodecaSkyMap",
+    "EquatSkyMap",
+    "LegacyHealpixSkyMap",
+    "Patch",
+    "PixelBox",
+    "RingsSkyMap",
+    "SkyMap",
+    "Tract",
+    "TractRegion",
+    "TractWcs",
 
     # [config]
+    "load_config",
+    "preset",
 
     # [butler]
 ]

@@ -17,6 +17,8 @@ mod geometry;
 // [pixelization]
 
 // [tessellation]
+mod projection;
+mod tessellation;
 
 // [records]
 
@@ -66,6 +68,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // [pixelization]
 
     // [tessellation]
+    projection::register(m)?;
+    tessellation::register(m)?;
 
     // [records]
 
