@@ -31,7 +31,12 @@ pub fn to_lonlat_rad(lon_deg: f64, lat_deg: f64) -> Result<(f64, f64)> {
 /// [`to_lonlat_rad`] without validation.
 #[inline]
 pub fn to_lonlat_rad_unchecked(lon_deg: f64, lat_deg: f64) -> (f64, f64) {
-    let lon = lon_deg.rem_euclid(360.0).to_radians();
+    let wrapped = if (0.0..360.0).contains(&lon_deg) {
+        lon_deg
+    } else {
+        lon_deg.rem_euclid(360.0)
+    };
+    let lon = wrapped.to_radians();
     (if lon >= TAU { 0.0 } else { lon }, lat_deg.to_radians())
 }
 
