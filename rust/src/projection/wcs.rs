@@ -13,17 +13,21 @@ use crate::{Error, Result};
 use std::f64::consts::{FRAC_PI_2, PI, TAU};
 
 /// A tract's world-coordinate system (projection, reference point, CD matrix).
+///
+/// `repr(C)` keeps the fields a sky -> pixel transform reads in the first two cache
+/// lines: lookups over random points are bound by memory, not arithmetic.
 #[derive(Debug, Clone, PartialEq)]
+#[repr(C)]
 pub struct TractWcs {
-    projection: Projection,
-    crval_rad: [f64; 2],
-    crpix: [f64; 2],
-    cd: [[f64; 2]; 2],
-    cd_inv: [[f64; 2]; 2],
-    lonpole_rad: f64,
-    latpole_rad: f64,
     /// Rows map a native unit vector to a celestial one.
     native_to_sky: [[f64; 3]; 3],
+    cd_inv: [[f64; 2]; 2],
+    crpix: [f64; 2],
+    projection: Projection,
+    crval_rad: [f64; 2],
+    cd: [[f64; 2]; 2],
+    lonpole_rad: f64,
+    latpole_rad: f64,
 }
 
 /// The CD matrix of `afw.geom.makeCdMatrix(scale, orientation, flipX=False)`, in degrees
