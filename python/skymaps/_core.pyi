@@ -60,9 +60,6 @@ def _overlaps_many(
 # [pixelization]
 
 # [tessellation]
-import numpy as np
-import numpy.typing as npt
-
 _F64 = npt.NDArray[np.float64]
 _I64 = npt.NDArray[np.int64]
 _Box = tuple[int, int, int, int]
