@@ -26,6 +26,8 @@ from .errors import (
 # [geometry]
 
 # [pixelization]
+from . import moc
+from .pixelization import Healpix, Htm, RangeSet
 
 # [tessellation]
 
@@ -53,6 +55,10 @@ __all__ = [
     # [geometry]
 
     # [pixelization]
+    "Healpix",
+    "Htm",
+    "RangeSet",
+    "moc",
 
     # [tessellation]
 

@@ -14,6 +14,8 @@ mod errors;
 // [geometry]
 
 // [pixelization]
+mod pixelization;
+mod rangeset;
 
 // [tessellation]
 
@@ -62,6 +64,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // [geometry]
 
     // [pixelization]
+    rangeset::register(m)?;
+    pixelization::register(m)?;
 
     // [tessellation]
 

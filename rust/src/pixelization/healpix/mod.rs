@@ -190,10 +190,31 @@ impl Healpix {
             for s in 0..step {
                 let t = s as f64 / step as f64;
                 let (dx, dy) = (a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1));
-                out.push(layer.sph_coo(n, dx, dy));
+                out.push(cover::cell_point_lonlat(layer, n, dx, dy));
             }
         }
         Ok(out)
+    }
+}
+
+impl Healpix {
+    /// Exactly the pixels (of this scheme) that intersect `shape`.
+    pub fn envelope_shape(&self, shape: &cover::CoverShape) -> RangeSet {
+        self.to_scheme(cover::cover_nested(shape, self.order, false))
+    }
+
+    /// Exactly the pixels (of this scheme) that lie entirely inside `shape`.
+    pub fn interior_shape(&self, shape: &cover::CoverShape) -> RangeSet {
+        self.to_scheme(cover::cover_nested(shape, self.order, true))
+    }
+
+    fn to_scheme(&self, nested: RangeSet) -> RangeSet {
+        if self.nested {
+            return nested;
+        }
+        let layer = cdshealpix::nested::get(self.order);
+        let ring: Vec<u64> = nested.values().map(|h| layer.to_ring(h)).collect();
+        RangeSet::from_values(&ring)
     }
 }
 
