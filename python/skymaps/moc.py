@@ -87,14 +87,29 @@ def from_fits(source: Any, depth: int | None = None) -> RangeSet:
     hdul = source if isinstance(source, fits.HDUList) else fits.open(source)
     hdu = hdul[1]
     ordering = hdu.header.get("ORDERING", "NUNIQ")
-    if ordering != "NUNIQ":
-        raise DecodeError(f"only NUNIQ MOC FITS files are supported, got ORDERING={ordering}")
     if depth is None:
         depth = hdu.header.get("MOCORD_S", hdu.header.get("MOCORDER"))
         if depth is None:
             raise DecodeError("the MOC FITS header has no MOCORD_S/MOCORDER; pass depth")
-    uniq = np.asarray(hdu.data.field(0)).astype(np.int64)
-    return from_uniq(uniq, int(depth))
+    values = np.asarray(hdu.data.field(0)).astype(np.int64).reshape(-1)
+    if ordering == "NUNIQ":
+        return from_uniq(values, int(depth))
+    if ordering == "RANGE":
+        # MOC 2.0 RANGE: [begin, end) pairs of depth-29 pixels, one value per row.
+        if values.size % 2 or (values.size and values.min() < 0):
+            raise DecodeError("a RANGE MOC needs an even number of non-negative values")
+        return _from_depth29(values.astype(np.uint64).reshape(-1, 2), int(depth))
+    raise DecodeError(f"unsupported MOC FITS ORDERING={ordering!r}; expected NUNIQ or RANGE")
+
+
+def _from_depth29(r: np.ndarray, depth: int) -> RangeSet:
+    """Depth-29 ranges widened to whole pixels at ``depth``."""
+    if not len(r):
+        return RangeSet()
+    shift = np.uint64(2 * (29 - depth))
+    begin = r[:, 0] >> shift
+    end = (r[:, 1] + (np.uint64(1) << shift) - np.uint64(1)) >> shift
+    return RangeSet(np.stack([begin, end], axis=1))
 
 
 def to_mocpy(ranges: RangeSet, depth: int) -> Any:
@@ -112,7 +127,4 @@ def from_mocpy(moc: Any, depth: int | None = None) -> RangeSet:
     if depth is None:
         depth = int(moc.max_order)
     r = np.asarray(moc.to_depth29_ranges, dtype=np.uint64).reshape(-1, 2)
-    shift = np.uint64(2 * (29 - int(depth)))
-    begin = r[:, 0] >> shift
-    end = (r[:, 1] + (np.uint64(1) << shift) - np.uint64(1)) >> shift
-    return RangeSet(np.stack([begin, end], axis=1)) if len(r) else RangeSet()
+    return _from_depth29(r, int(depth))

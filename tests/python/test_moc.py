@@ -66,7 +66,7 @@ def test_deeper_cells_widen_and_bad_input():
         moc.from_ascii("nonsense")
     with pytest.raises(ValueError):
         moc.from_ascii("0/12")
-    with pytest.raises(ValueError):
+    with pytest.raises(skymaps.IdError):
         moc.to_ascii(RangeSet([(0, 100)]), 1)  # only 48 pixels at depth 1
     with pytest.raises(ValueError):
         moc.to_ascii(RangeSet([(0, 1)]), 30)
