@@ -87,7 +87,7 @@ def bench_points_htm(n, n_sphgeom, repeat):
 
         def run():
             return np.array([pix.index(sg.UnitVector3d(sg.LonLat.fromDegrees(a, d)))
-                             for a, d in zip(ra[:m].tolist(), dec[:m].tolist())], dtype=np.uint64)
+                             for a, d in zip(ra[:m].tolist(), dec[:m].tolist(), strict=False)], dtype=np.uint64)
 
         t, ref = best_of(run, 1)
         assert (ref == ours[:m]).all()
@@ -180,7 +180,7 @@ def bench_covers(count, repeat):
         pix = sg.HtmPixelization(level)
         t_us, ours = best_of(lambda: [htm.envelope(r) for r in regions], repeat)
         t, ref = best_of(lambda: [pix.envelope(p) for p in sgpolys], repeat)
-        same = all(o.ranges().tolist() == [list(x) for x in r] for o, r in zip(ours, ref))
+        same = all(o.ranges().tolist() == [list(x) for x in r] for o, r in zip(ours, ref, strict=False))
         print(f"  level {level}: skymaps {t_us * 1e3:.1f} ms, sphgeom {t * 1e3:.1f} ms, "
               f"speed-up {t / t_us:.2f}x, identical={same}")
 

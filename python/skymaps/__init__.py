@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os as _os
 
-from . import _core
+# [geometry]
+# [pixelization]
+from . import _core, moc
 from .errors import (
     DecodeError,
     IdError,
@@ -22,11 +24,6 @@ from .errors import (
     SkymapsError,
     SkymapsIOError,
 )
-
-# [geometry]
-
-# [pixelization]
-from . import moc
 from .pixelization import Healpix, Htm, RangeSet
 
 # [tessellation]

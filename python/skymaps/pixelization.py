@@ -240,6 +240,30 @@ class Healpix:
         """Exactly the pixels entirely inside ``region`` (nested or ring ids)."""
         return self._core.interior(_core_region(region))
 
+    def query_polygon(self, lon: Any, lat: Any = None, *, interior: bool = False) -> RangeSet:
+        """Exact cover of the convex polygon with these vertices (degrees, counter-
+        clockwise, or an (N, 3) array of unit vectors as ``lon`` alone): every pixel that
+        intersects it, or with ``interior=True`` every pixel entirely inside it."""
+        if lat is None:
+            xyz = np.asarray(lon, dtype=np.float64).reshape(-1, 3)
+        else:
+            flat = lonlat_arrays(lon, lat)
+            lo, la = np.radians(flat.lon), np.radians(flat.lat)
+            xyz = np.stack([np.cos(lo) * np.cos(la), np.sin(lo) * np.cos(la), np.sin(la)], axis=1)
+        return self._core.cover_polygon(np.ascontiguousarray(xyz.reshape(-1)), bool(interior))
+
+    def query_disc(self, lon: float, lat: float, radius: float, *,
+                   interior: bool = False) -> RangeSet:
+        """Exact cover of the circle of ``radius`` degrees around (lon, lat)."""
+        return self._core.cover_circle(float(lon), float(lat), float(radius), bool(interior))
+
+    def query_box(self, lon_min: float, lon_max: float, lat_min: float, lat_max: float, *,
+                  interior: bool = False) -> RangeSet:
+        """Exact cover of a lon/lat box (degrees; longitudes run east from ``lon_min`` to
+        ``lon_max`` and wrap through 0 when ``lon_max < lon_min``)."""
+        return self._core.cover_box(float(lon_min), float(lon_max), float(lat_min),
+                                    float(lat_max), bool(interior))
+
     def __eq__(self, other: object) -> bool:
         return (
             isinstance(other, Healpix)

@@ -9,7 +9,7 @@ import pytest
 from conftest import load_refdata_json
 
 import skymaps
-from skymaps import Healpix
+from skymaps import Healpix, RangeSet
 
 hp = pytest.importorskip("healpy")
 
@@ -70,7 +70,9 @@ def test_nest_ring_conversion_matches_healpy(order):
     rng = np.random.default_rng(order)
     npix = 12 * 4**order
     ids = np.unique(np.concatenate([
-        rng.integers(0, npix, 20_000), np.arange(min(npix, 2000)), npix - 1 - np.arange(min(npix, 2000)),
+        rng.integers(0, npix, 20_000),
+        np.arange(min(npix, 2000)),
+        npix - 1 - np.arange(min(npix, 2000)),
     ]))
     h = Healpix(order)
     assert (h.nest_to_ring(ids) == hp.nest2ring(2**order, ids)).all()
@@ -126,3 +128,202 @@ def test_bad_input():
         Healpix(3).ring_to_nest(-1)
     with pytest.raises(LookupError):
         Healpix(3).pixel_vertices(10**6)
+
+
+# --------------------------------------------------------------------------------------
+# Exact covers (envelopes and interiors) of polygons, circles and boxes.
+
+
+def _xyz(lon, lat):
+    lo, la = np.radians(lon), np.radians(lat)
+    return np.stack([np.cos(lo) * np.cos(la), np.sin(lo) * np.cos(la), np.sin(la)], axis=-1)
+
+
+class _Shape:
+    """A region with a vectorized containment test, built from random parameters."""
+
+    def __init__(self, kind, params):
+        self.kind, self.params = kind, params
+
+    def contains(self, p):
+        if self.kind == "polygon":
+            v = self.params
+            n = np.cross(v, np.roll(v, -1, axis=0))
+            return (p @ n.T >= 0).all(axis=1)
+        if self.kind == "circle":
+            c, r = self.params
+            return p @ c >= np.cos(np.radians(r))
+        lon0, lon1, lat0, lat1 = self.params
+        lat = np.degrees(np.arcsin(np.clip(p[:, 2], -1, 1)))
+        lon = np.degrees(np.arctan2(p[:, 1], p[:, 0])) % 360.0
+        width = (lon1 - lon0) % 360.0
+        return (lat >= lat0) & (lat <= lat1) & (((lon - lon0) % 360.0) <= width)
+
+    def cover(self, h, interior=False):
+        if self.kind == "polygon":
+            return h.query_polygon(self.params, interior=interior)
+        if self.kind == "circle":
+            c, r = self.params
+            lon, lat = hp.vec2ang(c, lonlat=True)
+            return h.query_disc(float(lon[0]), float(lat[0]), r, interior=interior)
+        return h.query_box(*self.params, interior=interior)
+
+    def healpy_inclusive(self, nside):
+        if self.kind == "polygon":
+            return hp.query_polygon(nside, self.params, inclusive=True, nest=True)
+        if self.kind == "circle":
+            c, r = self.params
+            return hp.query_disc(nside, c, np.radians(r), inclusive=True, nest=True)
+        return None
+
+
+def _random_shape(rng, kind):
+    lon0 = rng.uniform(0, 360)
+    lat0 = np.degrees(np.arcsin(rng.uniform(-1, 1)))
+    size = 10 ** rng.uniform(-1.5, 1.3)  # 0.03 .. 20 degrees
+    if rng.uniform() < 0.1:  # around a pole or across RA 0
+        lat0 = rng.choice([-89.9, 89.9]) if rng.uniform() < 0.5 else lat0
+        lon0 = rng.choice([0.0, 359.99]) if lat0 not in (-89.9, 89.9) else lon0
+    c = _xyz(lon0, lat0)
+    if kind == "polygon":
+        nv = rng.integers(3, 9)
+        pa = np.sort(rng.uniform(0, 2 * np.pi, nv))
+        e = np.cross([0.0, 0.0, 1.0], c)
+        e = e / np.linalg.norm(e) if np.linalg.norm(e) > 1e-9 else np.array([1.0, 0, 0])
+        nrt = np.cross(c, e)
+        r = np.radians(size)
+        verts = np.array([np.cos(r) * c + np.sin(r) * (np.cos(a) * e + np.sin(a) * nrt)
+                          for a in pa])
+        return _Shape("polygon", verts / np.linalg.norm(verts, axis=1)[:, None]), size
+    if kind == "circle":
+        return _Shape("circle", (c, size)), size
+    lat_a = float(np.clip(lat0 - size / 2, -90, 90))
+    lat_b = float(np.clip(lat0 + size / 2, -90, 90))
+    width = min(size * rng.uniform(0.5, 3) / max(np.cos(np.radians(lat0)), 0.05), 300.0)
+    return _Shape("box", ((lon0 - width / 2) % 360, (lon0 + width / 2) % 360, lat_a, lat_b)), size
+
+
+def _order_for(size, rng):
+    # keep the boundary to at most a few hundred pixels
+    pix_deg = size / rng.uniform(3, 40)
+    return int(np.clip(np.floor(np.log2(58.6 / pix_deg)), 0, 18))
+
+
+def _boundary_inside(shape, nside, pixels, step):
+    """Per pixel: (any boundary sample inside, all boundary samples inside)."""
+    if len(pixels) == 0:
+        return np.zeros(0, bool), np.zeros(0, bool)
+    b = hp.boundaries(nside, np.asarray(pixels), step=step, nest=True)  # (n, 3, 4 step)
+    b = b.reshape(len(pixels), 3, -1) if b.ndim == 3 else b.reshape(1, 3, -1)
+    pts = np.transpose(b, (0, 2, 1)).reshape(-1, 3)
+    ins = shape.contains(pts).reshape(len(pixels), -1)
+    return ins.any(axis=1), ins.all(axis=1)
+
+
+@pytest.mark.parametrize("kind,count", [("polygon", 200), ("circle", 200), ("box", 150)])
+def test_covers_are_exact(kind, count):
+    rng = np.random.default_rng({"polygon": 1, "circle": 2, "box": 3}[kind])
+    for _ in range(count):
+        shape, size = _random_shape(rng, kind)
+        order = _order_for(size, rng)
+        nside = 2**order
+        h = Healpix(order)
+        env = shape.cover(h)
+        inner = shape.cover(h, interior=True)
+        env_pix = env.pixels().astype(np.int64)
+        assert inner.issubset(env)
+        # 1. dense random samples inside the region all fall in envelope pixels
+        pts = rng.normal(size=(20000, 3))
+        pts /= np.linalg.norm(pts, axis=1)[:, None]
+        if kind != "box":
+            center = shape.params[0] if kind == "circle" else shape.params.mean(axis=0)
+            center = center / np.linalg.norm(center)
+            rad = np.radians(size * 1.05)
+            local = rng.normal(size=(20000, 3))
+            local -= (local @ center)[:, None] * center
+            local /= np.linalg.norm(local, axis=1)[:, None]
+            ang = np.arccos(1 - rng.uniform(0, 1, 20000) * (1 - np.cos(rad)))
+            pts = np.cos(ang)[:, None] * center + np.sin(ang)[:, None] * local
+        inside_pts = pts[shape.contains(pts)]
+        hit = np.unique(hp.vec2pix(nside, *inside_pts.T, nest=True))
+        assert np.isin(hit, env_pix).all(), (kind, order)
+        # 2. candidate pixels (neighbours of the envelope) whose boundary samples fall
+        #    inside must be in the envelope; every envelope pixel must really intersect.
+        neigh = hp.get_all_neighbours(nside, env_pix, nest=True).ravel()
+        cand = np.setdiff1d(np.unique(neigh[neigh >= 0]), env_pix)
+        any_in, _ = _boundary_inside(shape, nside, cand, 16)
+        assert not any_in.any(), (kind, order, cand[any_in][:5])
+        any_env, all_env = _boundary_inside(shape, nside, env_pix, 8)
+        unconfirmed = env_pix[~any_env]
+        if len(unconfirmed):
+            fine_any, _ = _boundary_inside(shape, nside, unconfirmed, 2048)
+            # pixels that contain the whole region have no boundary sample inside
+            anchor = inside_pts[:1] if len(inside_pts) else np.zeros((0, 3))
+            owner = hp.vec2pix(nside, *anchor.T, nest=True) if len(anchor) else []
+            ok = fine_any | np.isin(unconfirmed, owner)
+            assert ok.all(), (kind, order, unconfirmed[~ok][:5])
+        # 3. interior pixels have their whole boundary inside; pixels with the whole
+        #    (sampled) boundary inside are interior unless the sampling missed a sliver.
+        in_pix = inner.pixels().astype(np.int64)
+        _, all_in = _boundary_inside(shape, nside, in_pix, 64)
+        assert all_in.all(), (kind, order)
+        missing = env_pix[all_env & ~np.isin(env_pix, in_pix)]
+        if len(missing):
+            _, fine_all = _boundary_inside(shape, nside, missing, 1024)
+            assert not fine_all.any(), (kind, order, missing[fine_all][:5])
+        # 4. never larger than healpy's inclusive answer
+        ref = shape.healpy_inclusive(nside)
+        if ref is not None:
+            assert np.isin(env_pix, ref).all(), (kind, order)
+
+
+def test_polygon_covers_equal_mocpy():
+    mocpy = pytest.importorskip("mocpy")
+    from astropy import units as u
+
+    from skymaps import moc
+
+    rng = np.random.default_rng(11)
+    for _ in range(40):
+        shape, size = _random_shape(rng, "polygon")
+        order = _order_for(size, rng)
+        lon, lat = hp.vec2ang(shape.params, lonlat=True)
+        ref = mocpy.MOC.from_polygon(lon * u.deg, lat * u.deg, max_depth=order)
+        ours = shape.cover(Healpix(order))
+        assert moc.from_mocpy(ref, order) == ours
+
+
+def test_box_covers_equal_cdshealpix_zone_search():
+    cds = pytest.importorskip("cdshealpix.nested")
+    from astropy import units as u
+    from astropy.coordinates import Latitude, Longitude
+
+    rng = np.random.default_rng(12)
+    for _ in range(40):
+        shape, size = _random_shape(rng, "box")
+        lon0, lon1, lat0, lat1 = shape.params
+        if lon1 < lon0:  # zone_search does not wrap
+            continue
+        order = _order_for(size, rng)
+        ipix, _, _ = cds.zone_search(Longitude(lon0 * u.deg), Latitude(lat0 * u.deg),
+                                     Longitude(lon1 * u.deg), Latitude(lat1 * u.deg),
+                                     order, flat=True)
+        ours = shape.cover(Healpix(order))
+        assert RangeSet.from_pixels(ipix.astype(np.uint64)) == ours
+
+
+def test_cover_special_cases():
+    h = Healpix(3)
+    full = h.query_disc(0.0, 0.0, 180.0)
+    assert full == h.universe()
+    assert h.query_box(0, 360, -90, 90) == h.universe()
+    assert h.query_box(0, 360, -90, 90, interior=True) == h.universe()
+    north = h.query_disc(0.0, 90.0, 1.0)
+    assert set(north.pixels().tolist()) == {63, 127, 191, 255}
+    ring = Healpix(3, nested=False).query_disc(0.0, 90.0, 1.0)
+    assert set(ring.pixels().tolist()) == {0, 1, 2, 3}
+    with pytest.raises(ValueError):
+        h.query_disc(np.nan, 0.0, 1.0)
+    with pytest.raises(ValueError):
+        h.query_polygon([0, 1], [0, 1])
+

@@ -18,7 +18,7 @@ def _sphgeom_index(level, ra, dec):
     pix = sg.HtmPixelization(level)
     return np.array(
         [pix.index(sg.UnitVector3d(sg.LonLat.fromDegrees(float(a), float(d))))
-         for a, d in zip(ra, dec)],
+         for a, d in zip(ra, dec, strict=False)],
         dtype=np.uint64,
     )
 

@@ -7,6 +7,8 @@ use pyo3::prelude::*;
 
 use super::rangeset::PyRangeSet;
 use crate::bindings::{detach, f64_slice, u64_slice};
+use crate::geometry::{UnitVector3d, Vector3d};
+use crate::pixelization::healpix::cover::CoverShape;
 use crate::pixelization::{Healpix, Htm};
 
 fn rows<'py>(py: Python<'py>, flat: Vec<f64>, width: usize) -> PyResult<Bound<'py, PyArray2<f64>>> {
@@ -186,6 +188,67 @@ impl PyHealpix {
             2,
         )
     }
+    /// Exact cover of a convex polygon given as a flat array of CCW unit vectors
+    /// (x0, y0, z0, x1, ...): the envelope, or the interior if ``interior``.
+    fn cover_polygon(
+        &self,
+        py: Python<'_>,
+        xyz: PyReadonlyArray1<'_, f64>,
+        interior: bool,
+    ) -> PyResult<PyRangeSet> {
+        let xyz = f64_slice(&xyz);
+        let verts: Vec<Vector3d> = xyz
+            .chunks_exact(3)
+            .map(|c| Vector3d::new(c[0], c[1], c[2]))
+            .collect();
+        let shape = CoverShape::polygon(&verts)?;
+        self.cover(py, &shape, interior)
+    }
+    /// Exact cover of a circle (degrees).
+    fn cover_circle(
+        &self,
+        py: Python<'_>,
+        lon: f64,
+        lat: f64,
+        radius: f64,
+        interior: bool,
+    ) -> PyResult<PyRangeSet> {
+        let c = UnitVector3d::from_lonlat_deg(lon, lat)?;
+        if !radius.is_finite() {
+            return Err(
+                crate::Error::region(format!("circle radius {radius} must be finite")).into(),
+            );
+        }
+        let shape = CoverShape::circle(*c.as_vector(), radius.to_radians())?;
+        self.cover(py, &shape, interior)
+    }
+    /// Exact cover of a lon/lat box (degrees; lon from ``lon_min`` eastward to
+    /// ``lon_max``, wrapping through 0 when ``lon_max < lon_min``).
+    fn cover_box(
+        &self,
+        py: Python<'_>,
+        lon_min: f64,
+        lon_max: f64,
+        lat_min: f64,
+        lat_max: f64,
+        interior: bool,
+    ) -> PyResult<PyRangeSet> {
+        if lat_min < -90.0 || lat_max > 90.0 {
+            return Err(crate::Error::region(format!(
+                "box latitudes [{lat_min}, {lat_max}] must lie in [-90, 90]"
+            ))
+            .into());
+        }
+        let full = lon_max - lon_min >= 360.0;
+        let shape = CoverShape::lonlat_box(
+            lon_min.to_radians(),
+            lon_max.to_radians(),
+            full,
+            lat_min.to_radians(),
+            lat_max.to_radians(),
+        )?;
+        self.cover(py, &shape, interior)
+    }
     fn __repr__(&self) -> String {
         format!(
             "Healpix({}, nested={})",
@@ -202,6 +265,20 @@ impl PyHealpix {
             py.get_type::<PyHealpix>().into_any().unbind(),
             (self.inner.order(), self.inner.is_nested()),
         )
+    }
+}
+
+impl PyHealpix {
+    fn cover(&self, py: Python<'_>, shape: &CoverShape, interior: bool) -> PyResult<PyRangeSet> {
+        let h = self.inner;
+        let out = detach(py, usize::MAX, || {
+            Ok(if interior {
+                h.interior_shape(shape)
+            } else {
+                h.envelope_shape(shape)
+            })
+        })?;
+        Ok(out.into())
     }
 }
 
