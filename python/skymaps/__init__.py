@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import os as _os
 
-# [geometry]
-# [pixelization]
-from . import _core, moc
+from . import _core
 from .errors import (
     DecodeError,
     IdError,
@@ -24,6 +22,19 @@ from .errors import (
     SkymapsError,
     SkymapsIOError,
 )
+
+# [geometry]
+from .geometry import (
+    Box,
+    Circle,
+    ConvexPolygon,
+    IntersectionRegion,
+    Region,
+    Relationship,
+    UnionRegion,
+)
+
+# [pixelization]
 from .pixelization import Healpix, Htm, RangeSet
 
 # [tessellation]
@@ -50,12 +61,18 @@ __all__ = [
     "SkymapsError",
     "SkymapsIOError",
     # [geometry]
+    "Box",
+    "Circle",
+    "ConvexPolygon",
+    "IntersectionRegion",
+    "Region",
+    "Relationship",
+    "UnionRegion",
 
     # [pixelization]
     "Healpix",
     "Htm",
     "RangeSet",
-    "moc",
 
     # [tessellation]
 

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from . import _core
+from . import moc as moc  # noqa: F401  (makes skymaps.moc available)
 from ._coords import lonlat_arrays, restore
 from .errors import IdError
 

@@ -12,6 +12,7 @@ mod arrays;
 mod errors;
 
 // [geometry]
+mod geometry;
 
 // [pixelization]
 mod pixelization;
@@ -62,6 +63,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(get_parallelism, m)?)?;
     // One `register(m)` per core module, in dependency order.
     // [geometry]
+    geometry::register(m)?;
 
     // [pixelization]
     rangeset::register(m)?;
