@@ -114,13 +114,10 @@ class Htm:
 
     def pixel(self, i: int) -> Any:
         """The trixel as a :class:`skymaps.geometry.ConvexPolygon` (bit-identical to
-        ``HtmPixelization.triangle``); its vertices if the geometry module is absent."""
-        verts = self.pixel_vertices(i)
-        try:
-            from .geometry import ConvexPolygon  # type: ignore[attr-defined]
-        except ImportError:  # pragma: no cover - geometry ships with skymaps
-            return verts
-        return ConvexPolygon.from_vectors(verts)
+        ``HtmPixelization.triangle``)."""
+        from .geometry import _wrap
+
+        return _wrap(self._core.pixel(_one_id(i)))
 
     def envelope(self, region: Any, max_ranges: int = 0) -> RangeSet:
         """Trixels that intersect ``region`` (a superset), as sphgeom's ``envelope``.
@@ -133,6 +130,12 @@ class Htm:
     def interior(self, region: Any, max_ranges: int = 0) -> RangeSet:
         """Trixels entirely inside ``region`` (a subset), as sphgeom's ``interior``."""
         return self._core.interior(_core_region(region), int(max_ranges))
+
+    def envelope_pixels_many(self, regions: Any, max_ranges: int = 0) -> list[np.ndarray]:
+        """:meth:`envelope` of many regions at once (in parallel), as one uint64 array of
+        trixel ids per region (the butler's skypix overlap rows)."""
+        return self._core.envelope_pixels_many([_core_region(r) for r in regions],
+                                               int(max_ranges))
 
     @staticmethod
     def level_of(i: int) -> int:

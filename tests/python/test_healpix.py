@@ -327,3 +327,37 @@ def test_cover_special_cases():
     with pytest.raises(ValueError):
         h.query_polygon([0, 1], [0, 1])
 
+
+
+def test_region_objects_and_golden_polygons():
+    from conftest import load_refdata_json
+
+    from skymaps.geometry import Box, Circle, Region, UnionRegion
+
+    polys = load_refdata_json("golden_polygons.json")["polygons"]
+    for p in polys:
+        region = Region.decode_hex(p["sphgeom_encoded_hex"])
+        xyz = np.array(p["vertices_xyz"])
+        for order_s, sg_env in p["sphgeom_healpix_envelope_nest"].items():
+            order = int(order_s)
+            h = Healpix(order)
+            env = h.envelope(region)
+            assert env == h.query_polygon(xyz)
+            # sphgeom's envelope is a superset, its interior a subset, of the exact sets
+            assert RangeSet(sg_env).issuperset(env) if sg_env else env.is_empty()
+            sg_int = p["sphgeom_healpix_interior_nest"][order_s]
+            inner = h.interior(region)
+            assert RangeSet(sg_int).issubset(inner) if sg_int else True
+            q = p["healpy_query_polygon"]
+            excl = q[f"order{order}_nest_exclusive"]
+            incl = q[f"order{order}_nest_inclusive"]
+            assert RangeSet(excl).issubset(env) if excl else True
+            assert RangeSet(incl).issuperset(env) if incl else env.is_empty()
+    h = Healpix(5)
+    c, b = Circle(10.0, -30.0, 3.0), Box(350.0, 20.0, -5.0, 5.0)
+    assert h.envelope(c) == h.query_disc(10.0, -30.0, 3.0)
+    assert h.interior(b) == h.query_box(350.0, 20.0, -5.0, 5.0, interior=True)
+    assert h.envelope(UnionRegion(c, b)) == h.envelope(c) | h.envelope(b)
+    ring = Healpix(5, nested=False)
+    assert ring.envelope(c).pixels().tolist() == sorted(
+        hp.nest2ring(32, h.envelope(c).pixels().astype(np.int64)).tolist())

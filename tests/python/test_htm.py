@@ -117,3 +117,119 @@ def test_bad_input():
         Htm.from_string("Q12")
     with pytest.raises(LookupError):
         Htm.from_string("N14")
+
+
+# --------------------------------------------------------------------------------------
+# Envelopes and interiors: identical to sphgeom.
+
+from skymaps.geometry import Box, Circle, ConvexPolygon, Region  # noqa: E402
+
+
+def _ranges(rs):
+    return [[int(b), int(e)] for b, e in rs]
+
+
+def test_golden_polygon_envelopes_and_interiors():
+    polys = load_refdata_json("golden_polygons.json")["polygons"]
+    for p in polys:
+        region = Region.decode_hex(p["sphgeom_encoded_hex"])
+        for level, want in p["htm_envelope"].items():
+            assert _ranges(Htm(int(level)).envelope(region)) == want, (p["kind"], level)
+        for level, want in p["htm_interior"].items():
+            assert _ranges(Htm(int(level)).interior(region)) == want, (p["kind"], level)
+
+
+def test_butler_htm7_rows_for_real_tracts_and_patches():
+    d = load_refdata_json("skymap_dimension_records.json")
+    records = d["tracts"] + d["patches"]
+    regions = [Region.decode_hex(r["region_encoded_hex"]) for r in records]
+    many = Htm(7).envelope_pixels_many(regions)
+    for rec, region, pixels in zip(records, regions, many, strict=True):
+        want = rec["sphgeom_htm7_envelope_ranges"]
+        assert _ranges(Htm(7).envelope(region)) == want
+        flat = [i for b, e in want for i in range(b, e)]
+        assert pixels.tolist() == flat
+    # the butler's own overlap rows (DC2) are the same sets
+    for row in d["htm7_overlap_vs_sphgeom_envelope"]:
+        rec = next(r for r in records if r["skymap"] == row["skymap"] and r["tract"] == row["tract"]
+                   and r.get("patch") == row.get("patch"))
+        ours = Htm(7).envelope(Region.decode_hex(rec["region_encoded_hex"])).pixels().tolist()
+        assert ours == sorted(row["butler_htm7"])
+
+
+def test_hsc_visit_regions_envelopes():
+    h = load_refdata_json("hsc_rc2_observation_regions.json")
+    pix = sg.HtmPixelization(7)
+    for rec in h["visits"] + h["visit_detector_regions"][:200]:
+        ours = Htm(7).envelope(Region.decode_hex(rec["region_encoded_hex"]))
+        ref = pix.envelope(sg.Region.decode(bytes.fromhex(rec["region_encoded_hex"])))
+        assert _ranges(ours) == _ranges(ref)
+
+
+def _random_pairs(rng, n):
+    """(skymaps region, sphgeom region) pairs: polygons, circles and boxes of random
+    sizes, some around the poles or across RA 0."""
+    out = []
+    for k in range(n):
+        lon = float(rng.uniform(0, 360))
+        lat = float(np.degrees(np.arcsin(rng.uniform(-1, 1))))
+        size = float(10 ** rng.uniform(-2, 1.5))
+        if k % 10 == 0:
+            lat = float(rng.choice([-89.5, 89.5]))
+        if k % 10 == 1:
+            lon = float(rng.choice([0.0, 359.9]))
+        kind = k % 3
+        if kind == 0:
+            nv = int(rng.integers(3, 9))
+            pa = np.sort(rng.uniform(0, 360, nv))
+            dlon = size * np.cos(np.radians(pa)) / max(np.cos(np.radians(lat)), 0.02)
+            vlon = (lon + dlon) % 360
+            vlat = np.clip(lat + size * np.sin(np.radians(pa)), -89.999, 89.999)
+            ours = ConvexPolygon.from_lonlat(vlon, vlat)
+            ref = sg.ConvexPolygon.convexHull(
+                [sg.UnitVector3d(sg.LonLat.fromDegrees(float(a), float(b)))
+                 for a, b in zip(vlon, vlat, strict=True)])
+        elif kind == 1:
+            ours = Circle(lon, lat, size)
+            ref = sg.Circle(sg.UnitVector3d(sg.LonLat.fromDegrees(lon, lat)),
+                            sg.Angle.fromDegrees(size))
+        else:
+            lat0, lat1 = max(lat - size, -90.0), min(lat + size, 90.0)
+            lon0, lon1 = (lon - 2 * size) % 360, (lon + 2 * size) % 360
+            ours = Box(lon0, lon1, lat0, lat1)
+            ref = sg.Box.fromDegrees(lon0, lat0, lon1, lat1)
+        out.append((ours, ref))
+    return out
+
+
+@pytest.mark.parametrize("level,max_ranges", [(7, 0), (12, 0), (10, 8), (14, 64), (3, 1)])
+def test_random_regions_identical_to_sphgeom(level, max_ranges):
+    rng = np.random.default_rng(level * 100 + max_ranges)
+    pairs = _random_pairs(rng, 120)
+    pix = sg.HtmPixelization(level)
+    for ours, ref in pairs:
+        assert ours.encode() == ref.encode()
+        want = _ranges(pix.envelope(ref, max_ranges))
+        assert _ranges(Htm(level).envelope(ours, max_ranges)) == want
+        want_in = _ranges(pix.interior(ref, max_ranges))
+        assert _ranges(Htm(level).interior(ours, max_ranges)) == want_in
+
+
+def test_envelopes_never_miss_a_trixel():
+    rng = np.random.default_rng(5)
+    for ours, _ in _random_pairs(rng, 60):
+        pts_lon = rng.uniform(0, 360, 40000)
+        pts_lat = np.degrees(np.arcsin(rng.uniform(-1, 1, 40000)))
+        inside = ours.contains(pts_lon, pts_lat)
+        env = Htm(9).envelope(ours)
+        ids = Htm(9).index(pts_lon[inside], pts_lat[inside])
+        assert all(int(i) in env for i in np.unique(ids))
+        inner = Htm(9).interior(ours)
+        outside_ids = np.unique(Htm(9).index(pts_lon[~inside], pts_lat[~inside]))
+        assert not any(int(i) in inner for i in outside_ids)
+
+
+def test_pixel_is_sphgeom_triangle():
+    t = Htm(4).pixel(Htm.from_string("N01230"))
+    ref = sg.HtmPixelization(4).triangle(Htm.from_string("N01230"))
+    assert t.encode() == ref.encode()

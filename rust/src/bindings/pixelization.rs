@@ -5,6 +5,7 @@
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1};
 use pyo3::prelude::*;
 
+use super::geometry::PyRegion;
 use super::rangeset::PyRangeSet;
 use crate::bindings::{detach, f64_slice, u64_slice};
 use crate::geometry::{UnitVector3d, Vector3d};
@@ -57,6 +58,56 @@ impl PyHtm {
     fn pixel_vertices<'py>(&self, py: Python<'py>, id: u64) -> PyResult<Bound<'py, PyArray2<f64>>> {
         let v = self.inner.pixel_vertices(id)?;
         rows(py, v.iter().flat_map(|p| [p.x, p.y, p.z]).collect(), 3)
+    }
+    /// Trixels intersecting the region (sphgeom's envelope; ``max_ranges`` 0: no limit).
+    #[pyo3(signature = (region, max_ranges=0))]
+    fn envelope(
+        &self,
+        py: Python<'_>,
+        region: &PyRegion,
+        max_ranges: usize,
+    ) -> PyResult<PyRangeSet> {
+        let (h, r) = (self.inner, &region.inner);
+        Ok(detach(py, usize::MAX, || Ok(h.envelope(r, max_ranges)))?.into())
+    }
+    /// Trixels inside the region (sphgeom's interior).
+    #[pyo3(signature = (region, max_ranges=0))]
+    fn interior(
+        &self,
+        py: Python<'_>,
+        region: &PyRegion,
+        max_ranges: usize,
+    ) -> PyResult<PyRangeSet> {
+        let (h, r) = (self.inner, &region.inner);
+        Ok(detach(py, usize::MAX, || Ok(h.interior(r, max_ranges)))?.into())
+    }
+    /// Envelopes of many regions in parallel: one uint64 array of trixel ids per region.
+    #[pyo3(signature = (regions, max_ranges=0))]
+    fn envelope_pixels_many<'py>(
+        &self,
+        py: Python<'py>,
+        regions: Vec<PyRef<'py, PyRegion>>,
+        max_ranges: usize,
+    ) -> PyResult<Vec<Bound<'py, PyArray1<u64>>>> {
+        let rs: Vec<crate::geometry::Region> = regions.iter().map(|r| r.inner.clone()).collect();
+        let h = self.inner;
+        let out = detach(py, usize::MAX, || {
+            Ok(h.envelope_pixels_many(&rs, max_ranges))
+        })?;
+        Ok(out.into_iter().map(|v| v.into_pyarray(py)).collect())
+    }
+    /// The trixel as a ConvexPolygon region (vertices bit-identical to sphgeom's
+    /// ``HtmPixelization.triangle``).
+    fn pixel(&self, id: u64) -> PyResult<PyRegion> {
+        let v = self.inner.pixel_vertices(id)?;
+        let verts = v
+            .iter()
+            .map(|p| UnitVector3d::from_normalized(p.x, p.y, p.z))
+            .collect();
+        let poly = crate::geometry::ConvexPolygon::from_vertices(verts)?;
+        Ok(PyRegion {
+            inner: crate::geometry::Region::ConvexPolygon(poly),
+        })
     }
     /// The level of an HTM id, or -1 if it is not a valid id.
     #[staticmethod]
@@ -187,6 +238,16 @@ impl PyHealpix {
                 .collect(),
             2,
         )
+    }
+    /// Exactly the pixels that intersect the region.
+    fn envelope(&self, py: Python<'_>, region: &PyRegion) -> PyResult<PyRangeSet> {
+        let (h, r) = (self.inner, &region.inner);
+        Ok(detach(py, usize::MAX, || h.envelope(r))?.into())
+    }
+    /// Exactly the pixels entirely inside the region.
+    fn interior(&self, py: Python<'_>, region: &PyRegion) -> PyResult<PyRangeSet> {
+        let (h, r) = (self.inner, &region.inner);
+        Ok(detach(py, usize::MAX, || h.interior(r))?.into())
     }
     /// Exact cover of a convex polygon given as a flat array of CCW unit vectors
     /// (x0, y0, z0, x1, ...): the envelope, or the interior if ``interior``.

@@ -15,6 +15,7 @@ pub mod exact;
 pub mod healpix;
 pub mod htm;
 pub mod moc;
+pub mod regions;
 
 pub use healpix::Healpix;
 pub use htm::Htm;
@@ -22,12 +23,12 @@ pub use htm::Htm;
 use crate::rangeset::RangeSet;
 use crate::{Error, Result};
 
-/// Relationship bits, as in `lsst.sphgeom` (and `geometry`): no common point.
-pub const DISJOINT: u8 = 1;
+/// Relationship bits ([`crate::geometry::Relationship`]): no common point.
+pub const DISJOINT: u8 = crate::geometry::Relationship::DISJOINT.bits();
 /// The first region contains the second.
-pub const CONTAINS: u8 = 2;
+pub const CONTAINS: u8 = crate::geometry::Relationship::CONTAINS.bits();
 /// The first region is within the second.
-pub const WITHIN: u8 = 4;
+pub const WITHIN: u8 = crate::geometry::Relationship::WITHIN.bits();
 
 /// What every pixelization offers.
 pub trait Pixelization {
