@@ -1,4 +1,5 @@
 //! Exact HEALPix covers against brute-force dense sampling of every pixel.
+#![allow(clippy::unwrap_used)]
 
 use skymaps::geometry::Vector3d;
 use skymaps::pixelization::healpix::cover::CoverShape;

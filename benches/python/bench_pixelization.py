@@ -86,8 +86,9 @@ def bench_points_htm(n, n_sphgeom, repeat):
         m = n_sphgeom
 
         def run():
+            pts = zip(ra[:m].tolist(), dec[:m].tolist(), strict=True)
             return np.array([pix.index(sg.UnitVector3d(sg.LonLat.fromDegrees(a, d)))
-                             for a, d in zip(ra[:m].tolist(), dec[:m].tolist(), strict=False)], dtype=np.uint64)
+                             for a, d in pts], dtype=np.uint64)
 
         t, ref = best_of(run, 1)
         assert (ref == ours[:m]).all()
@@ -125,64 +126,87 @@ def _random_polygons(rng, count, radius_deg):
     return out
 
 
+def _timed_loop(fn, items, repeat):
+    return best_of(lambda: [fn(x) for x in items], repeat)
+
+
 def bench_covers(count, repeat):
     import skymaps
+    from skymaps.geometry import Circle, ConvexPolygon
 
-    try:
-        from skymaps import geometry  # noqa: F401
-    except ImportError:
-        print("\nregion covers: skymaps.geometry not available in this build; skipped")
-        return
     rng = np.random.default_rng(2)
     polys = _random_polygons(rng, count, 1.0)
+    regions = [ConvexPolygon.from_vectors(p) for p in polys]
+    centers = [(float(rng.uniform(0, 360)),
+                float(np.degrees(np.arcsin(rng.uniform(-0.95, 0.95))))) for _ in range(count)]
+    circles = [Circle(a, d, 1.0) for a, d in centers]
     for order in (8, 12, 16):
-        print(f"\npolygon (1 deg) -> HEALPix cover, order {order}, {count} polygons")
-        regions = [geometry.ConvexPolygon.from_vectors(p) for p in polys]
+        nside = 2**order
         hpx = skymaps.Healpix(order)
-        t_us, ours = best_of(lambda: [hpx.envelope(r) for r in regions], repeat)
-        row("skymaps envelope (exact)", count, t_us)
+        print(f"\nregion (1 deg) -> HEALPix cover, order {order}, {count} regions")
+        t_us, _ = _timed_loop(hpx.envelope, regions, repeat)
+        row("polygon: skymaps envelope (exact)", count, t_us)
+        t_uc, _ = _timed_loop(hpx.envelope, circles, repeat)
+        row("circle: skymaps envelope (exact)", count, t_uc)
         try:
             import healpy as hp
 
-            t, _ = best_of(lambda: [hp.query_polygon(2**order, p, inclusive=True, nest=True)
-                                    for p in polys], repeat)
-            row("healpy query_polygon inclusive", count, t)
-            print(f"    skymaps speed-up vs healpy inclusive: {t / t_us:.2f}x")
+            t, _ = _timed_loop(
+                lambda p, n=nside: hp.query_polygon(n, p, inclusive=True, nest=True), polys, repeat)
+            row("polygon: healpy query_polygon inclusive", count, t)
+            print(f"    polygon speed-up vs healpy inclusive: {t / t_us:.2f}x")
+            vecs = [hp.ang2vec(a, d, lonlat=True) for a, d in centers]
+            t, _ = _timed_loop(
+                lambda v, n=nside: hp.query_disc(n, v, np.radians(1.0), inclusive=True, nest=True),
+                vecs, repeat)
+            row("circle: healpy query_disc inclusive", count, t)
+            print(f"    circle speed-up vs healpy inclusive: {t / t_uc:.2f}x")
         except ImportError:
-            pass
+            print("  healpy: not installed")
         try:
             import astropy.units as u
-            import cdshealpix
+            import cdshealpix.nested as cn
+            from astropy.coordinates import Latitude, Longitude
 
-            def cds():
-                out = []
-                for p in polys:
-                    lon = np.arctan2(p[:, 1], p[:, 0]) * u.rad
-                    lat = np.arcsin(p[:, 2]) * u.rad
-                    out.append(cdshealpix.nested.polygon_search(lon, lat, order, flat=True))
-                return out
+            lonlat = [(Longitude(np.arctan2(p[:, 1], p[:, 0]) * u.rad),
+                       Latitude(np.arcsin(p[:, 2]) * u.rad)) for p in polys]
+            t, _ = _timed_loop(
+                lambda ll, o=order: cn.polygon_search(ll[0], ll[1], o, flat=True), lonlat, repeat)
+            row("polygon: cdshealpix polygon_search", count, t)
+            print(f"    polygon speed-up vs cdshealpix: {t / t_us:.2f}x")
+            cc = [(Longitude(a * u.deg), Latitude(d * u.deg)) for a, d in centers]
+            t, _ = _timed_loop(
+                lambda c, o=order: cn.cone_search(c[0], c[1], 1.0 * u.deg, o, flat=True),
+                cc, repeat)
+            row("circle: cdshealpix cone_search (approx)", count, t)
+            print(f"    circle speed-up vs cdshealpix: {t / t_uc:.2f}x")
+            import mocpy
 
-            t, _ = best_of(cds, repeat)
-            row("cdshealpix polygon_search (approx)", count, t)
-            print(f"    skymaps speed-up vs cdshealpix: {t / t_us:.2f}x")
+            t, _ = _timed_loop(
+                lambda ll, o=order: mocpy.MOC.from_polygon(ll[0], ll[1], max_depth=o),
+                lonlat, repeat)
+            row("polygon: mocpy MOC.from_polygon", count, t)
+            print(f"    polygon speed-up vs mocpy: {t / t_us:.2f}x")
         except ImportError:
-            pass
+            print("  cdshealpix/mocpy: not installed")
     print("\npolygon -> HTM envelope (max_ranges=0) vs lsst.sphgeom")
     try:
         import lsst.sphgeom as sg
     except ImportError:
         print("  lsst.sphgeom: not installed")
         return
-    sgpolys = [sg.ConvexPolygon([sg.UnitVector3d(*v) for v in p]) for p in polys]
-    regions = [geometry.ConvexPolygon.from_vectors(p) for p in polys]
+    sgpolys = [sg.Region.decode(r.encode()) for r in regions]
     for level in (7, 12, 16):
         htm = skymaps.Htm(level)
         pix = sg.HtmPixelization(level)
-        t_us, ours = best_of(lambda: [htm.envelope(r) for r in regions], repeat)
-        t, ref = best_of(lambda: [pix.envelope(p) for p in sgpolys], repeat)
-        same = all(o.ranges().tolist() == [list(x) for x in r] for o, r in zip(ours, ref, strict=False))
-        print(f"  level {level}: skymaps {t_us * 1e3:.1f} ms, sphgeom {t * 1e3:.1f} ms, "
-              f"speed-up {t / t_us:.2f}x, identical={same}")
+        t_us, ours = _timed_loop(htm.envelope, regions, repeat)
+        t, ref = _timed_loop(pix.envelope, sgpolys, repeat)
+        same = all(o.ranges().tolist() == [list(x) for x in r]
+                   for o, r in zip(ours, ref, strict=True))
+        print(f"  level {level:2d}: skymaps {t_us * 1e3:8.1f} ms, sphgeom {t * 1e3:8.1f} ms, "
+              f"speed-up {t / t_us:5.2f}x, identical={same}")
+        t_b, _ = best_of(lambda h=htm: h.envelope_pixels_many(regions), repeat)
+        print(f"            envelope_pixels_many (parallel, pixel lists): {t_b * 1e3:8.1f} ms")
 
 
 def main():

@@ -358,6 +358,7 @@ impl std::ops::Not for &RangeSet {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

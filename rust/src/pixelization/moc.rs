@@ -220,6 +220,7 @@ pub fn from_ascii(text: &str, depth: Option<i64>) -> Result<(RangeSet, u8)> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

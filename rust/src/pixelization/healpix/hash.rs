@@ -5,6 +5,10 @@ use std::f64::consts::PI;
 
 const TWO_THIRD: f64 = 2.0 / 3.0;
 const INV_HALF_PI: f64 = 2.0 / PI;
+/// HEALPix C++ switches to the `sin(theta)` formula within 0.01 rad of a pole, with
+/// this truncated value of pi (kept as is for identical results).
+#[allow(clippy::approx_constant)]
+const PI_TRUNCATED: f64 = 3.14159;
 
 /// HEALPix's `fmodulo(v, 4)`: `v` reduced to `[0, 4)`.
 #[inline]
@@ -48,7 +52,7 @@ fn prepare(nside: f64, theta: f64, phi: f64) -> (f64, f64, f64) {
     let z = theta.cos();
     let za = z.abs();
     let tt = fmodulo4(phi * INV_HALF_PI);
-    let have_sth = theta < 0.01 || theta > 3.14159 - 0.01;
+    let have_sth = !(0.01..=PI_TRUNCATED - 0.01).contains(&theta);
     let tmp = if za < 0.99 || !have_sth {
         nside * (3.0 * (1.0 - za)).sqrt()
     } else {
@@ -128,10 +132,10 @@ pub fn ang2pix_ring(order: u8, theta: f64, phi: f64) -> u64 {
 /// Integer square root (floor).
 fn isqrt(x: u64) -> u64 {
     let mut r = (x as f64).sqrt() as u64;
-    while r.checked_mul(r).map_or(true, |s| s > x) {
+    while !matches!(r.checked_mul(r), Some(s) if s <= x) {
         r -= 1;
     }
-    while (r + 1).checked_mul(r + 1).map_or(false, |s| s <= x) {
+    while (r + 1).checked_mul(r + 1).is_some_and(|s| s <= x) {
         r += 1;
     }
     r
@@ -194,6 +198,7 @@ pub fn ring_to_nest(order: u8, pix: u64) -> u64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -200,15 +200,15 @@ impl Healpix {
 impl Healpix {
     /// Exactly the pixels (of this scheme) that intersect `shape`.
     pub fn envelope_shape(&self, shape: &cover::CoverShape) -> RangeSet {
-        self.to_scheme(cover::cover_nested(shape, self.order, false))
+        self.renumber(cover::cover_nested(shape, self.order, false))
     }
 
     /// Exactly the pixels (of this scheme) that lie entirely inside `shape`.
     pub fn interior_shape(&self, shape: &cover::CoverShape) -> RangeSet {
-        self.to_scheme(cover::cover_nested(shape, self.order, true))
+        self.renumber(cover::cover_nested(shape, self.order, true))
     }
 
-    fn to_scheme(&self, nested: RangeSet) -> RangeSet {
+    fn renumber(&self, nested: RangeSet) -> RangeSet {
         if self.nested {
             return nested;
         }
@@ -219,6 +219,7 @@ impl Healpix {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
