@@ -157,7 +157,8 @@ class _Shape:
         lat = np.degrees(np.arcsin(np.clip(p[:, 2], -1, 1)))
         lon = np.degrees(np.arctan2(p[:, 1], p[:, 0])) % 360.0
         width = (lon1 - lon0) % 360.0
-        return (lat >= lat0) & (lat <= lat1) & (((lon - lon0) % 360.0) <= width)
+        pole = np.abs(p[:, 2]) >= 1.0 - 1e-15  # every longitude meets at a pole
+        return (lat >= lat0) & (lat <= lat1) & ((((lon - lon0) % 360.0) <= width) | pole)
 
     def cover(self, h, interior=False):
         if self.kind == "polygon":

@@ -178,7 +178,6 @@ impl PyHealpix {
         let (lon, lat) = (f64_slice(&lon), f64_slice(&lat));
         let h = self.inner;
         let out = detach(py, lon.len(), || h.index_many_deg(&lon, &lat))?;
-        let out: Vec<i64> = out.into_iter().map(|x| x as i64).collect();
         Ok(out.into_pyarray(py))
     }
     /// Nested ids -> ring ids (uint64 in, int64 out).

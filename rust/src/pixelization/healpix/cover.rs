@@ -241,10 +241,44 @@ pub(crate) fn cell_point_lonlat(layer: &Layer, h: u64, dx: f64, dy: f64) -> (f64
     cdshealpix::unproj(x, y)
 }
 
+/// The unit vector of HEALPix projection-plane point `(x, y)`, `x` in [0, 8], `y` in
+/// [-2, 2] (the inverse of the HEALPix projection, as `cdshealpix::unproj` but straight
+/// to a vector: no latitude trigonometry).
+#[inline]
+fn proj_to_vec(x: f64, y: f64) -> Vector3d {
+    let odd = (x as u32) | 1;
+    let offset = (odd & 7) as f64;
+    let pm1 = x - odd as f64;
+    let ya = y.abs();
+    let (l, z, cos_lat) = if ya <= 1.0 {
+        let z = ya * (2.0 / 3.0);
+        (pm1, z, ((1.0 - z) * (1.0 + z)).sqrt())
+    } else {
+        // Collignon part: t = sqrt(3 (1 - |z|)).
+        let t = 2.0 - ya;
+        let l = if t > 1e-14 {
+            (pm1 / t).clamp(-1.0, 1.0)
+        } else {
+            0.0
+        };
+        let t2 = t * t / 3.0;
+        (l, 1.0 - t2, t * ((2.0 - t2) / 3.0).sqrt())
+    };
+    let lon = (offset + l) * std::f64::consts::FRAC_PI_4;
+    let (s, c) = lon.sin_cos();
+    Vector3d::new(cos_lat * c, cos_lat * s, z.copysign(y))
+}
+
 #[inline]
 fn cell_point(layer: &Layer, h: u64, dx: f64, dy: f64) -> Vector3d {
-    let (lon, lat) = cell_point_lonlat(layer, h, dx, dy);
-    lonlat_vec(lon, lat)
+    let (cx, cy) = layer.center_of_projected_cell(h);
+    let inv = 1.0 / (1u64 << layer.depth()) as f64;
+    let mut x = cx + (dx - dy) * inv;
+    let y = (cy + (dx + dy - 1.0) * inv).clamp(-2.0, 2.0);
+    if x < 0.0 {
+        x += 8.0;
+    }
+    proj_to_vec(x, y)
 }
 
 const CORNERS: [(f64, f64); 4] = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)];
@@ -297,17 +331,14 @@ fn cap_vs_shape(center: &Vector3d, rho: f64, s: &CoverShape) -> Rel {
     }
 }
 
-/// A cap (centre, angular radius) that contains cell `h`: the farthest of the vertices
-/// and edge midpoints, with a 15% margin for the curvature of the edges.
+/// A cap (centre, angular radius) that contains cell `h`: cdshealpix's bound on the
+/// centre-to-vertex distance at that latitude, with a 15% margin for the curvature of
+/// the edges.
 fn bounding_cap(layer: &Layer, h: u64) -> (Vector3d, f64) {
     let c = cell_point(layer, h, 0.5, 0.5);
-    let mut r: f64 = 0.0;
-    for &(dx, dy) in &CORNERS {
-        r = r.max(angle(&c, &cell_point(layer, h, dx, dy)));
-    }
-    for &(dx, dy) in &[(0.5, 0.0), (1.0, 0.5), (0.5, 1.0), (0.0, 0.5)] {
-        r = r.max(angle(&c, &cell_point(layer, h, dx, dy)));
-    }
+    let lon = c.y.atan2(c.x).rem_euclid(std::f64::consts::TAU);
+    let lat = c.z.clamp(-1.0, 1.0).asin();
+    let r = cdshealpix::largest_center_to_vertex_distance(layer.depth(), lon, lat);
     (c, r * 1.15 + 1e-15)
 }
 
@@ -356,6 +387,12 @@ fn exists_on_edge(
     false
 }
 
+/// The cell of `layer` containing `p`.
+fn cell_of(layer: &Layer, p: &Vector3d) -> u64 {
+    let v = crate::geometry::UnitVector3d::from_normalized(p.x, p.y, p.z);
+    layer.hash(v.lon_rad(), v.lat_rad())
+}
+
 /// Does cell `h` (at the layer's depth) intersect the conjunction?
 fn cell_intersects(layer: &Layer, h: u64, c: &Conj) -> bool {
     for &(dx, dy) in &CORNERS {
@@ -363,22 +400,16 @@ fn cell_intersects(layer: &Layer, h: u64, c: &Conj) -> bool {
             return true;
         }
     }
-    for a in &c.anchors {
-        let v = crate::geometry::UnitVector3d::from_normalized(a.x, a.y, a.z);
-        if layer.hash(v.lon_rad(), v.lat_rad()) == h {
-            return true;
-        }
+    if c.anchors.iter().any(|a| cell_of(layer, a) == h) {
+        return true;
     }
     (0..4).any(|k| exists_on_edge(layer, h, CORNERS[k], CORNERS[(k + 1) % 4], &c.halves, false))
 }
 
 /// Is the whole of cell `h` inside the conjunction?
 fn cell_within(layer: &Layer, h: u64, c: &Conj) -> bool {
-    if let Some(hole) = &c.hole {
-        let v = crate::geometry::UnitVector3d::from_normalized(hole.x, hole.y, hole.z);
-        if layer.hash(v.lon_rad(), v.lat_rad()) == h {
-            return false;
-        }
+    if c.hole.is_some_and(|hole| cell_of(layer, &hole) == h) {
+        return false;
     }
     for hs in &c.halves {
         let outside = [HalfSpace::new(hs.n.neg(), -hs.c)];
@@ -422,10 +453,7 @@ fn final_test(layer: &Layer, h: u64, shape: &CoverShape, interior: bool) -> bool
                         break;
                     }
                 }
-                hit || band.anchors.iter().any(|a| {
-                    let v = crate::geometry::UnitVector3d::from_normalized(a.x, a.y, a.z);
-                    layer.hash(v.lon_rad(), v.lat_rad()) == h
-                })
+                hit || band.anchors.iter().any(|a| cell_of(layer, a) == h)
             }
         }
     }
@@ -442,6 +470,9 @@ fn cell_intersects_open(layer: &Layer, h: u64, c: &Conj) -> bool {
     (0..4).any(|k| exists_on_edge(layer, h, CORNERS[k], CORNERS[(k + 1) % 4], &c.halves, true))
 }
 
+/// Frontier size from which cells are classified in parallel.
+const PARALLEL_MIN_CELLS: usize = 512;
+
 /// Nested pixels at `order` that intersect (`interior == false`) or lie inside the shape.
 pub fn cover_nested(shape: &CoverShape, order: u8, interior: bool) -> RangeSet {
     let mut found: Vec<(u64, u64)> = Vec::new();
@@ -449,7 +480,7 @@ pub fn cover_nested(shape: &CoverShape, order: u8, interior: bool) -> RangeSet {
     for depth in 0..=order {
         let layer = cdshealpix::nested::get(depth);
         let shift = 2 * (order - depth) as u32;
-        let decided: Vec<(Rel, u64)> = crate::parallel::map_items(&frontier, |&h| {
+        let classify = |&h: &u64| {
             let (c, rho) = bounding_cap(layer, h);
             let rel = cap_vs_shape(&c, rho, shape);
             if rel == Rel::Maybe && depth == order {
@@ -458,7 +489,13 @@ pub fn cover_nested(shape: &CoverShape, order: u8, interior: bool) -> RangeSet {
             } else {
                 (rel, h)
             }
-        });
+        };
+        // Classifying one cell takes ~1 us: only large frontiers are worth threads.
+        let decided: Vec<(Rel, u64)> = if frontier.len() >= PARALLEL_MIN_CELLS {
+            crate::parallel::map_items(&frontier, classify)
+        } else {
+            frontier.iter().map(classify).collect()
+        };
         let mut next = Vec::new();
         for (rel, h) in decided {
             match rel {

@@ -112,15 +112,18 @@ impl Healpix {
         }
     }
 
-    /// Vectorized [`Healpix::index_lonlat_deg`] (parallel for large inputs).
+    /// Vectorized [`Healpix::index_lonlat_deg`] (parallel for large inputs), as
+    /// `i64` like healpy.
     ///
     /// # Errors
     /// The first bad point's error; [`Error::ShapeMismatch`] for slices of different length.
-    pub fn index_many_deg(&self, lon_deg: &[f64], lat_deg: &[f64]) -> Result<Vec<u64>> {
-        super::check_same_len(lon_deg, lat_deg)?;
-        crate::parallel::try_map_indexed(lon_deg.len(), |i| {
-            self.index_lonlat_deg(lon_deg[i], lat_deg[i])
-        })
+    pub fn index_many_deg(&self, lon_deg: &[f64], lat_deg: &[f64]) -> Result<Vec<i64>> {
+        super::check_lonlat_many(lon_deg, lat_deg)?;
+        let mut out = vec![0i64; lon_deg.len()];
+        crate::parallel::fill_indexed(&mut out, |i| {
+            self.index_lonlat_deg_unchecked(lon_deg[i], lat_deg[i]) as i64
+        });
+        Ok(out)
     }
 
     /// The pixel containing the unit vector `v` (via its lon/lat).

@@ -220,10 +220,13 @@ impl Htm {
     /// As [`Htm::index_lonlat_deg`], for the first bad point; also
     /// [`Error::ShapeMismatch`] if the slices differ in length.
     pub fn index_many_deg(&self, lon_deg: &[f64], lat_deg: &[f64]) -> Result<Vec<u64>> {
-        super::check_same_len(lon_deg, lat_deg)?;
-        crate::parallel::try_map_indexed(lon_deg.len(), |i| {
-            self.index_lonlat_deg(lon_deg[i], lat_deg[i])
-        })
+        super::check_lonlat_many(lon_deg, lat_deg)?;
+        let mut out = vec![0u64; lon_deg.len()];
+        crate::parallel::fill_indexed(&mut out, |i| {
+            let v = UnitVector3d::from_lonlat_deg_unchecked(lon_deg[i], lat_deg[i]);
+            self.index(&v)
+        });
+        Ok(out)
     }
 
     /// The vertices of trixel `id` (counter-clockwise), bit-identical to sphgeom's
