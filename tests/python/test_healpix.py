@@ -310,7 +310,18 @@ def test_box_covers_equal_cdshealpix_zone_search():
                                      Longitude(lon1 * u.deg), Latitude(lat1 * u.deg),
                                      order, flat=True)
         ours = shape.cover(Healpix(order))
-        assert RangeSet.from_pixels(ipix.astype(np.uint64)) == ours
+        ref = RangeSet.from_pixels(ipix.astype(np.uint64))
+        # A closed box reaching a pole contains the pole point, so the pixels that only
+        # touch it there intersect the box too (a point given at the pole with the
+        # "wrong" longitude hashes to them); cdshealpix leaves them out.
+        npix4 = 4**order
+        pole_pixels = set()
+        if lat0 <= -90.0:
+            pole_pixels |= {b * npix4 for b in (8, 9, 10, 11)}
+        if lat1 >= 90.0:
+            pole_pixels |= {(b + 1) * npix4 - 1 for b in (0, 1, 2, 3)}
+        assert ref.issubset(ours)
+        assert set((ours - ref).pixels().tolist()) <= pole_pixels
 
 
 def test_cover_special_cases():
