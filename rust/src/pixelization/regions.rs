@@ -68,7 +68,40 @@ impl<'a> Leaf<'a> {
                 inside_all = false;
             }
         }
-        inside_all.then_some(super::WITHIN)
+        if inside_all {
+            return Some(super::WITHIN);
+        }
+        // Trixel vertices that are certainly inside / outside the polygon: one of each
+        // means the two share a point but the trixel is not within (sphgeom: INTERSECTS);
+        // all three inside means WITHIN, as sphgeom's all-vertices-inside rule.
+        const VERTEX_MARGIN: f64 = 1e-12;
+        let (mut any_in, mut any_out) = (false, false);
+        for v in t {
+            let mut certainly_in = true;
+            let mut out = false;
+            for n in &self.normals {
+                let d = n.dot(v);
+                if d < -VERTEX_MARGIN {
+                    out = true;
+                    break;
+                }
+                if d <= VERTEX_MARGIN {
+                    certainly_in = false;
+                }
+            }
+            if out {
+                any_out = true;
+            } else if certainly_in {
+                any_in = true;
+            } else {
+                return None;
+            }
+        }
+        match (any_in, any_out) {
+            (true, true) => Some(0),
+            (true, false) => Some(super::WITHIN),
+            _ => None,
+        }
     }
 }
 

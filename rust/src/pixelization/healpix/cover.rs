@@ -347,16 +347,16 @@ fn bounding_cap(layer: &Layer, h: u64) -> (Vector3d, f64) {
 fn exists_on_edge(
     layer: &Layer,
     h: u64,
-    a: (f64, f64),
-    b: (f64, f64),
+    k: usize,
+    verts: &[Vector3d; 4],
     halves: &[HalfSpace],
     strict: bool,
 ) -> bool {
+    let (a, b) = (CORNERS[k], CORNERS[(k + 1) % 4]);
     let point = |t: f64| cell_point(layer, h, a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1));
     let ok = |v: f64| if strict { v > 0.0 } else { v >= 0.0 };
     let vals = |p: &Vector3d| -> Vec<f64> { halves.iter().map(|hs| hs.eval(p)).collect() };
-    let p0 = point(0.0);
-    let p1 = point(1.0);
+    let (p0, p1) = (verts[k], verts[(k + 1) % 4]);
     let (v0, v1) = (vals(&p0), vals(&p1));
     if v0.iter().all(|&v| ok(v)) || v1.iter().all(|&v| ok(v)) {
         return true;
@@ -394,16 +394,19 @@ fn cell_of(layer: &Layer, p: &Vector3d) -> u64 {
 }
 
 /// Does cell `h` (at the layer's depth) intersect the conjunction?
+fn cell_vertices(layer: &Layer, h: u64) -> [Vector3d; 4] {
+    CORNERS.map(|(dx, dy)| cell_point(layer, h, dx, dy))
+}
+
 fn cell_intersects(layer: &Layer, h: u64, c: &Conj) -> bool {
-    for &(dx, dy) in &CORNERS {
-        if c.contains(&cell_point(layer, h, dx, dy)) {
-            return true;
-        }
+    let verts = cell_vertices(layer, h);
+    if verts.iter().any(|v| c.contains(v)) {
+        return true;
     }
     if c.anchors.iter().any(|a| cell_of(layer, a) == h) {
         return true;
     }
-    (0..4).any(|k| exists_on_edge(layer, h, CORNERS[k], CORNERS[(k + 1) % 4], &c.halves, false))
+    (0..4).any(|k| exists_on_edge(layer, h, k, &verts, &c.halves, false))
 }
 
 /// Is the whole of cell `h` inside the conjunction?
@@ -411,11 +414,10 @@ fn cell_within(layer: &Layer, h: u64, c: &Conj) -> bool {
     if c.hole.is_some_and(|hole| cell_of(layer, &hole) == h) {
         return false;
     }
+    let verts = cell_vertices(layer, h);
     for hs in &c.halves {
         let outside = [HalfSpace::new(hs.n.neg(), -hs.c)];
-        if (0..4)
-            .any(|k| exists_on_edge(layer, h, CORNERS[k], CORNERS[(k + 1) % 4], &outside, true))
-        {
+        if (0..4).any(|k| exists_on_edge(layer, h, k, &verts, &outside, true)) {
             return false;
         }
     }
@@ -461,13 +463,14 @@ fn final_test(layer: &Layer, h: u64, shape: &CoverShape, interior: bool) -> bool
 
 /// Does cell `h` meet the *open* region `{n_k · p > c_k}`?
 fn cell_intersects_open(layer: &Layer, h: u64, c: &Conj) -> bool {
-    for &(dx, dy) in &CORNERS {
-        let p = cell_point(layer, h, dx, dy);
-        if c.halves.iter().all(|hs| hs.eval(&p) > 0.0) {
-            return true;
-        }
+    let verts = cell_vertices(layer, h);
+    if verts
+        .iter()
+        .any(|p| c.halves.iter().all(|hs| hs.eval(p) > 0.0))
+    {
+        return true;
     }
-    (0..4).any(|k| exists_on_edge(layer, h, CORNERS[k], CORNERS[(k + 1) % 4], &c.halves, true))
+    (0..4).any(|k| exists_on_edge(layer, h, k, &verts, &c.halves, true))
 }
 
 /// Frontier size from which cells are classified in parallel.
