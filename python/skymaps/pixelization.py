@@ -14,8 +14,8 @@ Examples
 >>> Htm.to_string(Htm.from_string("N32000000"))
 'N32000000'
 >>> hp = Healpix(4)
->>> int(hp.index(0.0, 90.0))
-63
+>>> int(hp.index(0.0, 90.0))  # the north pole: last pixel of base pixel 0
+255
 """
 
 from __future__ import annotations

@@ -90,3 +90,13 @@ def test_top_of_range():
     assert top.ranges().tolist() == [[2**64 - 1, 0]]
     assert (2**64 - 1) in top
     assert (~top).cardinality() == 2**64 - 1
+
+
+def test_docstring_examples():
+    import doctest
+
+    import skymaps.moc
+    import skymaps.pixelization
+
+    for mod in (skymaps.pixelization, skymaps.moc):
+        assert doctest.testmod(mod).failed == 0
