@@ -60,9 +60,8 @@ def bench_points_healpix(n, repeat):
     except ImportError:
         print("  cdshealpix: not installed")
     try:
-        from astropy_healpix import core as ahp
-
         import astropy.units as u
+        from astropy_healpix import core as ahp
 
         lon_q, lat_q = ra * u.deg, dec * u.deg
         t, _ = best_of(lambda: ahp.lonlat_to_healpix(lon_q, lat_q, 4096, order="nested"),
