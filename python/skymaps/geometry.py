@@ -267,13 +267,19 @@ class ConvexPolygon(Region):
         return _wrap(_core._polygon_from_lonlat(flat.lon, flat.lat, hull))  # type: ignore[return-value]
 
     @staticmethod
-    def from_vectors(xyz: Any, *, hull: bool = True) -> ConvexPolygon:
-        """Polygon from an (N, 3) array of vectors (normalized like sphgeom's
-        ``UnitVector3d(x, y, z)``)."""
+    def from_vectors(xyz: Any, *, hull: bool = True, normalize: bool = True) -> ConvexPolygon:
+        """Polygon from an (N, 3) array of vectors.
+
+        With ``normalize=True`` (default) each row is normalized like sphgeom's
+        ``UnitVector3d(x, y, z)``; with ``False`` rows must already be unit vectors
+        (within 1e-10) and are kept bit for bit, like ``UnitVector3d.fromNormalized``
+        (use this to rebuild a polygon from stored vertices). ``hull`` as in
+        :meth:`from_lonlat`.
+        """
         a = np.asarray(xyz, dtype=np.float64)
         if a.ndim != 2 or a.shape[1] != 3:
             raise ShapeMismatchError(f"xyz must have shape (N, 3), got {a.shape}")
-        return _wrap(_core._polygon_from_xyz(as_flat_float(a), hull))  # type: ignore[return-value]
+        return _wrap(_core._polygon_from_xyz(as_flat_float(a), hull, normalize))  # type: ignore[return-value]
 
     def vertices(self) -> np.ndarray:
         """Vertices as an (N, 3) float64 array (sphgeom ``getVertices``)."""
@@ -395,6 +401,10 @@ def overlaps_many(lon1: Any, lat1: Any, lon2: Any, lat2: Any) -> np.ndarray:
             f"{b_lon.shape}"
         )
     return _core._overlaps_many(
-        as_flat_float(a_lon), as_flat_float(a_lat), a_lon.shape[1],
-        as_flat_float(b_lon), as_flat_float(b_lat), b_lon.shape[1],
+        as_flat_float(a_lon),
+        as_flat_float(a_lat),
+        a_lon.shape[1],
+        as_flat_float(b_lon),
+        as_flat_float(b_lat),
+        b_lon.shape[1],
     )

@@ -24,7 +24,9 @@ ARCSEC = 1.0 / 3600.0
 def destination(lon0, lat0, radius_deg, angle_rad):
     """Points at angular distance ``radius`` and bearing ``angle`` from (lon0, lat0)."""
     la0, lo0, r = np.radians(lat0), np.radians(lon0), np.radians(radius_deg)
-    lat = np.arcsin(np.clip(np.sin(la0) * np.cos(r) + np.cos(la0) * np.sin(r) * np.cos(angle_rad), -1, 1))
+    lat = np.arcsin(
+        np.clip(np.sin(la0) * np.cos(r) + np.cos(la0) * np.sin(r) * np.cos(angle_rad), -1, 1)
+    )
     dlon = np.arctan2(
         np.sin(angle_rad) * np.sin(r) * np.cos(la0), np.cos(r) - np.sin(la0) * np.sin(lat)
     )
@@ -57,7 +59,10 @@ def random_polygon_vertices(rng, n):
 
 def sphgeom_polygon(lon, lat):
     return sphgeom.ConvexPolygon(
-        [sphgeom.UnitVector3d(sphgeom.LonLat.fromDegrees(a, b)) for a, b in zip(lon, lat)]
+        [
+            sphgeom.UnitVector3d(sphgeom.LonLat.fromDegrees(a, b))
+            for a, b in zip(lon, lat, strict=True)
+        ]
     )
 
 
@@ -89,7 +94,9 @@ def dataset():
 def test_encode_identical(dataset):
     ours, theirs = dataset["ours"], dataset["theirs"]
     assert len(ours) >= N_POLYGONS * 0.98
-    mismatched = [i for i, (p, s) in enumerate(zip(ours, theirs)) if p.encode() != s.encode()]
+    mismatched = [
+        i for i, (p, s) in enumerate(zip(ours, theirs, strict=True)) if p.encode() != s.encode()
+    ]
     assert mismatched == []
 
 
@@ -121,7 +128,9 @@ def probe_points(rng, p, n_random=24):
     mlat = np.degrees(np.arcsin(np.clip(mids[:, 2], -1, 1)))
     c = p.bounding_circle()
     rlon, rlat = destination(
-        c.center[0], c.center[1], c.radius * np.sqrt(rng.random(n_random)) * 1.2,
+        c.center[0],
+        c.center[1],
+        c.radius * np.sqrt(rng.random(n_random)) * 1.2,
         rng.uniform(0, 2 * np.pi, n_random),
     )
     eps = 10.0 ** rng.uniform(-13, -9, 2 * len(lon))
@@ -133,7 +142,7 @@ def probe_points(rng, p, n_random=24):
 def test_contains_identical(dataset):
     rng = np.random.default_rng(7)
     n_checked = 0
-    for p, s in zip(dataset["ours"], dataset["theirs"]):
+    for p, s in zip(dataset["ours"], dataset["theirs"], strict=True):
         qlon, qlat = probe_points(rng, p)
         ours = p.contains(qlon, qlat)
         theirs = s.contains(np.radians(qlon), np.radians(qlat))
@@ -185,7 +194,9 @@ def test_relate_with_circles_and_boxes(dataset):
     for idx in rng.choice(len(ours), 4000, replace=False):
         p, s = ours[idx], theirs[idx]
         bc = p.bounding_circle()
-        lon, lat = destination(bc.center[0], bc.center[1], bc.radius * rng.uniform(0, 2), rng.uniform(0, 6.3))
+        lon, lat = destination(
+            bc.center[0], bc.center[1], bc.radius * rng.uniform(0, 2), rng.uniform(0, 6.3)
+        )
         circle = Circle(lon, lat, min(bc.radius * 10 ** rng.uniform(-1, 0.5), 180.0))
         half_w = min(bc.radius * rng.uniform(0.2, 3), 179)
         lat_lo = max(lat - bc.radius * rng.uniform(0.2, 2), -90)

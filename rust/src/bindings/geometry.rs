@@ -10,7 +10,10 @@ use pyo3::types::PyBytes;
 use super::{detach, f64_slice};
 use crate::geometry::angle::{deg_to_rad, latitude_of, longitude_of, rad_to_deg};
 use crate::geometry::vector::check_lonlat_deg;
-use crate::geometry::{Circle, ConvexPolygon, LonLatBox, Region, UnitVector3d};
+use crate::geometry::{
+    overlaps_polygon_pairs_lonlat_deg, Circle, ConvexPolygon, LonLatBox, PreparedPolygon, Region,
+    UnitVector3d,
+};
 use crate::parallel::{fill_indexed, try_map_indexed};
 use crate::{Error, Result};
 
@@ -37,6 +40,11 @@ fn vectors_from_lonlat(lon: &[f64], lat: &[f64]) -> Result<Vec<UnitVector3d>> {
 }
 
 fn vectors_from_xyz(xyz: &[f64]) -> Result<Vec<UnitVector3d>> {
+    vectors_from_xyz_with(xyz, true)
+}
+
+/// `normalize = false` keeps unit vectors bit for bit (checked to be unit length).
+fn vectors_from_xyz_with(xyz: &[f64], normalize: bool) -> Result<Vec<UnitVector3d>> {
     if xyz.len() % 3 != 0 {
         return Err(Error::shape(format!(
             "xyz must have 3 columns, got {} values",
@@ -44,7 +52,14 @@ fn vectors_from_xyz(xyz: &[f64]) -> Result<Vec<UnitVector3d>> {
         )));
     }
     (0..xyz.len() / 3)
-        .map(|k| UnitVector3d::new(xyz[3 * k], xyz[3 * k + 1], xyz[3 * k + 2]))
+        .map(|k| {
+            let (x, y, z) = (xyz[3 * k], xyz[3 * k + 1], xyz[3 * k + 2]);
+            if normalize {
+                UnitVector3d::new(x, y, z)
+            } else {
+                UnitVector3d::from_unit_checked(x, y, z)
+            }
+        })
         .collect()
 }
 
@@ -76,9 +91,12 @@ fn _polygon_from_xyz(
     py: Python<'_>,
     xyz: PyReadonlyArray1<'_, f64>,
     hull: bool,
+    normalize: bool,
 ) -> PyResult<PyRegion> {
     let xyz = f64_slice(&xyz);
-    let p = detach(py, xyz.len(), || polygon(vectors_from_xyz(&xyz)?, hull))?;
+    let p = detach(py, xyz.len(), || {
+        polygon(vectors_from_xyz_with(&xyz, normalize)?, hull)
+    })?;
     Ok(wrap(Region::ConvexPolygon(p)))
 }
 
@@ -157,30 +175,8 @@ fn _overlaps_many<'py>(
         f64_slice(&lon2),
         f64_slice(&lat2),
     );
-    if k1 < 3 || k2 < 3 || lon1.len() % k1 != 0 || lon2.len() % k2 != 0 {
-        return Err(Error::shape("vertex arrays must have shape (N, K) with K >= 3").into());
-    }
-    let n = lon1.len() / k1;
-    if lon2.len() / k2 != n || lat1.len() != lon1.len() || lat2.len() != lon2.len() {
-        return Err(Error::shape(format!(
-            "both polygon arrays must hold the same number of polygons ({n} vs {})",
-            lon2.len() / k2
-        ))
-        .into());
-    }
-    let out = detach(py, n * (k1 + k2), || {
-        try_map_indexed(n, |i| {
-            let build = |lon: &[f64], lat: &[f64], k: usize| -> Result<ConvexPolygon> {
-                let mut pts = Vec::with_capacity(k);
-                for j in i * k..(i + 1) * k {
-                    pts.push(UnitVector3d::from_lonlat_deg(lon[j], lat[j])?);
-                }
-                ConvexPolygon::convex_hull(&pts)
-            };
-            let a = build(&lon1, &lat1, k1)?;
-            let b = build(&lon2, &lat2, k2)?;
-            Ok(!a.relate_polygon(&b).is_disjoint())
-        })
+    let out = detach(py, lon1.len() + lon2.len(), || {
+        overlaps_polygon_pairs_lonlat_deg(&lon1, &lat1, k1, &lon2, &lat2, k2)
     })?;
     Ok(out.into_pyarray(py))
 }
@@ -222,9 +218,13 @@ impl PyRegion {
                 check_lonlat_deg(lon[i], lat[i])?;
             }
             let mut out = vec![false; lon.len()];
-            fill_indexed(&mut out, |i| {
-                region.contains(&UnitVector3d::from_lonlat_deg_unchecked(lon[i], lat[i]))
-            });
+            if let Region::ConvexPolygon(p) = region {
+                PreparedPolygon::new(p).contains_many_unchecked(&lon, &lat, &mut out);
+            } else {
+                fill_indexed(&mut out, |i| {
+                    region.contains(&UnitVector3d::from_lonlat_deg_unchecked(lon[i], lat[i]))
+                });
+            }
             Ok(out)
         })?;
         Ok(out.into_pyarray(py))

@@ -201,14 +201,7 @@ fn encode_compound(code: u8, ops: &[Region]) -> Vec<u8> {
 }
 
 fn unit_vector(x: f64, y: f64, z: f64, what: &str) -> Result<UnitVector3d> {
-    let n2 = x * x + y * y + z * z;
-    let finite = x.is_finite() && y.is_finite() && z.is_finite();
-    if !finite || (n2 - 1.0).abs() > 1e-10 {
-        return Err(Error::decode(format!(
-            "{what} ({x}, {y}, {z}) is not a finite unit vector"
-        )));
-    }
-    Ok(UnitVector3d::from_normalized(x, y, z))
+    UnitVector3d::from_unit_checked(x, y, z).map_err(|e| Error::decode(format!("{what}: {e}")))
 }
 
 fn decode_at_depth(bytes: &[u8], depth: usize) -> Result<Region> {

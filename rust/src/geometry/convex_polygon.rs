@@ -56,7 +56,7 @@ impl ConvexPolygon {
     /// ```
     pub fn convex_hull(points: &[UnitVector3d]) -> Result<Self> {
         let mut pts = points.to_vec();
-        let hull_len = compute_hull(&mut pts).map_err(|e| match e {
+        let hull_len = compute_hull(&mut pts, &orientation).map_err(|e| match e {
             HullError::NotEnough => Error::region(format!(
                 "a convex polygon needs at least 3 distinct points that do not all lie on one \
                  great circle (got {} points)",
@@ -178,11 +178,24 @@ impl ConvexPolygon {
 /// Whether `v` is in the polygon with counter-clockwise `vertices`.
 #[inline]
 pub fn vertices_contain(vertices: &[UnitVector3d], v: &UnitVector3d) -> bool {
+    vertices_contain_with(vertices, v, &orientation)
+}
+
+/// An orientation predicate: the exact one, or a filtered one that may give up.
+pub(crate) trait Orient: Fn(&UnitVector3d, &UnitVector3d, &UnitVector3d) -> i32 {}
+impl<F: Fn(&UnitVector3d, &UnitVector3d, &UnitVector3d) -> i32> Orient for F {}
+
+#[inline]
+pub(crate) fn vertices_contain_with<O: Orient>(
+    vertices: &[UnitVector3d],
+    v: &UnitVector3d,
+    orient: &O,
+) -> bool {
     let Some(mut prev) = vertices.last() else {
         return false;
     };
     for cur in vertices {
-        if orientation(v, prev, cur) < 0 {
+        if orient(v, prev, cur) < 0 {
             return false;
         }
         prev = cur;
@@ -192,15 +205,23 @@ pub fn vertices_contain(vertices: &[UnitVector3d], v: &UnitVector3d) -> bool {
 
 /// sphgeom's polygon–polygon relation on raw vertex lists.
 pub fn relate_vertices(v1: &[UnitVector3d], v2: &[UnitVector3d]) -> Relationship {
+    relate_vertices_with(v1, v2, &orientation)
+}
+
+pub(crate) fn relate_vertices_with<O: Orient>(
+    v1: &[UnitVector3d],
+    v2: &[UnitVector3d],
+    orient: &O,
+) -> Relationship {
     use Relationship as R;
     let (mut all1, mut any1, mut all2, mut any2) = (true, false, true, false);
     for v in v1 {
-        let b = vertices_contain(v2, v);
+        let b = vertices_contain_with(v2, v, orient);
         all1 &= b;
         any1 |= b;
     }
     for v in v2 {
-        let b = vertices_contain(v1, v);
+        let b = vertices_contain_with(v1, v, orient);
         all2 &= b;
         any2 |= b;
     }
@@ -223,11 +244,11 @@ pub fn relate_vertices(v1: &[UnitVector3d], v2: &[UnitVector3d]) -> Relationship
         let (a, b) = (&v1[(i + n1 - 1) % n1], &v1[i]);
         for j in 0..n2 {
             let (c, d) = (&v2[(j + n2 - 1) % n2], &v2[j]);
-            let acd = orientation(a, c, d);
-            let bdc = orientation(b, d, c);
+            let acd = orient(a, c, d);
+            let bdc = orient(b, d, c);
             if acd == bdc && acd != 0 {
-                let cba = orientation(c, b, a);
-                let dab = orientation(d, a, b);
+                let cba = orient(c, b, a);
+                let dab = orient(d, a, b);
                 if cba == dab && cba == acd {
                     return R::INTERSECTS;
                 }
@@ -381,7 +402,7 @@ pub fn vertices_bounding_box(verts: &[UnitVector3d]) -> LonLatBox {
     bbox
 }
 
-enum HullError {
+pub(crate) enum HullError {
     NotEnough,
     Antipodal,
 }
@@ -411,7 +432,10 @@ fn find_plane(points: &mut [UnitVector3d]) -> std::result::Result<usize, HullErr
 }
 
 /// Makes `points[0..3]` a counter-clockwise triangle; returns the next unread index.
-fn find_triangle(points: &mut [UnitVector3d]) -> std::result::Result<usize, HullError> {
+fn find_triangle<O: Orient>(
+    points: &mut [UnitVector3d],
+    orient: &O,
+) -> std::result::Result<usize, HullError> {
     let mut k = find_plane(points)?;
     // Distinct, non-antipodal points have a non-zero robust cross product.
     let n = points[0]
@@ -420,7 +444,7 @@ fn find_triangle(points: &mut [UnitVector3d]) -> std::result::Result<usize, Hull
         .map_err(|_| HullError::NotEnough)?;
     while k < points.len() {
         let v = points[k];
-        let ccw = orientation(&points[0], &points[1], &v);
+        let ccw = orient(&points[0], &points[1], &v);
         if ccw > 0 {
             break;
         } else if ccw < 0 {
@@ -436,14 +460,14 @@ fn find_triangle(points: &mut [UnitVector3d]) -> std::result::Result<usize, Hull
         if v == v0.neg() || v == v1.neg() {
             return Err(HullError::Antipodal);
         }
-        let v0v = orientation(&n, &v0, &v);
-        let vv1 = orientation(&n, &v, &v1);
+        let v0v = orient(&n, &v0, &v);
+        let vv1 = orient(&n, &v, &v1);
         if v0v == vv1 {
             // v is inside the arc (v0, v1).
             k += 1;
             continue;
         }
-        let v0v1 = orientation(&n, &v0, &v1);
+        let v0v1 = orient(&n, &v0, &v1);
         if v0v1 == -vv1 {
             points[1] = v;
             k += 1;
@@ -464,20 +488,23 @@ fn find_triangle(points: &mut [UnitVector3d]) -> std::result::Result<usize, Hull
 }
 
 /// sphgeom's incremental hull, in place; returns the hull length (`points[..len]`).
-fn compute_hull(points: &mut [UnitVector3d]) -> std::result::Result<usize, HullError> {
+pub(crate) fn compute_hull<O: Orient>(
+    points: &mut [UnitVector3d],
+    orient: &O,
+) -> std::result::Result<usize, HullError> {
     let mut hull_end = 3;
-    let start = find_triangle(points)?;
+    let start = find_triangle(points, orient)?;
     for k in start..points.len() {
         let v = points[k];
         // Orientation of each hull edge (i, j) as seen from v; find where the run of
         // counter-clockwise edges starts (to_ccw) and ends (from_ccw).
         let mut to_ccw = hull_end;
         let mut from_ccw = hull_end;
-        let first_ccw = orientation(&v, &points[hull_end - 1], &points[0]) > 0;
+        let first_ccw = orient(&v, &points[hull_end - 1], &points[0]) > 0;
         let mut prev_ccw = first_ccw;
         let mut i = 0;
         for j in 1..hull_end {
-            if orientation(&v, &points[i], &points[j]) > 0 {
+            if orient(&v, &points[i], &points[j]) > 0 {
                 if !prev_ccw {
                     to_ccw = i;
                     prev_ccw = true;

@@ -18,9 +18,11 @@
 //!   where sphgeom would build an empty or meaningless region.
 
 pub mod angle;
+pub mod batch;
 pub mod circle;
 pub mod codec;
 pub mod convex_polygon;
+pub mod fast_contains;
 pub mod interval;
 pub mod lonlat_box;
 pub mod orientation;
@@ -28,16 +30,18 @@ pub mod region;
 pub mod relationship;
 pub mod vector;
 
+pub use batch::overlaps_polygon_pairs_lonlat_deg;
 pub use circle::Circle;
 pub use convex_polygon::{
     relate_vertices, relate_vertices_box, relate_vertices_circle, vertices_bounding_box,
     vertices_bounding_circle, vertices_centroid, vertices_contain, ConvexPolygon,
 };
+pub use fast_contains::PreparedPolygon;
 pub use interval::{AngleInterval, NormalizedAngleInterval};
 pub use lonlat_box::LonLatBox;
 pub use orientation::{
     orientation, orientation_exact, orientation_x, orientation_y, orientation_z,
 };
-pub use region::Region;
+pub use region::{pixel_relation, Region};
 pub use relationship::Relationship;
 pub use vector::{LonLat, UnitVector3d, Vector3d};

@@ -321,3 +321,32 @@ impl Region {
         }
     }
 }
+
+/// The relation of a pixel (a convex polygon given by its vertices, e.g. an HTM
+/// trixel) **to** a simple region, computed exactly as sphgeom's pixel finders do
+/// (`detail::relate(pixel_begin, pixel_end, region)`), so that envelopes and interiors
+/// built on it equal sphgeom's. Returns `None` for unions and intersections: sphgeom
+/// handles those per operand (union of the operands' pixel sets, intersection for
+/// intersections), and so must the caller.
+///
+/// # Examples
+/// ```
+/// use skymaps::geometry::{pixel_relation, Circle, Region, Relationship, UnitVector3d};
+/// let pixel = [
+///     UnitVector3d::from_normalized(1.0, 0.0, 0.0),
+///     UnitVector3d::from_normalized(0.0, 1.0, 0.0),
+///     UnitVector3d::from_normalized(0.0, 0.0, 1.0),
+/// ];
+/// let far = Region::from(Circle::new(UnitVector3d::from_normalized(0.0, 0.0, -1.0), 0.1)?);
+/// assert_eq!(pixel_relation(&pixel, &far), Some(Relationship::DISJOINT));
+/// # Ok::<(), skymaps::Error>(())
+/// ```
+pub fn pixel_relation(pixel: &[UnitVector3d], region: &Region) -> Option<Relationship> {
+    use super::convex_polygon::{relate_vertices, relate_vertices_box, relate_vertices_circle};
+    match region {
+        Region::ConvexPolygon(p) => Some(relate_vertices(pixel, p.vertices())),
+        Region::Circle(c) => Some(relate_vertices_circle(pixel, c)),
+        Region::LonLatBox(b) => Some(relate_vertices_box(pixel, b)),
+        Region::Union(_) | Region::Intersection(_) => None,
+    }
+}

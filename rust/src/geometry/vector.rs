@@ -111,6 +111,22 @@ impl UnitVector3d {
         }
     }
 
+    /// Keeps `(x, y, z)` bit for bit after checking that it is finite and of unit
+    /// length within 1e-10 (for stored vertices, which must not be re-normalized).
+    ///
+    /// # Errors
+    /// `InvalidCoordinate` for non-finite or non-unit input.
+    pub fn from_unit_checked(x: f64, y: f64, z: f64) -> Result<Self> {
+        let n2 = x * x + y * y + z * z;
+        let finite = x.is_finite() && y.is_finite() && z.is_finite();
+        if !finite || (n2 - 1.0).abs() > 1e-10 {
+            return Err(Error::coordinate(format!(
+                "({x}, {y}, {z}) is not a finite unit vector (squared norm {n2})"
+            )));
+        }
+        Ok(UnitVector3d(Vector3d::new(x, y, z)))
+    }
+
     /// Trusts the caller that `(x, y, z)` already has unit norm (no rescaling, so
     /// decoded vertices keep their exact bits).
     pub const fn from_normalized(x: f64, y: f64, z: f64) -> Self {
@@ -145,6 +161,11 @@ impl UnitVector3d {
     #[inline]
     pub fn robust_cross(&self, v: &UnitVector3d) -> Vector3d {
         v.0.add(&self.0).cross(&v.0.sub(&self.0))
+    }
+    /// `self · (b × c)` in plain floating point (not exact; see `orientation`).
+    #[inline]
+    pub fn dot_cross(&self, b: &UnitVector3d, c: &UnitVector3d) -> f64 {
+        self.0.dot(&b.0.cross(&c.0))
     }
     /// `self - v` as a plain vector.
     #[inline]
