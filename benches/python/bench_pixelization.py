@@ -219,7 +219,7 @@ def main():
     repeat = 1 if args.quick else 3
     bench_points_healpix(n, repeat)
     bench_points_htm(n if args.quick else 2_000_000, 20_000 if args.quick else 200_000, repeat)
-    bench_covers(10 if args.quick else 100, repeat)
+    bench_covers(10 if args.quick else 40, repeat)
 
 
 if __name__ == "__main__":

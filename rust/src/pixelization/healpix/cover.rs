@@ -41,14 +41,18 @@ pub struct HalfSpace {
     pub n: Vector3d,
     pub c: f64,
     theta: f64,
+    /// `sin(theta)`.
+    sin_theta: f64,
 }
 
 impl HalfSpace {
     fn new(n: Vector3d, c: f64) -> HalfSpace {
+        let theta = c.clamp(-1.0, 1.0).acos();
         HalfSpace {
             n,
             c,
-            theta: c.clamp(-1.0, 1.0).acos(),
+            theta,
+            sin_theta: theta.sin(),
         }
     }
     #[inline]
@@ -296,13 +300,17 @@ enum Rel {
 }
 
 fn cap_vs_conj(center: &Vector3d, rho: f64, c: &Conj) -> Rel {
+    use std::f64::consts::PI;
+    let (sin_rho, cos_rho) = rho.sin_cos();
     let mut within = true;
     for h in &c.halves {
-        let d = angle(&h.n, center);
-        if d > h.theta + rho {
+        // angle(n, centre) > theta + rho  <=>  n.centre < cos(theta + rho), and
+        // angle(n, centre) + rho <= theta <=>  n.centre >= cos(theta - rho).
+        let d = h.n.dot(center);
+        if h.theta + rho < PI && d < h.c * cos_rho - h.sin_theta * sin_rho {
             return Rel::Disjoint;
         }
-        if d + rho > h.theta {
+        if !(h.theta >= rho && d >= h.c * cos_rho + h.sin_theta * sin_rho) {
             within = false;
         }
     }
@@ -342,8 +350,8 @@ fn bounding_cap(layer: &Layer, h: u64) -> (Vector3d, f64) {
     (c, r * 1.15 + 1e-15)
 }
 
-/// Is there a point on the edge of cell `h` from corner `a` to corner `b` where every
-/// half-space value is `>= 0` (or `> 0` if `strict`)?
+/// Is there a point on edge `k` of cell `h` (from vertex `k` to vertex `k + 1`) where
+/// every half-space value is `>= 0` (or `> 0` if `strict`)?
 fn exists_on_edge(
     layer: &Layer,
     h: u64,
@@ -355,34 +363,59 @@ fn exists_on_edge(
     let (a, b) = (CORNERS[k], CORNERS[(k + 1) % 4]);
     let point = |t: f64| cell_point(layer, h, a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1));
     let ok = |v: f64| if strict { v > 0.0 } else { v >= 0.0 };
-    let vals = |p: &Vector3d| -> Vec<f64> { halves.iter().map(|hs| hs.eval(p)).collect() };
     let (p0, p1) = (verts[k], verts[(k + 1) % 4]);
-    let (v0, v1) = (vals(&p0), vals(&p1));
-    if v0.iter().all(|&v| ok(v)) || v1.iter().all(|&v| ok(v)) {
-        return true;
-    }
     // Bound on |d^2 (n.p) / dt^2|: the edge's angular length squared, with a generous
-    // factor for the non-uniform speed of the parametrisation.
+    // factor for the non-uniform speed of the parametrisation. A half-space value is
+    // then within `m / 8` of the chord between its end values.
     let len = angle(&p0, &p1);
     let m = 8.0 * len * len + 1e-300;
-    let mut stack: Vec<(f64, f64, Vec<f64>, Vec<f64>)> = vec![(0.0, 1.0, v0, v1)];
-    while let Some((t0, t1, f0, f1)) = stack.pop() {
+    // Keep only the half-spaces that can matter on this edge: one violated at both
+    // ends beyond the bulge rules the edge out; one satisfied at both ends beyond the
+    // bulge holds along the whole edge.
+    let mut active: Vec<&HalfSpace> = Vec::with_capacity(4);
+    let (mut all0, mut all1) = (true, true);
+    for hs in halves {
+        let (f0, f1) = (hs.eval(&p0), hs.eval(&p1));
+        all0 &= ok(f0);
+        all1 &= ok(f1);
+        if f0.max(f1) + m / 8.0 < 0.0 {
+            return false;
+        }
+        if f0.min(f1) - m / 8.0 <= 0.0 {
+            active.push(hs);
+        }
+    }
+    if all0 || all1 {
+        return true;
+    }
+    if active.is_empty() {
+        return true;
+    }
+    // Branch and bound over t; values of the active half-spaces live in one arena.
+    let n = active.len();
+    let mut arena: Vec<f64> = Vec::with_capacity(8 * n);
+    arena.extend(active.iter().map(|hs| hs.eval(&p0)));
+    arena.extend(active.iter().map(|hs| hs.eval(&p1)));
+    let mut stack: Vec<(f64, f64, usize, usize)> = vec![(0.0, 1.0, 0, n)];
+    while let Some((t0, t1, i0, i1)) = stack.pop() {
         let dt = t1 - t0;
         let bulge = m * dt * dt / 8.0;
-        let prunable = f0
-            .iter()
-            .zip(&f1)
-            .any(|(&x, &y)| x.max(y) + bulge < 0.0 || (strict && x.max(y) + bulge <= 0.0));
+        let prunable = (0..n).any(|j| {
+            let hi = arena[i0 + j].max(arena[i1 + j]) + bulge;
+            hi < 0.0 || (strict && hi <= 0.0)
+        });
         if prunable || dt < 1e-9 {
             continue;
         }
         let tm = 0.5 * (t0 + t1);
-        let fm = vals(&point(tm));
-        if fm.iter().all(|&v| ok(v)) {
+        let pm = point(tm);
+        let im = arena.len();
+        arena.extend(active.iter().map(|hs| hs.eval(&pm)));
+        if arena[im..].iter().all(|&v| ok(v)) {
             return true;
         }
-        stack.push((t0, tm, f0, fm.clone()));
-        stack.push((tm, t1, fm, f1));
+        stack.push((t0, tm, i0, im));
+        stack.push((tm, t1, im, i1));
     }
     false
 }
