@@ -139,6 +139,7 @@ fn tract_and_patch_records_rebuilt() {
     let maps = skymaps();
     let records = refdata("skymap_dimension_records.json");
     let mut n = 0;
+    let mut worst = 0.0f64;
     for rec in records["tracts"].as_array().unwrap() {
         let sky = &maps[rec["skymap"].as_str().unwrap()];
         let tract = sky.tract(rec["tract"].as_i64().unwrap()).unwrap();
@@ -148,7 +149,10 @@ fn tract_and_patch_records_rebuilt() {
             .iter()
             .map(|v| v.to_array())
             .collect();
-        assert_same_corners(&ours, &vertices(rec), &format!("tract {rec:.80}"));
+        let d = assert_same_corners(&ours, &vertices(rec), "tract");
+        if rec["source"]["repo"] != "lsst/daf_butler" {
+            worst = worst.max(d);
+        }
         n += 1;
     }
     for rec in records["patches"].as_array().unwrap() {
@@ -168,8 +172,12 @@ fn tract_and_patch_records_rebuilt() {
             .iter()
             .map(|v| v.to_array())
             .collect();
-        assert_same_corners(&ours, &vertices(rec), "patch");
+        let d = assert_same_corners(&ours, &vertices(rec), "patch");
+        if rec["source"]["repo"] != "lsst/daf_butler" {
+            worst = worst.max(d);
+        }
         n += 1;
     }
     assert!(n > 60);
+    println!("worst vertex distance (records not from daf_butler test data): {worst:e} rad");
 }

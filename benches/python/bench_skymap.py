@@ -112,6 +112,12 @@ def main() -> None:
         )
     )
 
+    if not args.quick:
+        t0 = time.perf_counter()
+        built = sky._core.build_outer_polygons()
+        t = time.perf_counter() - t0
+        rows.append((f"build all outer polygons in Rust ({built})", "skymaps", t, built))
+
     ref = {r[0]: r for r in rows if r[1] == "skymaps"}
     print(f"{'benchmark':<52} {'library':<38} {'time s':>9} {'M items/s':>10} {'ratio':>7}")
     for what, who, sec, items in rows:

@@ -35,6 +35,7 @@ from .geometry import (
 )
 
 # [pixelization]
+from .pixelization import Healpix, Htm, RangeSet
 
 # [tessellation]
 from .skymap import (
@@ -85,6 +86,9 @@ __all__ = [
     "UnionRegion",
 
     # [pixelization]
+    "Healpix",
+    "Htm",
+    "RangeSet",
 
     # [tessellation]
     "Cell",

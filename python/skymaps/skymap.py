@@ -34,6 +34,21 @@ lsst.skymap                                 skymaps
 Coordinates are degrees (or astropy quantities / a ``SkyCoord``) and lookups are
 vectorized over numpy arrays, exact (the owner's inner region contains the point,
 never "nearest centre") and multithreaded.
+
+Where skymaps deliberately differs from lsst.skymap:
+
+* The polar caps' inner region spans every longitude (lsst.skymap builds
+  ``Box(LonLat(0, ...), LonLat(2 pi, ...))``, which degenerates to RA 0 only).
+* A point on a shared inner-box edge belongs to lsst.skymap's arithmetic answer unless
+  rounding puts it a few ulps outside that box, in which case it goes to the neighbour
+  whose box contains it; so the owner's inner region always contains the point.
+* ``find_tract`` for discrete, equat and dodeca skymaps is the lowest-id tract whose
+  inner polygon contains the point (-1 if none); lsst.skymap returns the nearest centre
+  even for points outside every tract.
+* ``Tract.contains`` and ``find_all_tracts`` test the outer *polygon* (the butler's
+  region); lsst.skymap rounds the point to a pixel and tests the pixel box.
+* Version 0 rings numbering is reproduced exactly, including its quirk: points at
+  RA ~ 0 in the last ring map to the north cap.
 """
 
 from __future__ import annotations
@@ -407,6 +422,17 @@ class SkyMap:
 
     Build one with :meth:`from_config` (a resolved ``lsst.skymap`` config dict) or
     with a class constructor (:class:`RingsSkyMap`, :class:`DiscreteSkyMap`, ...).
+
+    Examples
+    --------
+    The HSC skymap (``hsc_rings_v1``) and the same hash the butler stores:
+
+    >>> sky = RingsSkyMap(120, projection="TAN", pixel_scale=0.168, tract_overlap=1 / 60)
+    >>> len(sky), sky.hash.hex()
+    (18938, 'e29fe9f1008e359f36a3677e7d69cc439376d1e6')
+    >>> tract, patch = sky.find_tract_patch(150.25, 2.23)
+    >>> int(tract), int(patch), sky[9813].patch(int(patch)).index
+    (9813, 40, (4, 4))
     """
 
     __slots__ = ("_core",)

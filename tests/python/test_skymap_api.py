@@ -281,3 +281,10 @@ def test_legacy_healpix_skymap():
     np.testing.assert_allclose(
         np.frombuffer(ours[1:], "<f8"), np.frombuffer(theirs[1:], "<f8"), atol=1e-15
     )
+
+
+def test_config_floats_keep_every_bit():
+    rng = np.random.default_rng(11)
+    for x in [97.85768186633811, 1 / 60, 0.168, *rng.uniform(0, 360, 200)]:
+        cfg = HSC_CONFIG | {"rotation": float(x), "numRings": 3}
+        assert SkyMap.from_config(cfg).config["rotation"] == float(x)

@@ -134,24 +134,25 @@ def test_lsst_cells_v1_inner_tract_boxes(maps):
     with open(REFDATA / "lsst_cells_v1_tract_inner_radec.csv") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == len(sky) == 18938
-    for row in rows:
-        region = sky[int(row["tract"])].inner_region
-        assert region.kind == "box"
-        ras = [float(row[f"ra{k}"]) for k in range(4)]
-        decs = [float(row[f"dec{k}"]) for k in range(4)]
-        lat0, lat1 = region.lat_range
-        assert min(decs) == pytest.approx(lat0, abs=1e-12)
-        assert max(decs) == pytest.approx(lat1, abs=1e-12)
-        if region.full_lon:
-            # lsst.skymap's cap box degenerates to RA 0..0 (NormalizedAngle(2 pi) = 0);
-            # ours spans every longitude (see the README of skymaps.skymap).
-            assert ras == [0.0] * 4
-            continue
-        # Corners: (lon_min, lat_min), (lon_max, lat_min), (lon_max, lat_max), (lon_min, lat_max)
-        lon0, lon1 = region.lon_range
-        ours = _unit(np.array([lon0, lon1, lon1, lon0]), np.array([lat0, lat0, lat1, lat1]))
-        theirs = _unit(np.array(ras), np.array(decs))
-        np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-13)
+    ids = np.array([int(r["tract"]) for r in rows])
+    theirs = np.array(
+        [[float(r[f"{c}{k}"]) for k in range(4) for c in ("ra", "dec")] for r in rows]
+    )
+    boxes = [sky[int(t)].inner_region for t in ids]
+    assert all(b.kind == "box" for b in boxes)
+    full = np.array([b.full_lon for b in boxes])
+    # Only the caps span every longitude. lsst.skymap's cap box degenerates to RA 0..0
+    # (NormalizedAngle(2 pi) = 0); ours spans every longitude (see skymaps.skymap).
+    np.testing.assert_array_equal(np.nonzero(full)[0], [0, 18937])
+    assert (theirs[full][:, ::2] == 0.0).all()
+    lon = np.array([b.lon_range if not b.full_lon else (0.0, 0.0) for b in boxes])
+    lat = np.array([b.lat_range for b in boxes])
+    # Corners: (lon_min, lat_min), (lon_max, lat_min), (lon_max, lat_max), (lon_min, lat_max)
+    ours_ra = lon[:, [0, 1, 1, 0]]
+    ours_dec = lat[:, [0, 0, 1, 1]]
+    np.testing.assert_allclose(
+        _unit(ours_ra, ours_dec), _unit(theirs[:, 0::2], theirs[:, 1::2]), rtol=0, atol=1e-13
+    )
 
 
 def test_lsst_cells_v1_inner_patch_polygons(maps):
@@ -159,14 +160,17 @@ def test_lsst_cells_v1_inner_patch_polygons(maps):
     with open(REFDATA / "lsst_cells_v1_patch_inner_sample.csv") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) >= 7000
+    ours, theirs = [], []
     for row in rows:
         patch = sky[int(row["tract"])].patch(int(row["patch"]))
         assert patch.index == (int(row["patch_x"]), int(row["patch_y"]))
-        ras = np.array([float(row[f"ra{k}"]) for k in range(4)])
-        decs = np.array([float(row[f"dec{k}"]) for k in range(4)])
-        np.testing.assert_allclose(
-            patch.inner_polygon_vertices, _unit(ras, decs), rtol=0, atol=1e-13
-        )
+        ours.append(patch.inner_polygon_vertices)
+        theirs.append([[float(row[f"ra{k}"]), float(row[f"dec{k}"])] for k in range(4)])
+    theirs = np.array(theirs)
+    # Same vertex order (sphgeom hull order), every vertex within 1e-13 rad.
+    np.testing.assert_allclose(
+        np.array(ours), _unit(theirs[..., 0], theirs[..., 1]), rtol=0, atol=1e-13
+    )
     # Cells builder: outer patch boxes are not clipped to the tract.
     first = sky[100].patch((0, 0))
     assert first.outer_bbox.x0 == -200 and first.num_cells == (22, 22)

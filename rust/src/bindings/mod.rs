@@ -15,6 +15,8 @@ mod errors;
 mod geometry;
 
 // [pixelization]
+mod pixelization;
+mod rangeset;
 
 // [tessellation]
 mod projection;
@@ -66,6 +68,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     geometry::register(m)?;
 
     // [pixelization]
+    rangeset::register(m)?;
+    pixelization::register(m)?;
 
     // [tessellation]
     projection::register(m)?;

@@ -132,6 +132,18 @@ impl PySkyMap {
         Ok((from_vec(py, i), from_vec(py, t)))
     }
 
+    /// Builds the outer polygon of every tract and patch (what butler records need) and
+    /// returns how many were built; for benchmarks.
+    fn build_outer_polygons(&self, py: Python<'_>) -> PyResult<u64> {
+        let sky = &self.inner;
+        detach(py, usize::MAX, || {
+            let counts = crate::parallel::map_items(sky.tracts(), |t| {
+                t.patch_outer_polygons().map(|v| v.len() as u64 + 1)
+            });
+            counts.into_iter().sum::<crate::Result<u64>>()
+        })
+    }
+
     /// Outer-polygon vertices of the given tracts and all their patches, as a flat
     /// float64 array of `(n_polygons, 4, 3)` (tract first, then its patches in id
     /// order), plus the number of patches of each tract.

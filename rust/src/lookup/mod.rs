@@ -31,7 +31,12 @@ pub fn to_lonlat_rad(lon_deg: f64, lat_deg: f64) -> Result<(f64, f64)> {
 /// [`to_lonlat_rad`] without validation.
 #[inline]
 pub fn to_lonlat_rad_unchecked(lon_deg: f64, lat_deg: f64) -> (f64, f64) {
-    let lon = lon_deg.rem_euclid(360.0).to_radians();
+    let wrapped = if (0.0..360.0).contains(&lon_deg) {
+        lon_deg
+    } else {
+        lon_deg.rem_euclid(360.0)
+    };
+    let lon = wrapped.to_radians();
     (if lon >= TAU { 0.0 } else { lon }, lat_deg.to_radians())
 }
 
@@ -114,14 +119,33 @@ pub fn find_tract(sky: &SkyMap, lon_deg: &[f64], lat_deg: &[f64]) -> Result<Vec<
 pub fn find_tract_patch(sky: &SkyMap, lon_deg: &[f64], lat_deg: &[f64]) -> Result<Vec<i64>> {
     validate(lon_deg, lat_deg)?;
     let tracts = sky.tracts();
-    Ok(fill_points::<2, _>(lon_deg.len(), |i| {
-        let (lon, lat) = to_lonlat_rad_unchecked(lon_deg[i], lat_deg[i]);
-        let t = owner_tract_unchecked(sky, lon, lat);
-        if t < 0 {
-            return [-1, -1];
+    let n = lon_deg.len();
+    let mut out = vec![0i64; 2 * n];
+    // Two passes per chunk: all owners first (cheap arithmetic), then all patches. The
+    // second loop is short, so the CPU keeps many of its (random, cache-missing) tract
+    // reads in flight at once; this is what bounds random-point lookups.
+    let body = |(c, chunk): (usize, &mut [i64])| {
+        let base = c * CHUNK;
+        for (k, slot) in chunk.chunks_exact_mut(2).enumerate() {
+            let (lon, lat) = to_lonlat_rad_unchecked(lon_deg[base + k], lat_deg[base + k]);
+            slot[0] = owner_tract_unchecked(sky, lon, lat);
         }
-        [t, owner_patch_unchecked(&tracts[t as usize], lon, lat)]
-    }))
+        for (k, slot) in chunk.chunks_exact_mut(2).enumerate() {
+            let t = slot[0];
+            slot[1] = if t < 0 {
+                -1
+            } else {
+                let (lon, lat) = to_lonlat_rad_unchecked(lon_deg[base + k], lat_deg[base + k]);
+                owner_patch_unchecked(&tracts[t as usize], lon, lat)
+            };
+        }
+    };
+    if n >= PARALLEL_MIN_ITEMS && enabled() && rayon::current_num_threads() > 1 {
+        out.par_chunks_mut(CHUNK * 2).enumerate().for_each(body);
+    } else {
+        out.chunks_mut(CHUNK * 2).enumerate().for_each(body);
+    }
+    Ok(out)
 }
 
 /// Every tract whose outer region contains each point, as `(point index, tract id)`

@@ -592,6 +592,23 @@ mod tests {
     }
 
     #[test]
+    fn floats_round_trip_exactly() {
+        // Every bit matters: the values are hashed.
+        for x in [
+            97.85768186633811,
+            0.016666666666666666,
+            0.168,
+            1e-300,
+            359.99999999999994,
+        ] {
+            let mut v = rings();
+            v["rotation"] = json!(x);
+            let text = v.to_string();
+            assert_eq!(SkyMapConfig::from_json(&text).unwrap().rotation_deg, x);
+        }
+    }
+
+    #[test]
     fn discrete_lengths_must_match() {
         let v = json!({"skymap_class": "discrete", "version": 0, "projection": "STG",
                "pixelScale": 0.2, "tractOverlap": 0.0, "rotation": 0.0,

@@ -229,15 +229,21 @@ impl RingLayout {
         }
     }
 
-    fn tract_in_ring(&self, lon: f64, ring: i64) -> i64 {
+    /// `_raToTractNum`, plus how far the point is from the tract's RA edges as a
+    /// fraction of the tract width (`(0, 1)`; near 0 or 1 means near an edge).
+    fn tract_in_ring_frac(&self, lon: f64, ring: i64) -> (i64, f64) {
         let n = self.ring_nums[ring as usize];
-        let delta = (lon - self.ra_start_rad).rem_euclid(TAU);
-        let t = (delta / (2.0 * PI / n as f64) + 0.5) as i64;
-        if t >= n {
-            0
-        } else {
-            t
-        }
+        // numpy's floor-mod for lon - raStart in (-2pi, 2pi).
+        let d = lon - self.ra_start_rad;
+        let delta = if d >= 0.0 { d } else { d + TAU };
+        let y = delta / (2.0 * PI / n as f64) + 0.5;
+        let t = y as i64;
+        let frac = y - t as f64;
+        (if t >= n { 0 } else { t }, frac)
+    }
+
+    fn tract_in_ring(&self, lon: f64, ring: i64) -> i64 {
+        self.tract_in_ring_frac(lon, ring).0
     }
 
     fn id_of(&self, ring: i64, t: i64) -> i64 {
@@ -283,12 +289,16 @@ impl RingLayout {
             return self.id_of(ring, 0);
         }
         let n = self.ring_nums[ring as usize];
-        let t = self.tract_in_ring(lon, ring);
+        let (t, frac) = self.tract_in_ring_frac(lon, ring);
         if self.version == 0 && t == 0 && ring == self.num_rings - 1 {
             // lsst.skymap v0 sends these points to the north cap (missing tract).
             return self.num_tracts - 1;
         }
-        if !self.box_contains(ring, t, lon, lat) {
+        // Far from the RA edges (rounding differences are ~1e-15 of a tract width) the
+        // arithmetic answer is the box answer; near them, check the boxes themselves.
+        const MARGIN: f64 = 1e-9;
+        let near_edge = !(MARGIN..=1.0 - MARGIN).contains(&frac);
+        if near_edge && !self.box_contains(ring, t, lon, lat) {
             for cand in [(t + 1) % n, (t + n - 1) % n] {
                 if self.box_contains(ring, cand, lon, lat) {
                     return self.id_of(ring, cand);

@@ -113,13 +113,18 @@ pub fn offset(from: LonLat, bearing_rad: f64, distance_rad: f64) -> LonLat {
 }
 
 /// One tract of a skymap.
+///
+/// Laid out (`repr(C)`, cache-line aligned) so that a point -> patch lookup reads
+/// three consecutive cache lines: patch grid, then the WCS's hot fields.
 #[derive(Debug, Clone)]
+#[repr(C, align(64))]
 pub struct Tract {
+    num_patches: [i64; 2],
+    patch_inner: [i64; 2],
+    wcs: TractWcs,
     id: u64,
     center: LonLat,
-    wcs: TractWcs,
     bbox: PixelBox,
-    num_patches: [i64; 2],
     builder: TractBuilder,
     inner: InnerRegion,
     outer: ConvexPolygon,
@@ -227,11 +232,12 @@ impl Tract {
         let bbox = PixelBox::new([0, 0], dims);
         let outer = polygon_through(&wcs, id, &bbox, 0.0)?;
         Ok(Tract {
+            num_patches,
+            patch_inner: inner,
+            wcs,
             id,
             center,
-            wcs,
             bbox,
-            num_patches,
             builder,
             // Replaced by the caller.
             inner: InnerRegion::Polygon(outer.clone()),
@@ -379,7 +385,7 @@ impl Tract {
     /// clamped to the nearest patch (used for owners, whose inner region always lies
     /// well inside the box).
     pub fn patch_index_at_pixel_clamped(&self, x: f64, y: f64) -> [i64; 2] {
-        let inner = self.builder.patch_inner_dimensions();
+        let inner = self.patch_inner;
         let px = (x + 0.5).floor();
         let py = (y + 0.5).floor();
         let ix = (px / inner[0] as f64).floor();

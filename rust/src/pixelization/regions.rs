@@ -1,0 +1,239 @@
+//! Envelopes and interiors of `geometry::Region`s for both pixelizations.
+//!
+//! HTM follows `lsst.sphgeom`'s `findPixels`: polygons, circles and boxes are related
+//! to each trixel with sphgeom's own vertex-list relations (so the answer is the same
+//! as sphgeom's); a union is the union of its operands' results and an intersection
+//! the intersection (starting from the universe), as in sphgeom.
+//!
+//! HEALPix turns polygons, circles and boxes into [`CoverShape`]s for the exact search.
+//! For compound regions: the envelope of a union is the union of envelopes (exact);
+//! the interior of an intersection is the intersection of interiors (exact); the
+//! envelope of an intersection and the interior of a union are the intersection of
+//! envelopes and the union of interiors (a superset and a subset, not exact).
+
+use super::healpix::cover::CoverShape;
+use super::htm::{find_pixels, TrixelRelation};
+use super::{Healpix, Htm};
+use crate::geometry::{relate_vertices, relate_vertices_box, relate_vertices_circle};
+use crate::geometry::{Region, UnitVector3d, Vector3d};
+use crate::rangeset::RangeSet;
+use crate::Result;
+
+struct Leaf<'a> {
+    region: &'a Region,
+    /// Unit inward edge normals of a polygon, for the quick tests.
+    normals: Vec<Vector3d>,
+}
+
+impl<'a> Leaf<'a> {
+    fn new(region: &'a Region) -> Self {
+        let normals = match region {
+            Region::ConvexPolygon(p) => {
+                let v = p.vertices();
+                (0..v.len())
+                    .filter_map(|i| {
+                        let n = v[i].cross(&v[(i + 1) % v.len()]);
+                        n.normalize().ok().map(|u| *u.as_vector())
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        Leaf { region, normals }
+    }
+
+    /// A decision that sphgeom's exact polygon relation is certain to agree with, made
+    /// from the trixel's bounding cap (centre `c`, angular radius `r` around its vertices):
+    /// DISJOINT when the cap lies beyond one edge's great circle, WITHIN when it lies
+    /// inside all of them, each with a margin far above rounding (so the exact test
+    /// would find the same). `None`: run the full test.
+    fn quick_polygon(&self, t: &[Vector3d; 3]) -> Option<u8> {
+        const MARGIN: f64 = 1e-9;
+        let c = t[0].add(&t[1]).add(&t[2]);
+        let c = c.scale(1.0 / c.norm());
+        let min_cos = t.iter().map(|v| v.dot(&c)).fold(1.0f64, f64::min);
+        // sin of (cap radius + margin)
+        let r = min_cos.clamp(-1.0, 1.0).acos() + MARGIN;
+        if r >= std::f64::consts::FRAC_PI_2 {
+            return None;
+        }
+        let s = r.sin();
+        let mut inside_all = true;
+        for n in &self.normals {
+            let d = n.dot(&c);
+            if d < -s {
+                return Some(super::DISJOINT);
+            }
+            if d <= s {
+                inside_all = false;
+            }
+        }
+        if inside_all {
+            return Some(super::WITHIN);
+        }
+        // Trixel vertices that are certainly inside / outside the polygon: one of each
+        // means the two share a point but the trixel is not within (sphgeom: INTERSECTS);
+        // all three inside means WITHIN, as sphgeom's all-vertices-inside rule.
+        const VERTEX_MARGIN: f64 = 1e-12;
+        let (mut any_in, mut any_out) = (false, false);
+        for v in t {
+            let mut certainly_in = true;
+            let mut out = false;
+            for n in &self.normals {
+                let d = n.dot(v);
+                if d < -VERTEX_MARGIN {
+                    out = true;
+                    break;
+                }
+                if d <= VERTEX_MARGIN {
+                    certainly_in = false;
+                }
+            }
+            if out {
+                any_out = true;
+            } else if certainly_in {
+                any_in = true;
+            } else {
+                return None;
+            }
+        }
+        match (any_in, any_out) {
+            (true, true) => Some(0),
+            (true, false) => Some(super::WITHIN),
+            _ => None,
+        }
+    }
+}
+
+impl TrixelRelation for Leaf<'_> {
+    fn relate_trixel(&self, t: &[Vector3d; 3]) -> u8 {
+        if !self.normals.is_empty() {
+            if let Some(r) = self.quick_polygon(t) {
+                return r;
+            }
+        }
+        let v = t.map(|p| UnitVector3d::from_normalized(p.x, p.y, p.z));
+        match self.region {
+            Region::ConvexPolygon(p) => relate_vertices(&v, p.vertices()).bits(),
+            Region::Circle(c) => relate_vertices_circle(&v, c).bits(),
+            Region::LonLatBox(b) => relate_vertices_box(&v, b).bits(),
+            // Compound regions never reach here (see `htm_find`).
+            Region::Union(_) | Region::Intersection(_) => 0,
+        }
+    }
+}
+
+fn htm_find(htm: &Htm, region: &Region, max_ranges: usize, interior: bool) -> RangeSet {
+    match region {
+        Region::Union(ops) => ops.iter().fold(RangeSet::new(), |acc, r| {
+            acc.union(&htm_find(htm, r, max_ranges, interior))
+        }),
+        Region::Intersection(ops) => ops.iter().fold(htm.universe(), |acc, r| {
+            acc.intersection(&htm_find(htm, r, max_ranges, interior))
+        }),
+        leaf => find_pixels(&Leaf::new(leaf), htm.level(), max_ranges, interior),
+    }
+}
+
+impl Htm {
+    /// Trixels that intersect `region` (a superset), identical to sphgeom's
+    /// `HtmPixelization(level).envelope(region, max_ranges)`; `max_ranges == 0`: no limit.
+    ///
+    /// # Examples
+    /// ```
+    /// use skymaps::geometry::{Circle, Region, UnitVector3d};
+    /// use skymaps::pixelization::Htm;
+    /// let c = Circle::new(UnitVector3d::from_lonlat_deg(10.0, 20.0).unwrap(), 0.01).unwrap();
+    /// let env = Htm::new(7).unwrap().envelope(&Region::Circle(c), 0);
+    /// assert!(env.cardinality() >= 1);
+    /// ```
+    pub fn envelope(&self, region: &Region, max_ranges: usize) -> RangeSet {
+        htm_find(self, region, max_ranges, false)
+    }
+
+    /// Trixels entirely inside `region` (a subset), identical to sphgeom's `interior`.
+    pub fn interior(&self, region: &Region, max_ranges: usize) -> RangeSet {
+        htm_find(self, region, max_ranges, true)
+    }
+
+    /// [`Htm::envelope`] of many regions, in parallel; one list of trixel ids per region
+    /// (the butler's per-region skypix rows).
+    pub fn envelope_pixels_many(&self, regions: &[Region], max_ranges: usize) -> Vec<Vec<u64>> {
+        crate::parallel::map_items(regions, |r| self.envelope(r, max_ranges).values().collect())
+    }
+}
+
+/// The exact-search shape of a polygon, circle or box (`None` for compound regions).
+pub fn cover_shape(region: &Region) -> Option<Result<CoverShape>> {
+    Some(match region {
+        Region::ConvexPolygon(p) => {
+            let v: Vec<Vector3d> = p.vertices().iter().map(|u| *u.as_vector()).collect();
+            CoverShape::polygon(&v)
+        }
+        Region::Circle(c) => {
+            if c.is_empty() {
+                Ok(CoverShape::Empty)
+            } else if c.is_full() {
+                Ok(CoverShape::Full)
+            } else {
+                CoverShape::circle(*c.center().as_vector(), c.opening_angle_rad())
+            }
+        }
+        Region::LonLatBox(b) => {
+            if b.is_empty() {
+                Ok(CoverShape::Empty)
+            } else {
+                let lon = b.lon();
+                let lat = b.lat();
+                CoverShape::lonlat_box(lon.a, lon.b, lon.is_full(), lat.a, lat.b)
+            }
+        }
+        Region::Union(_) | Region::Intersection(_) => return None,
+    })
+}
+
+fn healpix_find(hp: &Healpix, region: &Region, interior: bool) -> Result<RangeSet> {
+    match region {
+        Region::Union(ops) => {
+            let mut acc = RangeSet::new();
+            for r in ops {
+                acc = acc.union(&healpix_find(hp, r, interior)?);
+            }
+            Ok(acc)
+        }
+        Region::Intersection(ops) => {
+            let mut acc = hp.universe();
+            for r in ops {
+                acc = acc.intersection(&healpix_find(hp, r, interior)?);
+            }
+            Ok(acc)
+        }
+        leaf => {
+            let shape = cover_shape(leaf).unwrap_or(Ok(CoverShape::Empty))?;
+            Ok(if interior {
+                hp.interior_shape(&shape)
+            } else {
+                hp.envelope_shape(&shape)
+            })
+        }
+    }
+}
+
+impl Healpix {
+    /// Exactly the pixels that intersect `region` (see the module docs for compound
+    /// regions).
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidRegion`] for a degenerate polygon.
+    pub fn envelope(&self, region: &Region) -> Result<RangeSet> {
+        healpix_find(self, region, false)
+    }
+
+    /// Exactly the pixels entirely inside `region`.
+    ///
+    /// # Errors
+    /// As [`Healpix::envelope`].
+    pub fn interior(&self, region: &Region) -> Result<RangeSet> {
+        healpix_find(self, region, true)
+    }
+}
