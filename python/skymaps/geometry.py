@@ -15,6 +15,23 @@ Classes mirror sphgeom's: :class:`ConvexPolygon`, :class:`Circle`, :class:`Box`,
 Coordinates are degrees. The same input points give the same vertices, bit for bit,
 as ``lsst.sphgeom.ConvexPolygon([UnitVector3d(LonLat.fromDegrees(lon, lat)), ...])``,
 so encodings match byte for byte.
+
+Examples
+--------
+>>> from skymaps.geometry import Box, Circle, ConvexPolygon, Region, Relationship
+>>> square = ConvexPolygon.from_lonlat([359.5, 0.5, 0.5, 359.5], [-0.5, -0.5, 0.5, 0.5])
+>>> bool(square.contains(0.0, 0.0)), bool(square.contains(180.0, 0.0))
+(True, False)
+>>> square.contains([0.1, 10.0], [0.1, 0.0]).tolist()
+[True, False]
+>>> Circle(0.0, 0.0, 2.0).relate(square) == Relationship.CONTAINS
+True
+>>> square.overlaps(Box(359.0, 1.0, -1.0, 1.0)) is None  # polygon-box: may be unknown
+True
+>>> Region.decode(square.encode()) == square
+True
+>>> round(square.area_deg2(), 3)  # great-circle edges: slightly more than 1
+1.0
 """
 
 from __future__ import annotations
@@ -212,7 +229,14 @@ class Region:
         return self._core.equals(other._core)
 
     def __hash__(self) -> int:
-        return hash(self.encode())
+        # Consistent with __eq__ (sphgeom equality: polygons up to vertex rotation,
+        # all empty circles/boxes equal, all full circles equal).
+        return hash((type(self).__name__, self._hash_key()))
+
+    def _hash_key(self) -> Any:
+        if self.is_empty():
+            return "empty"
+        return self.encode()
 
     def __reduce__(self):
         return (Region.decode, (self.encode(),))
@@ -298,6 +322,9 @@ class ConvexPolygon(Region):
     def __len__(self) -> int:
         return len(self.vertices())
 
+    def _hash_key(self) -> Any:
+        return frozenset(map(tuple, self.vertices().tolist()))
+
 
 class Circle(Region):
     """A circle (spherical cap) of ``radius`` degrees around (lon, lat)
@@ -320,6 +347,13 @@ class Circle(Region):
     def radius(self) -> float:
         """Opening angle in degrees."""
         return self._core.circle_params()[2]
+
+    def _hash_key(self) -> Any:
+        if self.is_empty():
+            return "empty"
+        if self._core.circle_params()[3] >= 4.0:
+            return "full"
+        return self.encode()
 
 
 class Box(Region):
@@ -355,6 +389,9 @@ class UnionRegion(Region):
     def operands(self) -> list[Region]:
         return [_wrap(c) for c in self._core.operands()]
 
+    def _hash_key(self) -> Any:
+        return tuple(hash(r) for r in self.operands())
+
 
 class IntersectionRegion(Region):
     """Points in every operand (sphgeom ``IntersectionRegion``)."""
@@ -367,6 +404,9 @@ class IntersectionRegion(Region):
 
     def operands(self) -> list[Region]:
         return [_wrap(c) for c in self._core.operands()]
+
+    def _hash_key(self) -> Any:
+        return tuple(hash(r) for r in self.operands())
 
 
 _KINDS: dict[str, type[Region]] = {

@@ -298,3 +298,67 @@ def test_contains_unwrapped_longitudes_match_sphgeom():
         ours = p.contains(lon + shift, lat)
         np.testing.assert_array_equal(ours, s.contains(np.radians(lon + shift), np.radians(lat)))
     assert p.contains(lon, lat).any() and not p.contains(lon, lat).all()
+
+
+def test_hash_consistent_with_rotation_invariant_equality():
+    p = ConvexPolygon.from_lonlat(*SQUARE)
+    rotated = ConvexPolygon.from_vectors(np.roll(p.vertices(), 1, axis=0), normalize=False)
+    assert rotated.encode() != p.encode()
+    assert rotated == p and hash(rotated) == hash(p)
+    assert p.to_sphgeom() == rotated.to_sphgeom()  # sphgeom agrees they are equal
+    assert len({p, rotated, Circle(0, 0, 1), Circle(0, 0, 1)}) == 2
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import skymaps.geometry
+
+    result = doctest.testmod(skymaps.geometry)
+    assert result.attempted >= 6 and result.failed == 0
+
+
+def test_box_and_circle_edges_at_ra0_and_poles_match_sphgeom():
+    lons = np.array([0.0, -0.0, 360.0, 10.0, 350.0, 359.9999999999, 1e-12, 180.0, -10.0, 370.0])
+    lats = np.array([0.0, 90.0, -90.0, 5.0, -5.0, 89.9999999, 1e-13])
+    lon, lat = (a.ravel() for a in np.meshgrid(lons, lats))
+    regions = [
+        Box(350, 10, -5, 5),
+        Box(0, 10, -5, 5),
+        Box(10, 0, -90, 90),
+        Box(0, 360, 85, 90),
+        Box(-10, 10, -90, -80),
+        Circle(0, 90, 0.5),
+        Circle(0, 0, 5),
+        Circle(180, -90, 90),
+        ConvexPolygon.from_lonlat([0, 120, 240], [80, 80, 80]),
+        ConvexPolygon.from_lonlat([350, 10, 10, 350], [-5, -5, 5, 5]),
+    ]
+    for r in regions:
+        s = r.to_sphgeom()
+        np.testing.assert_array_equal(
+            r.contains(lon, lat), s.contains(np.radians(lon), np.radians(lat)), err_msg=repr(r)
+        )
+        for other in regions:
+            assert int(r.relate(other)) == int(s.relate(other.to_sphgeom()))
+
+
+def test_contains_on_decoded_clockwise_polygon_matches_sphgeom():
+    # A decoded vertex list need not be a proper (counter-clockwise) polygon; contains
+    # must still give sphgeom's answer (the intersection of the edge half-spaces).
+    p = ConvexPolygon.from_lonlat(*SQUARE)
+    raw = p.encode()
+    cw = raw[:1] + b"".join(raw[1 + 24 * k : 1 + 24 * (k + 1)] for k in range(3, -1, -1))
+    r, s = Region.decode(cw), sphgeom.Region.decode(cw)
+    rng = np.random.default_rng(9)
+    # Whole sphere, around the square, and around its antipode (where the half-spaces
+    # of a clockwise list intersect).
+    lon = np.r_[rng.uniform(0, 360, 20000), rng.uniform(9, 12, 5000), rng.uniform(189, 192, 5000)]
+    lat = np.r_[
+        np.degrees(np.arcsin(rng.uniform(-1, 1, 20000))),
+        rng.uniform(19, 22, 5000),
+        rng.uniform(-22, -19, 5000),
+    ]
+    ours = r.contains(lon, lat)
+    np.testing.assert_array_equal(ours, s.contains(np.radians(lon), np.radians(lat)))
+    assert ours.any()

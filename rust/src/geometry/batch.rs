@@ -93,6 +93,18 @@ fn fast_vectors(lon: &[f64], lat: &[f64], out: &mut [UnitVector3d]) -> Option<()
     Some(())
 }
 
+/// Whether some edge of `a` has every vertex of `b` strictly on its outer side.
+fn separated<O>(a: &[UnitVector3d], b: &[UnitVector3d], orient: &O) -> bool
+where
+    O: Fn(&UnitVector3d, &UnitVector3d, &UnitVector3d) -> i32,
+{
+    let n = a.len();
+    (0..n).any(|k| {
+        let (p, q) = (&a[(k + n - 1) % n], &a[k]);
+        b.iter().all(|v| orient(v, p, q) < 0)
+    })
+}
+
 /// The pair's answer when every decision was clear-cut, else `None`.
 fn fast_pair(a_lon: &[f64], a_lat: &[f64], b_lon: &[f64], b_lat: &[f64]) -> Option<bool> {
     let (k1, k2) = (a_lon.len(), b_lon.len());
@@ -120,7 +132,14 @@ fn fast_pair(a_lon: &[f64], a_lat: &[f64], b_lon: &[f64], b_lat: &[f64]) -> Opti
     if unsure.get() {
         return None;
     }
-    let r = relate_vertices_with(&pa[..ha], &pb[..hb], &orient);
+    let (a, b) = (&pa[..ha], &pb[..hb]);
+    // Quick reject: an edge plane with the other polygon strictly outside separates two
+    // convex polygons, and then sphgeom's relate finds no contained vertex and no
+    // crossing either (DISJOINT). Only certain (non-zero) signs are used.
+    if separated(a, b, &orient) || separated(b, a, &orient) {
+        return if unsure.get() { None } else { Some(false) };
+    }
+    let r = relate_vertices_with(a, b, &orient);
     if unsure.get() {
         None
     } else {

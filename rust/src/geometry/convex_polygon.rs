@@ -82,20 +82,12 @@ impl ConvexPolygon {
                 "a convex polygon needs at least 3 vertices, got {n}"
             )));
         }
-        for i in 0..n {
-            let (a, b) = (&vertices[i], &vertices[(i + 1) % n]);
-            for (k, v) in vertices.iter().enumerate() {
-                if k == i || k == (i + 1) % n {
-                    continue;
-                }
-                if orientation(v, a, b) <= 0 {
-                    return Err(Error::region(format!(
-                        "the vertices are not a strictly convex counter-clockwise polygon: \
-                         vertex {k} is not strictly left of edge {i} -> {}",
-                        (i + 1) % n
-                    )));
-                }
-            }
+        if let Some((k, i)) = first_non_convex(&vertices) {
+            return Err(Error::region(format!(
+                "the vertices are not a strictly convex counter-clockwise polygon: \
+                 vertex {k} is not strictly left of edge {i} -> {}",
+                (i + 1) % n
+            )));
         }
         Ok(ConvexPolygon { vertices })
     }
@@ -173,6 +165,21 @@ impl ConvexPolygon {
         }
         total
     }
+}
+
+/// The first `(vertex k, edge i)` with vertex `k` not strictly left of edge
+/// `i -> i+1`, or `None` when the vertices are strictly convex and counter-clockwise.
+pub(crate) fn first_non_convex(vertices: &[UnitVector3d]) -> Option<(usize, usize)> {
+    let n = vertices.len();
+    for i in 0..n {
+        let (a, b) = (&vertices[i], &vertices[(i + 1) % n]);
+        for (k, v) in vertices.iter().enumerate() {
+            if k != i && k != (i + 1) % n && orientation(v, a, b) <= 0 {
+                return Some((k, i));
+            }
+        }
+    }
+    None
 }
 
 /// Whether `v` is in the polygon with counter-clockwise `vertices`.

@@ -11,7 +11,7 @@
 //! sphgeom would build, i.e. sphgeom's own answer.
 
 use super::angle::{deg_to_rad, rad_to_deg, PI};
-use super::convex_polygon::ConvexPolygon;
+use super::convex_polygon::{first_non_convex, ConvexPolygon};
 use super::vector::{UnitVector3d, Vector3d};
 
 /// Decision margin on `v · n̂` (radians, as a sine): closer points take the exact path.
@@ -36,6 +36,9 @@ pub struct PreparedPolygon<'a> {
 /// sphgeom's 5e-10 rad margin, this covers the degree conversion.
 const BOX_MARGIN_DEG: f64 = 1e-7;
 
+/// Convexity is checked (O(n²)) before enabling the prefilter, up to this many vertices.
+const MAX_PREFILTER_VERTICES: usize = 64;
+
 impl<'a> PreparedPolygon<'a> {
     /// Precomputes the unit edge normals of `polygon`.
     pub fn new(polygon: &'a ConvexPolygon) -> Self {
@@ -53,6 +56,17 @@ impl<'a> PreparedPolygon<'a> {
                 }
             })
             .collect();
+        // The box prefilter relies on the polygon being a proper convex polygon (true
+        // for hulls; a decoded vertex list might not be one): otherwise it is off.
+        let proper = v.len() <= MAX_PREFILTER_VERTICES && first_non_convex(v).is_none();
+        if !proper {
+            return PreparedPolygon {
+                polygon,
+                normals,
+                lat_range: (f64::NEG_INFINITY, f64::INFINITY),
+                lon_range: None,
+            };
+        }
         let bbox = polygon.bounding_box();
         let lat_range = (
             rad_to_deg(bbox.lat().a) - BOX_MARGIN_DEG,
