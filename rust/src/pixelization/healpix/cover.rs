@@ -69,11 +69,35 @@ pub struct Conj {
     /// A point outside the region that the pixel must not contain for the pixel to be
     /// inside (the anti-centre of a circle larger than a hemisphere).
     hole: Option<Vector3d>,
+    /// The cells of `anchors` and `hole` at the target order (filled by `prepared`).
+    anchor_cells: Vec<u64>,
+    hole_cell: Option<u64>,
 }
 
 impl Conj {
     fn contains(&self, p: &Vector3d) -> bool {
         self.halves.iter().all(|h| h.eval(p) >= 0.0)
+    }
+
+    /// A copy that knows which cells of `layer` hold its anchors and hole.
+    fn prepared(&self, layer: &Layer) -> Conj {
+        let mut c = self.clone();
+        c.anchor_cells = self.anchors.iter().map(|a| cell_of(layer, a)).collect();
+        c.hole_cell = self.hole.map(|h| cell_of(layer, &h));
+        c
+    }
+}
+
+impl CoverShape {
+    fn prepared(&self, layer: &Layer) -> CoverShape {
+        match self {
+            CoverShape::Conj(c) => CoverShape::Conj(c.prepared(layer)),
+            CoverShape::WideBox { band, excluded } => CoverShape::WideBox {
+                band: band.prepared(layer),
+                excluded: excluded.prepared(layer),
+            },
+            other => other.clone(),
+        }
     }
 }
 
@@ -126,6 +150,8 @@ impl CoverShape {
             halves,
             anchors: vertices.to_vec(),
             hole: None,
+            anchor_cells: Vec::new(),
+            hole_cell: None,
         }))
     }
 
@@ -149,6 +175,8 @@ impl CoverShape {
             halves: vec![HalfSpace::new(c, radius_rad.cos())],
             anchors: vec![c],
             hole,
+            anchor_cells: Vec::new(),
+            hole_cell: None,
         }))
     }
 
@@ -198,6 +226,8 @@ impl CoverShape {
                 halves: band,
                 anchors: vec![lonlat_vec(0.0, mid_lat)],
                 hole: None,
+                anchor_cells: Vec::new(),
+                hole_cell: None,
             }));
         }
         let mid_lon = lon_a + 0.5 * width;
@@ -209,6 +239,8 @@ impl CoverShape {
                 halves,
                 anchors: vec![lonlat_vec(mid_lon, mid_lat)],
                 hole: None,
+                anchor_cells: Vec::new(),
+                hole_cell: None,
             }));
         }
         // The excluded longitudes (lon_b, lon_a), narrower than 180 deg.
@@ -219,12 +251,16 @@ impl CoverShape {
             ],
             anchors: vec![],
             hole: None,
+            anchor_cells: Vec::new(),
+            hole_cell: None,
         };
         Ok(CoverShape::WideBox {
             band: Conj {
                 halves: band,
                 anchors: vec![lonlat_vec(mid_lon, mid_lat)],
                 hole: None,
+                anchor_cells: Vec::new(),
+                hole_cell: None,
             },
             excluded,
         })
@@ -436,7 +472,7 @@ fn cell_intersects(layer: &Layer, h: u64, c: &Conj) -> bool {
     if verts.iter().any(|v| c.contains(v)) {
         return true;
     }
-    if c.anchors.iter().any(|a| cell_of(layer, a) == h) {
+    if c.anchor_cells.contains(&h) {
         return true;
     }
     (0..4).any(|k| exists_on_edge(layer, h, k, &verts, &c.halves, false))
@@ -444,7 +480,7 @@ fn cell_intersects(layer: &Layer, h: u64, c: &Conj) -> bool {
 
 /// Is the whole of cell `h` inside the conjunction?
 fn cell_within(layer: &Layer, h: u64, c: &Conj) -> bool {
-    if c.hole.is_some_and(|hole| cell_of(layer, &hole) == h) {
+    if c.hole_cell == Some(h) {
         return false;
     }
     let verts = cell_vertices(layer, h);
@@ -482,13 +518,15 @@ fn final_test(layer: &Layer, h: u64, shape: &CoverShape, interior: bool) -> bool
                         halves,
                         anchors: vec![],
                         hole: None,
+                        anchor_cells: Vec::new(),
+                        hole_cell: None,
                     };
                     if cell_intersects(layer, h, &part) {
                         hit = true;
                         break;
                     }
                 }
-                hit || band.anchors.iter().any(|a| cell_of(layer, a) == h)
+                hit || band.anchor_cells.contains(&h)
             }
         }
     }
@@ -511,6 +549,7 @@ const PARALLEL_MIN_CELLS: usize = 512;
 
 /// Nested pixels at `order` that intersect (`interior == false`) or lie inside the shape.
 pub fn cover_nested(shape: &CoverShape, order: u8, interior: bool) -> RangeSet {
+    let shape = &shape.prepared(cdshealpix::nested::get(order));
     let mut found: Vec<(u64, u64)> = Vec::new();
     let mut frontier: Vec<u64> = (0..12).collect();
     for depth in 0..=order {
