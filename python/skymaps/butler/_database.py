@@ -1,0 +1,228 @@
+"""Bulk writes into a butler registry's own tables, inside the butler's transaction.
+
+The public path (``Registry.insertDimensionData``) turns every record into a Python
+object, encodes its region, expands its HTM envelope pixel by pixel into dicts and
+inserts them through SQLAlchemy. Here the rows already exist as columns (computed in
+Rust), so they go to the database driver directly: ``executemany`` on SQLite, ``COPY``
+on PostgreSQL, on the very connection (and transaction) the butler is using. The values
+written are the ones the public path writes (base64 text of the sphgeom encoding, the
+same overlap rows); ``tests/python/test_butler_identity.py`` compares both row for row.
+
+Only the table objects and the connection come from daf_butler internals; they are
+looked up in one place (:class:`RegistryTables`) so a daf_butler change breaks loudly
+here rather than silently elsewhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import pyarrow as pa
+
+from ..errors import RegistrationError
+
+__all__ = ["RegistryTables", "bulk_insert"]
+
+#: Rows handed to the driver per call (progress granularity).
+CHUNK_ROWS = 200_000
+#: Below this many rows, dropping and rebuilding indexes is not worth it.
+REINDEX_MIN_ROWS = 50_000
+
+
+class RegistryTables:
+    """The SQL tables and connection of a direct (SQL-backed) butler's registry."""
+
+    def __init__(self, butler: Any) -> None:
+        try:
+            registry = butler._registry
+            self.db = registry._db
+            manager = registry._managers.dimensions
+            self.tables = {name: manager._tables[name] for name in ("skymap", "tract", "patch")}
+            self.overlap_tables = {
+                name: manager._overlap_tables[name][1] for name in ("tract", "patch")
+            }
+            self.summary_tables = {
+                name: manager._overlap_tables[name][0] for name in ("tract", "patch")
+            }
+        except (AttributeError, KeyError) as err:  # remote butler or a changed daf_butler
+            raise RegistrationError(
+                "fast registration needs a direct (SQL) butler with the default dimension "
+                f"universe's skymap/tract/patch tables; could not find them ({err!r})"
+            ) from err
+        self.dialect = self.db._engine.dialect.name
+        if self.dialect not in ("sqlite", "postgresql"):
+            raise RegistrationError(
+                f"fast registration supports SQLite and PostgreSQL registries, not {self.dialect}"
+            )
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[Any]:
+        """The SQLAlchemy connection of the current butler transaction (must be open)."""
+        if not self.db.isInTransaction():
+            raise RegistrationError("internal: bulk insert outside a butler transaction")
+        with self.db._transaction() as (_, connection):
+            yield connection
+
+    def count(self, table_key: str, skymap: str) -> int:
+        """Rows of ``skymap`` in ``tract``/``patch``/``tract_overlap``/``patch_overlap``."""
+        import sqlalchemy
+
+        table = self._table(table_key)
+        sql = sqlalchemy.select(sqlalchemy.func.count()).where(table.columns.skymap == skymap)
+        with self.db.query(sql) as result:
+            return int(result.scalar_one())
+
+    def _table(self, key: str) -> Any:
+        if key.endswith("_overlap"):
+            return self.overlap_tables[key.removesuffix("_overlap")]
+        return self.tables[key]
+
+    def table_rows(self, key: str, skymap: str) -> list[tuple]:
+        """Every row of ``skymap`` in a table exactly as stored (regions as base64 text), sorted."""
+        import sqlalchemy
+
+        table = self._table(key)
+        with self.db._transaction() as (_, connection):
+            name = connection.dialect.identifier_preparer.format_table(table)
+            result = connection.execute(
+                sqlalchemy.text(f"SELECT * FROM {name} WHERE skymap = :skymap"), {"skymap": skymap}
+            )
+            return sorted(tuple(r) for r in result)
+
+
+def bulk_insert(
+    tables: RegistryTables,
+    key: str,
+    columns: Sequence[str],
+    data: pa.Table,
+    constants: dict[str, Any],
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Inserts ``data`` (plus constant columns) into a registry table, in the open transaction.
+
+    Parameters
+    ----------
+    tables : RegistryTables
+        The registry.
+    key : str
+        ``tract``, ``patch``, ``tract_overlap`` or ``patch_overlap``.
+    columns : sequence of str
+        The SQL columns, in order; each is a key of ``constants`` or a column of ``data``
+        (ints, or strings already in the stored form, e.g. base64 regions).
+    data : pyarrow.Table
+        The varying columns.
+    constants : dict
+        Columns with one value for every row (``skymap``, ``skypix_system``, ...).
+    progress : callable, optional
+        Called with the number of rows written after each chunk.
+    """
+    table = tables._table(key)
+    n = data.num_rows
+    if n == 0:
+        return
+    with tables.connection() as connection:
+        raw = connection.connection.driver_connection
+        qualified = connection.dialect.identifier_preparer.format_table(table)
+        quoted = ", ".join(connection.dialect.identifier_preparer.quote(c) for c in columns)
+        if tables.dialect == "sqlite":
+            _sqlite_insert(raw, table.name, qualified, quoted, columns, data, constants, progress)
+        else:
+            _postgres_copy(raw, qualified, quoted, columns, data, constants, progress)
+
+
+def _sqlite_insert(
+    raw: Any,
+    name: str,
+    qualified: str,
+    quoted: str,
+    columns: Sequence[str],
+    data: pa.Table,
+    constants: dict[str, Any],
+    progress: Callable[[int], None] | None,
+) -> None:
+    cursor = raw.cursor()
+    try:
+        # A big page cache keeps the secondary-index B-trees in memory during the load.
+        cursor.execute("PRAGMA cache_size = -1000000")
+        rebuild = _drop_indexes_if_empty(cursor, name, data.num_rows)
+        sql = f"INSERT INTO {qualified} ({quoted}) VALUES ({', '.join('?' * len(columns))})"
+        for start in range(0, data.num_rows, CHUNK_ROWS):
+            chunk = data.slice(start, CHUNK_ROWS)
+            parts = [
+                itertools.repeat(constants[c]) if c in constants else chunk.column(c).to_pylist()
+                for c in columns
+            ]
+            cursor.executemany(sql, zip(*parts))  # noqa: B905 (repeat() is endless)
+            if progress is not None:
+                progress(chunk.num_rows)
+        for statement in rebuild:
+            cursor.execute(statement)
+    finally:
+        cursor.close()
+
+
+def _drop_indexes_if_empty(cursor: Any, name: str, n_rows: int) -> list[str]:
+    """On an empty table, drops its secondary indexes; returns the SQL that recreates them.
+
+    Building an index once after the load (a sort) is several times faster than updating
+    it row by row. The drop and the rebuild run in the same transaction, so a failure or
+    a kill rolls both back; the rebuilt index has the same name and definition.
+    """
+    if n_rows < REINDEX_MIN_ROWS:
+        return []
+    if cursor.execute(f'SELECT 1 FROM "{name}" LIMIT 1').fetchone() is not None:
+        return []
+    indexes = cursor.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL ORDER BY name",
+        (name,),
+    ).fetchall()
+    for index_name, _ in indexes:
+        cursor.execute(f'DROP INDEX "{index_name}"')
+    return [sql for _, sql in indexes]
+
+
+def _postgres_copy(
+    raw: Any,
+    qualified: str,
+    quoted: str,
+    columns: Sequence[str],
+    data: pa.Table,
+    constants: dict[str, Any],
+    progress: Callable[[int], None] | None,
+) -> None:
+    cursor = raw.cursor()
+    copy_sql = f"COPY {qualified} ({quoted}) FROM STDIN WITH (FORMAT csv)"
+    try:
+        for start in range(0, data.num_rows, CHUNK_ROWS):
+            chunk = data.slice(start, CHUNK_ROWS)
+            buffer = _csv_chunk(columns, chunk, constants)
+            if hasattr(cursor, "copy_expert"):  # psycopg2
+                cursor.copy_expert(copy_sql, buffer)
+            else:  # psycopg 3
+                with cursor.copy(copy_sql) as copy:
+                    copy.write(buffer.getvalue())
+            if progress is not None:
+                progress(chunk.num_rows)
+    finally:
+        cursor.close()
+
+
+def _csv_chunk(columns: Sequence[str], chunk: pa.Table, constants: dict[str, Any]) -> io.BytesIO:
+    import pyarrow.csv as pacsv
+
+    n = chunk.num_rows
+    arrays = [pa.repeat(constants[c], n) if c in constants else chunk.column(c) for c in columns]
+    table = pa.Table.from_arrays(arrays, names=list(columns))
+    buffer = io.BytesIO()
+    pacsv.write_csv(
+        table,
+        buffer,
+        write_options=pacsv.WriteOptions(include_header=False, quoting_style="needed"),
+    )
+    buffer.seek(0)
+    return buffer
