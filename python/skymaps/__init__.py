@@ -30,6 +30,8 @@ from .errors import (
 # [tessellation]
 
 # [config]
+# isort: split
+from .config import load_config, preset
 
 # [butler]
 
@@ -57,6 +59,8 @@ __all__ = [
     # [tessellation]
 
     # [config]
+    "load_config",
+    "preset",
 
     # [butler]
 ]

@@ -1,1 +1,31 @@
-//! See the crate docs for the role of this layer.
+//! LSST-compatible skymaps: tracts, patches and cells, built without the LSST stack.
+//!
+//! A *skymap* covers (part of) the sky with overlapping *tracts*. Each tract has its own
+//! WCS and an integer pixel box cut into a grid of *patches*; with the cells tract
+//! builder each patch is further cut into *cells*. A tract owns an *inner region* (the
+//! part of the sky it is responsible for); its *outer region* is its whole pixel box
+//! on the sky. These are `lsst.skymap`'s definitions, reproduced from the same configs
+//! so that ids, regions and the skymap hash are interchangeable with records written
+//! by `butler register-skymap`:
+//!
+//! * [`config`]: the resolved config (`lsst.skymap` field names) and its validation;
+//! * [`tract`], [`patch`], [`bbox`]: tract and patch geometry;
+//! * [`rings`], [`discrete`], [`equat`]: the skymap classes;
+//! * [`skymap`]: [`SkyMap`], which builds them all; [`hash`]: the skymap SHA1.
+
+pub mod bbox;
+pub mod config;
+pub mod discrete;
+pub mod equat;
+pub mod hash;
+pub mod patch;
+pub mod rings;
+pub mod skymap;
+pub mod tract;
+
+pub use bbox::PixelBox;
+pub use config::{SkyMapConfig, SkyMapKind, TractBuilder};
+pub use patch::{Cell, Patch};
+pub use rings::RingLayout;
+pub use skymap::SkyMap;
+pub use tract::{InnerRegion, Tract};

@@ -1,0 +1,224 @@
+"""Turn a config tree into the *resolved config dict* that builds a skymap.
+
+The resolved dict is the contract between the config readers and
+``skymaps.SkyMap.from_config``: every key present, lsst.skymap's field names and
+units (degrees, arcsec/pixel, pixels)::
+
+    {"skymap_class": "rings", "version": 1, "projection": "TAN", "pixelScale": 0.2,
+     "tractOverlap": 0.0166..., "rotation": 0.0,
+     "tractBuilder": {"name": "cells", "cellInnerDimensions": [150, 150], ...},
+     "numRings": 120, "raStart": 0.0}
+
+Class-specific keys: rings ``numRings``, ``raStart``; discrete ``raList``,
+``decList``, ``radiusList``; equat ``numTracts``, ``decRange``; dodeca
+``withTractsOnPoles``; healpix ``log2NSide``, ``nSide`` (= 2**log2NSide), ``nest``.
+``version`` is the constructor version of lsst.skymap's class (RingsSkyMap: 1, the
+numbering fixed in DM-14809; 0 reproduces the older numbering; every other class 0).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InvalidConfigError
+from .fields import (
+    SKYMAP_CLASSES,
+    TRACT_BUILDERS,
+    ConfigNode,
+    Location,
+    fail,
+    make_root,
+    make_skymap_config,
+)
+
+__all__ = [
+    "ResolvedConfig",
+    "resolve_node",
+    "node_from_resolved",
+    "root_from_resolved",
+    "DEFAULT_VERSION",
+    "validate",
+]
+
+#: lsst.skymap's default constructor version per class.
+DEFAULT_VERSION = {"rings": 1, "discrete": 0, "equat": 0, "dodeca": 0, "healpix": 0}
+_ALLOWED_VERSIONS = {"rings": (0, 1)}
+_BASE_KEYS = ("projection", "pixelScale", "tractOverlap", "rotation")
+
+
+@dataclass(frozen=True)
+class ResolvedConfig:
+    """A fully resolved skymap configuration.
+
+    Attributes
+    ----------
+    name : str or None
+        The skymap name for registration (``config.name``), if the file sets one.
+    config : dict
+        The resolved config dict (see the module docstring).
+    sources : tuple of Path
+        Every file read, in order (``config.load`` includes).
+    provenance : dict
+        Resolved key -> ``"file:line"`` of the assignment that set it; keys left at
+        their lsst.skymap default are absent. Tract-builder keys are
+        ``"tractBuilder.<field>"``.
+    """
+
+    name: str | None
+    config: dict[str, Any]
+    sources: tuple[Path, ...] = ()
+    provenance: dict[str, str] = field(default_factory=dict)
+
+
+def resolve_node(
+    sky: ConfigNode, skymap_class: str, version: int | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Validate a skymap config node and flatten it into a resolved dict.
+
+    Returns the dict and its provenance (key -> ``file:line``).
+
+    Raises
+    ------
+    InvalidConfigError
+        A required value missing (``numRings``), a failed check, unequal discrete
+        lists, or a bad version; the message names the key and the line.
+    """
+    sky.check_values()
+    builder_registry = sky.registries["tractBuilder"]
+    builder = builder_registry.active
+    builder.check_values()
+
+    out: dict[str, Any] = {"skymap_class": skymap_class, "version": _version(skymap_class, version)}
+    provenance: dict[str, str] = {}
+    for key in _BASE_KEYS:
+        out[key] = sky.values[key]
+    tb: dict[str, Any] = {"name": builder_registry.name}
+    for spec in builder.spec.fields:
+        tb[spec.name] = _plain(builder.values[spec.name])
+        if spec.name in builder.where:
+            provenance[f"tractBuilder.{spec.name}"] = str(builder.where[spec.name])
+    if builder_registry.name_where is not None:
+        provenance["tractBuilder.name"] = str(builder_registry.name_where)
+    out["tractBuilder"] = tb
+    for spec in sky.spec.fields:
+        if spec.name not in _BASE_KEYS:
+            out[spec.name] = _plain(sky.values[spec.name])
+    if skymap_class == "healpix":
+        out["nSide"] = 1 << out["log2NSide"]
+    for key, where in sky.where.items():
+        provenance[key] = str(where)
+    return out, provenance
+
+
+def _version(skymap_class: str, version: int | None) -> int:
+    if version is None:
+        return DEFAULT_VERSION[skymap_class]
+    allowed = _ALLOWED_VERSIONS.get(skymap_class, (0,))
+    if isinstance(version, bool) or version not in allowed:
+        raise InvalidConfigError(
+            f"version {version!r} is not valid for the {skymap_class!r} skymap; "
+            f"allowed: {', '.join(map(str, allowed))}"
+        )
+    return int(version)
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, (list, tuple)) else value
+
+
+def node_from_resolved(
+    resolved: dict[str, Any], where: dict[str, Location] | None = None, source: str = "<dict>"
+) -> tuple[ConfigNode, str, int | None]:
+    """Rebuild a config tree from a (possibly partial) resolved-style dict.
+
+    Keys left out take lsst.skymap's defaults for the class. Derived keys (``nSide``)
+    are checked against what they derive from. ``where`` maps keys to locations used
+    in error messages. Returns the node, the class and the version (None if absent).
+
+    Raises
+    ------
+    InvalidConfigError
+        Unknown keys, wrong types, a missing or unknown ``skymap_class``.
+    """
+    where = where or {}
+    data = dict(resolved)
+    skymap_class = data.pop("skymap_class", None)
+    if skymap_class is None:
+        raise fail(where.get("skymap_class"), f"{source}: the skymap class is missing")
+    if skymap_class not in SKYMAP_CLASSES:
+        raise fail(
+            where.get("skymap_class"),
+            f"unknown skymap class {skymap_class!r}; choose one of {', '.join(SKYMAP_CLASSES)}",
+        )
+    node = make_skymap_config(skymap_class)
+    version = data.pop("version", None)
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+        raise fail(where.get("version"), f"version expects int, got {version!r}")
+    n_side = data.pop("nSide", None) if skymap_class == "healpix" else None
+    builder = data.pop("tractBuilder", None)
+    aliases = {a[0] for a in node.spec.aliases}
+    for key, value in data.items():
+        if key in aliases:
+            raise fail(
+                where.get(key),
+                f"use tractBuilder.{key} (with tractBuilder name 'legacy') instead of {key!r}",
+            )
+        node.set_field(key, value, where.get(key))
+    if builder is not None:
+        if not isinstance(builder, dict):
+            raise fail(where.get("tractBuilder"), f"tractBuilder must be a table, got {builder!r}")
+        builder = dict(builder)
+        registry = node.registries["tractBuilder"]
+        name = builder.pop("name", "legacy")
+        if name not in TRACT_BUILDERS:
+            raise fail(
+                where.get("tractBuilder.name"),
+                f"unknown tractBuilder {name!r}; choose one of {', '.join(TRACT_BUILDERS)}",
+            )
+        registry.select(name, where.get("tractBuilder.name"))
+        chosen = registry.active
+        for key, value in builder.items():
+            chosen.set_field(key, value, where.get(f"tractBuilder.{key}"))
+    if n_side is not None:
+        log2 = node.values["log2NSide"]
+        if not isinstance(n_side, int) or isinstance(n_side, bool) or n_side != 1 << log2:
+            raise fail(
+                where.get("nSide"),
+                f"nSide {n_side!r} disagrees with log2NSide {log2} (2**log2NSide)",
+            )
+    return node, skymap_class, version
+
+
+def validate(resolved: dict[str, Any]) -> dict[str, Any]:
+    """Check a resolved dict (types, ranges, required keys) and return it normalised.
+
+    Missing class-specific keys take their defaults, so a minimal dict such as
+    ``{"skymap_class": "rings", "numRings": 120}`` is completed.
+
+    Raises
+    ------
+    InvalidConfigError
+        As :func:`resolve_node` and :func:`node_from_resolved`.
+    """
+    node, skymap_class, version = node_from_resolved(resolved)
+    return resolve_node(node, skymap_class, version)[0]
+
+
+def root_from_resolved(
+    resolved: dict[str, Any], name: str | None = None
+) -> tuple[ConfigNode, int | None]:
+    """A ``MakeSkyMapConfig`` tree selecting the skymap of a resolved dict.
+
+    Overrides in register-skymap syntax (``skyMap['rings'].numRings=...``) can then be
+    applied to a config that came from TOML or a preset. Returns the root and version.
+    """
+    node, skymap_class, version = node_from_resolved(resolved)
+    root = make_root()
+    root.set_field("name", name, None)
+    registry = root.registries["skyMap"]
+    registry.select(skymap_class, None)
+    node.label = registry.active.label
+    registry.replace_choice(skymap_class, node)
+    return root, version

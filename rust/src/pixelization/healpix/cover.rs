@@ -1,0 +1,1 @@
+//! Exact HEALPix envelopes and interiors (see the parent module).

@@ -1,0 +1,100 @@
+//! Top-down search for the trixels that intersect (envelope) or lie inside (interior)
+//! a region, with sphgeom's semantics for `max_ranges`.
+//!
+//! The traversal visits the 8 roots, asks the region how it relates to each trixel,
+//! drops disjoint trixels, keeps trixels within the region whole, and subdivides the
+//! rest down to the target level. When the result grows beyond `max_ranges` ranges,
+//! the effective level is reduced by one and the ranges are rounded to that level:
+//! outward for an envelope (so it stays a superset), inward for an interior (so it
+//! stays a subset). This is exactly what `lsst.sphgeom`'s `PixelFinder` does, so the
+//! same region gives the same ranges.
+
+use super::{children, ROOT_VERTICES};
+use crate::geometry::Vector3d;
+use crate::pixelization::{DISJOINT, WITHIN};
+use crate::rangeset::RangeSet;
+
+/// How a region relates to a trixel given by its 3 vertices: the relationship bits
+/// of the *trixel* with respect to the region (`DISJOINT`: no common point;
+/// `WITHIN`: the trixel is inside the region). Conservative answers (0) are allowed
+/// and mean "maybe intersecting".
+pub trait TrixelRelation {
+    fn relate_trixel(&self, trixel: &[Vector3d; 3]) -> u8;
+}
+
+impl<F: Fn(&[Vector3d; 3]) -> u8> TrixelRelation for F {
+    fn relate_trixel(&self, trixel: &[Vector3d; 3]) -> u8 {
+        self(trixel)
+    }
+}
+
+struct Finder<'a, R: TrixelRelation + ?Sized> {
+    region: &'a R,
+    interior_only: bool,
+    level: i32,
+    desired_level: i32,
+    max_ranges: usize,
+    ranges: RangeSet,
+}
+
+impl<R: TrixelRelation + ?Sized> Finder<'_, R> {
+    fn visit(&mut self, t: &[Vector3d; 3], index: u64, level: i32) {
+        if level > self.level {
+            return;
+        }
+        let r = self.region.relate_trixel(t);
+        if r & DISJOINT != 0 {
+            return;
+        }
+        if r & WITHIN != 0 {
+            self.insert(index, level);
+            return;
+        }
+        if level == self.level {
+            if !self.interior_only {
+                self.insert(index, level);
+            }
+            return;
+        }
+        let kids = children(t);
+        for (k, child) in kids.iter().enumerate() {
+            self.visit(child, 4 * index + k as u64, level + 1);
+        }
+    }
+
+    fn insert(&mut self, index: u64, level: i32) {
+        let mut shift = 2 * (self.desired_level - level) as u32;
+        self.ranges.insert(index << shift, (index + 1) << shift);
+        while self.ranges.num_ranges() > self.max_ranges {
+            self.level -= 1;
+            shift += 2;
+            self.ranges = if self.interior_only {
+                self.ranges.complement().coarsen_bits(shift).complement()
+            } else {
+                self.ranges.coarsen_bits(shift)
+            };
+        }
+    }
+}
+
+/// The trixels at `level` that intersect the region (`interior_only == false`) or lie
+/// inside it (`true`), with at most `max_ranges` ranges (0: no limit).
+pub fn find_pixels<R: TrixelRelation + ?Sized>(
+    region: &R,
+    level: u8,
+    max_ranges: usize,
+    interior_only: bool,
+) -> RangeSet {
+    let mut f = Finder {
+        region,
+        interior_only,
+        level: level as i32,
+        desired_level: level as i32,
+        max_ranges: if max_ranges == 0 { usize::MAX } else { max_ranges },
+        ranges: RangeSet::new(),
+    };
+    for (r, t) in ROOT_VERTICES.iter().enumerate() {
+        f.visit(t, r as u64 + 8, 0);
+    }
+    f.ranges
+}

@@ -1,0 +1,328 @@
+//! The Hierarchical Triangular Mesh (HTM), with `lsst.sphgeom`'s numbering.
+//!
+//! The sphere is split into 8 root spherical triangles (the octants; ids 8..15, the
+//! 4 southern ones first), and every triangle ("trixel") is split into 4 children by
+//! joining its edge midpoints: child `k` of trixel `i` has id `4 i + k` (Kunszt,
+//! Szalay & Thakar 2001, "The Hierarchical Triangular Mesh"). A level-`L` id therefore
+//! has `4 + 2 L` significant bits, and the id of a point at a coarser level is a right
+//! shift of its id at a finer one.
+//!
+//! Everything here is bit-compatible with `lsst.sphgeom.HtmPixelization`: the same
+//! root vertices, the same midpoint normalisation and an exact orientation test, so
+//! points on trixel edges go to the same trixel as in sphgeom.
+
+mod finder;
+
+pub use finder::{find_pixels, TrixelRelation};
+
+use super::exact::{normalize_like_sphgeom, orientation};
+use crate::geometry::{UnitVector3d, Vector3d};
+use crate::rangeset::RangeSet;
+use crate::{Error, Result};
+
+/// The deepest level sphgeom supports (ids fit in 64 bits with room to spare).
+pub const MAX_LEVEL: u8 = 24;
+
+const X: Vector3d = Vector3d::new(1.0, 0.0, 0.0);
+const Y: Vector3d = Vector3d::new(0.0, 1.0, 0.0);
+const Z: Vector3d = Vector3d::new(0.0, 0.0, 1.0);
+const NX: Vector3d = Vector3d::new(-1.0, 0.0, 0.0);
+const NY: Vector3d = Vector3d::new(0.0, -1.0, 0.0);
+const NZ: Vector3d = Vector3d::new(0.0, 0.0, -1.0);
+
+/// Vertices of the 8 root trixels (ids 8 + r), counter-clockwise.
+pub(crate) const ROOT_VERTICES: [[Vector3d; 3]; 8] = [
+    [X, NZ, Y],
+    [Y, NZ, NX],
+    [NX, NZ, NY],
+    [NY, NZ, X],
+    [X, Z, NY],
+    [NY, Z, NX],
+    [NX, Z, Y],
+    [Y, Z, X],
+];
+
+/// The unit vector halfway between `a` and `b` (sphgeom's bits).
+#[inline]
+pub(crate) fn midpoint(a: &Vector3d, b: &Vector3d) -> Vector3d {
+    normalize_like_sphgeom(&a.add(b))
+}
+
+/// The 4 children of trixel `t`, in child order 0..3.
+#[inline]
+pub(crate) fn children(t: &[Vector3d; 3]) -> [[Vector3d; 3]; 4] {
+    let m12 = midpoint(&t[1], &t[2]);
+    let m20 = midpoint(&t[2], &t[0]);
+    let m01 = midpoint(&t[0], &t[1]);
+    [
+        [t[0], m01, m20],
+        [t[1], m12, m01],
+        [t[2], m20, m12],
+        [m12, m20, m01],
+    ]
+}
+
+/// An HTM pixelization at one subdivision level.
+///
+/// # Examples
+/// ```
+/// use skymaps::pixelization::Htm;
+/// let htm = Htm::new(7).unwrap();
+/// let id = htm.index_lonlat_deg(45.0, 30.0).unwrap();
+/// assert_eq!(Htm::level_of(id), Some(7));
+/// assert_eq!(Htm::to_string(id).unwrap().len(), 9);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Htm {
+    level: u8,
+}
+
+impl Htm {
+    /// # Errors
+    /// [`Error::InvalidCoordinate`] if `level > 24`.
+    pub fn new(level: i64) -> Result<Htm> {
+        if !(0..=MAX_LEVEL as i64).contains(&level) {
+            return Err(Error::coordinate(format!(
+                "HTM level {level} is out of range; expected 0..={MAX_LEVEL}"
+            )));
+        }
+        Ok(Htm { level: level as u8 })
+    }
+
+    pub fn level(&self) -> u8 {
+        self.level
+    }
+
+    /// Number of trixels at this level, `8 * 4^level`.
+    pub fn num_pixels(&self) -> u64 {
+        8u64 << (2 * self.level)
+    }
+
+    /// All valid ids at this level: `[8 * 4^L, 16 * 4^L)`.
+    pub fn universe(&self) -> RangeSet {
+        RangeSet::from_range(8u64 << (2 * self.level), 16u64 << (2 * self.level))
+    }
+
+    /// The level encoded in `id`, or `None` if `id` is not an HTM id of level 0..=24.
+    pub fn level_of(id: u64) -> Option<u8> {
+        if id < 8 {
+            return None;
+        }
+        let msb = 63 - id.leading_zeros();
+        if msb % 2 == 0 || msb < 3 {
+            return None;
+        }
+        let level = (msb - 3) / 2;
+        (level <= MAX_LEVEL as u32).then_some(level as u8)
+    }
+
+    /// Checks that `id` is a trixel of *this* level.
+    ///
+    /// # Errors
+    /// [`Error::UnknownId`] naming the id and the expected range.
+    pub fn check_id(&self, id: u64) -> Result<()> {
+        if Self::level_of(id) != Some(self.level) {
+            return Err(Error::unknown_id(format!(
+                "{id} is not an HTM level-{} trixel id; expected {}..{}",
+                self.level,
+                8u64 << (2 * self.level),
+                16u64 << (2 * self.level)
+            )));
+        }
+        Ok(())
+    }
+
+    /// The trixel containing `v` (no validation of `v` beyond being finite and non-zero).
+    pub fn index_unchecked(&self, v: &Vector3d) -> u64 {
+        let r: usize = if v.z < 0.0 {
+            if v.y > 0.0 {
+                if v.x > 0.0 {
+                    0
+                } else {
+                    1
+                }
+            } else if v.y == 0.0 {
+                if v.x >= 0.0 {
+                    0
+                } else {
+                    2
+                }
+            } else if v.x < 0.0 {
+                2
+            } else {
+                3
+            }
+        } else if v.y > 0.0 {
+            if v.x > 0.0 {
+                7
+            } else {
+                6
+            }
+        } else if v.y == 0.0 {
+            if v.x >= 0.0 {
+                7
+            } else {
+                5
+            }
+        } else if v.x < 0.0 {
+            5
+        } else {
+            4
+        };
+        let [mut v0, mut v1, mut v2] = ROOT_VERTICES[r];
+        let mut id = r as u64 + 8;
+        for _ in 0..self.level {
+            let m01 = midpoint(&v0, &v1);
+            let m20 = midpoint(&v2, &v0);
+            id <<= 2;
+            if orientation(v, &m01, &m20) >= 0 {
+                v1 = m01;
+                v2 = m20;
+                continue;
+            }
+            let m12 = midpoint(&v1, &v2);
+            if orientation(v, &m12, &m01) >= 0 {
+                v0 = v1;
+                v1 = m12;
+                v2 = m01;
+                id += 1;
+            } else if orientation(v, &m20, &m12) >= 0 {
+                v0 = v2;
+                v1 = m20;
+                v2 = m12;
+                id += 2;
+            } else {
+                v0 = m12;
+                v1 = m20;
+                v2 = m01;
+                id += 3;
+            }
+        }
+        id
+    }
+
+    /// The trixel containing the unit vector `v`.
+    pub fn index(&self, v: &UnitVector3d) -> u64 {
+        self.index_unchecked(v.as_vector())
+    }
+
+    /// The trixel containing (lon, lat) in degrees (sphgeom's lon/lat -> vector formula).
+    ///
+    /// # Errors
+    /// [`Error::InvalidCoordinate`] for non-finite input or |lat| > 90.
+    pub fn index_lonlat_deg(&self, lon_deg: f64, lat_deg: f64) -> Result<u64> {
+        Ok(self.index(&UnitVector3d::from_lonlat_deg(lon_deg, lat_deg)?))
+    }
+
+    /// Vectorized [`Htm::index_lonlat_deg`] (parallel for large inputs).
+    ///
+    /// # Errors
+    /// As [`Htm::index_lonlat_deg`], for the first bad point; also
+    /// [`Error::ShapeMismatch`] if the slices differ in length.
+    pub fn index_many_deg(&self, lon_deg: &[f64], lat_deg: &[f64]) -> Result<Vec<u64>> {
+        super::check_same_len(lon_deg, lat_deg)?;
+        crate::parallel::try_map_indexed(lon_deg.len(), |i| {
+            self.index_lonlat_deg(lon_deg[i], lat_deg[i])
+        })
+    }
+
+    /// The vertices of trixel `id` (counter-clockwise), bit-identical to sphgeom's
+    /// `HtmPixelization.triangle(id)`. Works for ids of any level.
+    ///
+    /// # Errors
+    /// [`Error::UnknownId`] if `id` is not a valid HTM id.
+    pub fn trixel_vertices(id: u64) -> Result<[Vector3d; 3]> {
+        let level = Self::level_of(id)
+            .ok_or_else(|| Error::unknown_id(format!("{id} is not a valid HTM trixel id")))?;
+        let mut shift = 2 * level as u32;
+        let r = ((id >> shift) & 7) as usize;
+        let mut t = ROOT_VERTICES[r];
+        while shift > 0 {
+            shift -= 2;
+            let child = ((id >> shift) & 3) as usize;
+            t = children(&t)[child];
+        }
+        Ok(t)
+    }
+
+    /// The trixel's vertices, checking that `id` belongs to this level.
+    ///
+    /// # Errors
+    /// [`Error::UnknownId`] if `id` is not a trixel of this level.
+    pub fn pixel_vertices(&self, id: u64) -> Result<[Vector3d; 3]> {
+        self.check_id(id)?;
+        Self::trixel_vertices(id)
+    }
+
+    /// The conventional name: `N`/`S` and one digit per level (`N32000000`).
+    ///
+    /// # Errors
+    /// [`Error::UnknownId`] if `id` is not a valid HTM id.
+    pub fn to_string(id: u64) -> Result<String> {
+        let level = Self::level_of(id)
+            .ok_or_else(|| Error::unknown_id(format!("{id} is not a valid HTM trixel id")))?;
+        let mut s = String::with_capacity(level as usize + 2);
+        s.push(if (id >> (2 * level as u32 + 2)) & 1 == 1 {
+            'N'
+        } else {
+            'S'
+        });
+        for k in (0..=level as u32).rev() {
+            let digit = (id >> (2 * k)) & 3;
+            s.push(char::from(b'0' + digit as u8));
+        }
+        Ok(s)
+    }
+
+    /// Parses a name made by [`Htm::to_string`].
+    ///
+    /// # Errors
+    /// [`Error::UnknownId`] for anything that is not `N`/`S` followed by 1..=25 digits
+    /// 0-3.
+    pub fn from_string(name: &str) -> Result<u64> {
+        let bad = || {
+            Error::unknown_id(format!(
+                "{name:?} is not an HTM trixel name; expected 'N' or 'S' then 1 to 25 digits 0-3"
+            ))
+        };
+        let bytes = name.as_bytes();
+        if bytes.len() < 2 || bytes.len() > MAX_LEVEL as usize + 2 {
+            return Err(bad());
+        }
+        let mut id: u64 = match bytes[0] {
+            b'N' => 3,
+            b'S' => 2,
+            _ => return Err(bad()),
+        };
+        for &c in &bytes[1..] {
+            if !(b'0'..=b'3').contains(&c) {
+                return Err(bad());
+            }
+            id = id * 4 + (c - b'0') as u64;
+        }
+        Ok(id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_roundtrip() {
+        let id = Htm::from_string("N32000000").unwrap();
+        assert_eq!(Htm::level_of(id), Some(7));
+        assert_eq!(Htm::to_string(id).unwrap(), "N32000000");
+        assert!(Htm::from_string("X0").is_err());
+        assert!(Htm::from_string("N4").is_err());
+        assert_eq!(Htm::to_string(8).unwrap(), "S0");
+        assert_eq!(Htm::to_string(15).unwrap(), "N3");
+    }
+
+    #[test]
+    fn levels_of_ids() {
+        assert_eq!(Htm::level_of(7), None);
+        assert_eq!(Htm::level_of(16), None);
+        assert_eq!(Htm::level_of(32), Some(1));
+    }
+}

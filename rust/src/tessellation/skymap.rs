@@ -1,0 +1,177 @@
+//! [`SkyMap`]: a validated config, its tracts (each owning its patch grid) and its hash.
+//!
+//! Tracts are built once, in parallel, when the skymap is made (about 20 ms for the
+//! 18,938 tracts of a 120-ring skymap); patches and cells are computed on demand from
+//! their tract, which is cheap and keeps memory small.
+
+use super::config::{SkyMapConfig, SkyMapKind};
+use super::hash::skymap_sha1;
+use super::rings::RingLayout;
+use super::tract::{Tract, WcsFactory};
+use super::{discrete, equat};
+use crate::parallel::try_map_indexed;
+use crate::{Error, Result};
+
+/// How a skymap finds the tract that owns a point.
+#[derive(Debug, Clone)]
+pub(crate) enum Layout {
+    /// Arithmetic on the ring layout.
+    Rings(RingLayout),
+    /// Exact containment in the tracts' inner polygons.
+    Polygons,
+}
+
+/// A complete skymap.
+#[derive(Debug, Clone)]
+pub struct SkyMap {
+    config: SkyMapConfig,
+    tracts: Vec<Tract>,
+    layout: Layout,
+    hash: [u8; 20],
+}
+
+impl SkyMap {
+    /// Builds every tract of `config`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] when a tract cannot be built (e.g. a radius too large
+    /// for the projection).
+    ///
+    /// # Examples
+    /// ```
+    /// use skymaps::tessellation::{SkyMap, SkyMapConfig};
+    /// let c = SkyMapConfig::from_json(r#"{"skymap_class": "rings", "version": 1,
+    ///   "projection": "TAN", "pixelScale": 0.168, "tractOverlap": 0.016666666666666666,
+    ///   "rotation": 0.0, "tractBuilder": {"name": "legacy",
+    ///   "patchInnerDimensions": [4000, 4000], "patchBorder": 100},
+    ///   "numRings": 120, "raStart": 0.0}"#).unwrap();
+    /// let sky = SkyMap::new(c).unwrap();
+    /// assert_eq!(sky.num_tracts(), 18938);
+    /// assert_eq!(sky.tract(9813).unwrap().num_patches(), [9, 9]);
+    /// ```
+    pub fn new(config: SkyMapConfig) -> Result<SkyMap> {
+        let factory = WcsFactory {
+            projection: config.projection,
+            pixel_scale_arcsec: config.pixel_scale_arcsec,
+            rotation_deg: config.rotation_deg,
+        };
+        let overlap_rad = config.tract_overlap_deg * (std::f64::consts::PI / 180.0);
+        let builder = config.tract_builder;
+        let (tracts, layout) = match &config.kind {
+            SkyMapKind::Rings {
+                num_rings,
+                ra_start_deg,
+            } => {
+                let rings = RingLayout::new(*num_rings, *ra_start_deg, config.version);
+                let tracts = try_map_indexed(rings.num_tracts() as usize, |i| {
+                    rings.build_tract(i as i64, overlap_rad, &factory, builder)
+                })?;
+                (tracts, Layout::Rings(rings))
+            }
+            SkyMapKind::Discrete {
+                ra_deg,
+                dec_deg,
+                radius_deg,
+            } => (
+                discrete::build(ra_deg, dec_deg, radius_deg, overlap_rad, &factory, builder)?,
+                Layout::Polygons,
+            ),
+            SkyMapKind::Equat {
+                num_tracts,
+                dec_range_deg,
+            } => (
+                equat::build(*num_tracts, *dec_range_deg, overlap_rad, &factory, builder)?,
+                Layout::Polygons,
+            ),
+            other => {
+                return Err(Error::config(format!(
+                    "skymap class {:?} is not implemented yet",
+                    other.short_name()
+                )))
+            }
+        };
+        Ok(SkyMap {
+            hash: skymap_sha1(&config),
+            config,
+            tracts,
+            layout,
+        })
+    }
+
+    /// Parses a resolved JSON config and builds the skymap.
+    ///
+    /// # Errors
+    /// As [`SkyMapConfig::from_json`] and [`SkyMap::new`].
+    pub fn from_json(text: &str) -> Result<SkyMap> {
+        SkyMap::new(SkyMapConfig::from_json(text)?)
+    }
+
+    pub fn config(&self) -> &SkyMapConfig {
+        &self.config
+    }
+    /// Number of tracts (the `skymap` record's `tract_max`).
+    pub fn num_tracts(&self) -> usize {
+        self.tracts.len()
+    }
+    /// The `skymap` record's `tract_max` (number of tracts; ids run 0..tract_max).
+    pub fn tract_max(&self) -> u64 {
+        self.tracts.len() as u64
+    }
+    /// Largest number of patches along x over all tracts (`patch_nx_max`).
+    pub fn patch_nx_max(&self) -> u64 {
+        self.tracts
+            .iter()
+            .map(|t| t.num_patches()[0] as u64)
+            .max()
+            .unwrap_or(0)
+    }
+    /// Largest number of patches along y over all tracts (`patch_ny_max`).
+    pub fn patch_ny_max(&self) -> u64 {
+        self.tracts
+            .iter()
+            .map(|t| t.num_patches()[1] as u64)
+            .max()
+            .unwrap_or(0)
+    }
+    /// The 20-byte SHA1 `lsst.skymap` computes for this config.
+    pub fn hash(&self) -> [u8; 20] {
+        self.hash
+    }
+    /// All tracts, in id order (tract id = index).
+    pub fn tracts(&self) -> &[Tract] {
+        &self.tracts
+    }
+    /// Tract ids `0..num_tracts`.
+    pub fn tract_ids(&self) -> std::ops::Range<u64> {
+        0..self.tracts.len() as u64
+    }
+
+    /// The tract with this id.
+    ///
+    /// # Errors
+    /// [`Error::UnknownId`] for an id outside `[0, num_tracts)`.
+    pub fn tract(&self, id: i64) -> Result<&Tract> {
+        usize::try_from(id)
+            .ok()
+            .and_then(|i| self.tracts.get(i))
+            .ok_or_else(|| {
+                Error::unknown_id(format!(
+                    "tract id {id} is outside [0, {})",
+                    self.tracts.len()
+                ))
+            })
+    }
+
+    /// The ring layout, for a rings skymap.
+    pub fn rings(&self) -> Option<&RingLayout> {
+        match &self.layout {
+            Layout::Rings(r) => Some(r),
+            Layout::Polygons => None,
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn layout(&self) -> &Layout {
+        &self.layout
+    }
+}

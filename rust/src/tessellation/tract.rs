@@ -1,0 +1,362 @@
+//! Tracts: a WCS, an integer pixel box cut into patches, and an inner sky region.
+//!
+//! A tract is built the way `lsst.skymap.TractInfo` builds it:
+//!
+//! 1. a WCS centred on the tract (`crpix = (0, 0)` at first);
+//! 2. a minimum float pixel box: for *explicit* tracts (rings, discrete) the four points
+//!    at distance `radius + overlap` from the centre at bearings 0/90/180/270 degrees;
+//!    for *generic* tracts (equat, dodeca, healpix) the tract's vertices, each with 24
+//!    points at distance `overlap / 2` around it (or the vertex itself at zero overlap);
+//! 3. the box rounded outward to whole pixels, then enlarged to a whole number of
+//!    patches (the extra split as `delta // 2` on the low side);
+//! 4. the pixel origin moved so the box starts at `(0, 0)`.
+//!
+//! Each tract owns its patch grid; nothing is shared between tracts.
+
+use super::bbox::PixelBox;
+use super::config::TractBuilder;
+use super::patch::Patch;
+use crate::geometry::{LonLat, UnitVector3d};
+use crate::projection::{wcs::cd_matrix, Projection, TractWcs};
+use crate::{Error, Result};
+
+/// The region a tract owns (before overlap): a lon/lat box or a convex polygon.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InnerRegion {
+    /// A RA/Dec box (rings). Longitudes in [0, 2pi); `lon_min > lon_max` wraps
+    /// through 0. `full_lon` marks the polar caps, which span every longitude.
+    LonLatBox {
+        lon_min_rad: f64,
+        lon_max_rad: f64,
+        lat_min_rad: f64,
+        lat_max_rad: f64,
+        full_lon: bool,
+    },
+    /// The convex polygon through these vertices (for discrete tracts: the tract box
+    /// shrunk by 0.001 pixel; for generic tracts: the tract's own vertices).
+    Polygon(Vec<UnitVector3d>),
+}
+
+impl InnerRegion {
+    /// Whether the closed lon/lat box contains `(lon, lat)` (radians, lon in [0, 2pi)).
+    /// Always false for a polygon (use the polygon's own containment test).
+    pub fn box_contains_rad(&self, lon: f64, lat: f64) -> bool {
+        match *self {
+            InnerRegion::LonLatBox {
+                lon_min_rad,
+                lon_max_rad,
+                lat_min_rad,
+                lat_max_rad,
+                full_lon,
+            } => {
+                if lat < lat_min_rad || lat > lat_max_rad {
+                    return false;
+                }
+                full_lon
+                    || if lon_min_rad <= lon_max_rad {
+                        lon >= lon_min_rad && lon <= lon_max_rad
+                    } else {
+                        lon >= lon_min_rad || lon <= lon_max_rad
+                    }
+            }
+            InnerRegion::Polygon(_) => false,
+        }
+    }
+}
+
+/// The WCS parameters every tract of a skymap shares.
+#[derive(Debug, Clone, Copy)]
+pub struct WcsFactory {
+    pub projection: Projection,
+    pub pixel_scale_arcsec: f64,
+    pub rotation_deg: f64,
+}
+
+impl WcsFactory {
+    /// The WCS centred on `center` with `crpix = (0, 0)`.
+    ///
+    /// # Errors
+    /// As [`TractWcs::new`].
+    pub fn make(&self, center: LonLat) -> Result<TractWcs> {
+        TractWcs::new(
+            self.projection,
+            [center.lon_rad, center.lat_rad],
+            [0.0, 0.0],
+            cd_matrix(self.pixel_scale_arcsec, self.rotation_deg),
+        )
+    }
+}
+
+/// `lsst.geom.SpherePoint.offset`: the point `distance` away from `from` along the
+/// great circle leaving at `bearing` (0 = east, 90 deg = north), all in radians.
+/// At a pole the longitude of `from` sets the east direction.
+pub fn offset(from: LonLat, bearing_rad: f64, distance_rad: f64) -> LonLat {
+    let (sin_lon, cos_lon) = from.lon_rad.sin_cos();
+    let (sin_lat, cos_lat) = from.lat_rad.sin_cos();
+    let here = [cos_lon * cos_lat, sin_lon * cos_lat, sin_lat];
+    let east = [-sin_lon, cos_lon, 0.0];
+    let north = [-sin_lat * cos_lon, -sin_lat * sin_lon, cos_lat];
+    let (sb, cb) = bearing_rad.sin_cos();
+    let (sd, cd) = distance_rad.sin_cos();
+    let v: Vec<f64> = (0..3)
+        .map(|k| cd * here[k] + sd * (cb * east[k] + sb * north[k]))
+        .collect();
+    let h = v[0].hypot(v[1]);
+    let mut lon = if h == 0.0 { 0.0 } else { v[1].atan2(v[0]) };
+    if lon < 0.0 {
+        lon += std::f64::consts::TAU;
+    }
+    LonLat {
+        lon_rad: lon,
+        lat_rad: v[2].atan2(h),
+    }
+}
+
+/// One tract of a skymap.
+#[derive(Debug, Clone)]
+pub struct Tract {
+    id: u64,
+    center: LonLat,
+    wcs: TractWcs,
+    bbox: PixelBox,
+    num_patches: [i64; 2],
+    builder: TractBuilder,
+    inner: InnerRegion,
+}
+
+impl Tract {
+    /// An explicit tract (`ExplicitTractInfo`): centre and radius (radians). The
+    /// inner region is `inner_box` when given (rings), else the hull of the final pixel
+    /// box shrunk by 0.001 pixel (discrete).
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] when the tract does not project to a finite box.
+    pub fn explicit(
+        id: u64,
+        center: LonLat,
+        radius_rad: f64,
+        overlap_rad: f64,
+        factory: &WcsFactory,
+        builder: TractBuilder,
+        inner_box: Option<InnerRegion>,
+    ) -> Result<Tract> {
+        let wcs = factory.make(center)?;
+        let mut points = Vec::with_capacity(4);
+        for i in 0..4 {
+            let bearing = (i as f64 * 90.0).to_radians();
+            points.push(offset(center, bearing, radius_rad + overlap_rad));
+        }
+        let mut tract = Tract::finish(id, center, wcs, &points, builder)?;
+        tract.inner = match inner_box {
+            Some(b) => b,
+            None => InnerRegion::Polygon(tract.corner_vectors(&tract.bbox, 0.001)?.to_vec()),
+        };
+        Ok(tract)
+    }
+
+    /// A generic tract (`TractInfo`): its inner region is the polygon through
+    /// `vertices`; the pixel box covers every vertex grown by half the overlap.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] when the tract does not project to a finite box.
+    pub fn generic(
+        id: u64,
+        center: LonLat,
+        crval: LonLat,
+        vertices: &[LonLat],
+        overlap_rad: f64,
+        factory: &WcsFactory,
+        builder: TractBuilder,
+    ) -> Result<Tract> {
+        let wcs = factory.make(crval)?;
+        let mut points = Vec::with_capacity(vertices.len() * 24);
+        for v in vertices {
+            if overlap_rad == 0.0 {
+                points.push(*v);
+            } else {
+                for i in 0..24 {
+                    let bearing = (360.0 / 24.0 * i as f64).to_radians();
+                    points.push(offset(*v, bearing, overlap_rad / 2.0));
+                }
+            }
+        }
+        let mut tract = Tract::finish(id, center, wcs, &points, builder)?;
+        tract.inner = InnerRegion::Polygon(vertices.iter().map(|v| v.to_vector()).collect());
+        Ok(tract)
+    }
+
+    /// Steps 2-4 of the module docs, from the sky points the box must cover.
+    fn finish(
+        id: u64,
+        center: LonLat,
+        wcs: TractWcs,
+        points: &[LonLat],
+        builder: TractBuilder,
+    ) -> Result<Tract> {
+        let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+        for p in points {
+            let (x, y) = wcs.sky_to_pixel_rad(p.lon_rad, p.lat_rad).ok_or_else(|| {
+                Error::config(format!(
+                    "tract {id}: point ({}, {}) deg does not project through the {} WCS; \
+                     the tract is too large for this projection",
+                    p.lon_deg(),
+                    p.lat_deg(),
+                    wcs.projection().code()
+                ))
+            })?;
+            lo = [lo[0].min(x), lo[1].min(y)];
+            hi = [hi[0].max(x), hi[1].max(y)];
+        }
+        let rounded = PixelBox::expand_from_float(lo, hi)?;
+        let inner = builder.patch_inner_dimensions();
+        let mut min = rounded.min;
+        let mut dims = rounded.dims;
+        let mut num_patches = [0i64; 2];
+        for k in 0..2 {
+            let num = (dims[k] + inner[k] - 1) / inner[k];
+            let delta = inner[k] * num - dims[k];
+            if delta > 0 {
+                dims[k] = inner[k] * num;
+                min[k] -= delta.div_euclid(2);
+            }
+            num_patches[k] = num;
+        }
+        let wcs = wcs.shifted([-min[0] as f64, -min[1] as f64]);
+        Ok(Tract {
+            id,
+            center,
+            wcs,
+            bbox: PixelBox::new([0, 0], dims),
+            num_patches,
+            builder,
+            inner: InnerRegion::Polygon(Vec::new()),
+        })
+    }
+
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+    /// Nominal centre (the skymap's tract centre, not the polygon centroid).
+    pub fn center(&self) -> LonLat {
+        self.center
+    }
+    pub fn wcs(&self) -> &TractWcs {
+        &self.wcs
+    }
+    /// The pixel box, starting at (0, 0).
+    pub fn bbox(&self) -> PixelBox {
+        self.bbox
+    }
+    /// Number of patches along x and y.
+    pub fn num_patches(&self) -> [i64; 2] {
+        self.num_patches
+    }
+    pub fn builder(&self) -> &TractBuilder {
+        &self.builder
+    }
+    pub fn inner_region(&self) -> &InnerRegion {
+        &self.inner
+    }
+    /// Total number of patches.
+    pub fn patch_count(&self) -> u64 {
+        (self.num_patches[0] * self.num_patches[1]) as u64
+    }
+
+    /// The sky vectors of the pixel-edge corners of `bbox` moved `inset` pixels
+    /// inward, in `Box2D.getCorners()` order.
+    ///
+    /// # Errors
+    /// [`Error::Internal`] if a corner falls outside the projection (cannot happen
+    /// for a box built by this tract).
+    pub fn corner_vectors(&self, bbox: &PixelBox, inset: f64) -> Result<[UnitVector3d; 4]> {
+        let c = bbox.inset_corners(inset);
+        let mut out = [UnitVector3d::default(); 4];
+        for (slot, [x, y]) in out.iter_mut().zip(c) {
+            *slot = self.wcs.pixel_to_unit_vector(x, y).ok_or_else(|| {
+                Error::Internal(format!(
+                    "tract {}: pixel ({x}, {y}) has no sky position",
+                    self.id
+                ))
+            })?;
+        }
+        Ok(out)
+    }
+
+    /// Corners of the tract's outer region (the pixel box through the WCS).
+    ///
+    /// # Errors
+    /// As [`Tract::corner_vectors`].
+    pub fn outer_corners(&self) -> Result<[UnitVector3d; 4]> {
+        self.corner_vectors(&self.bbox, 0.0)
+    }
+
+    /// The patch at `(x, y)`.
+    ///
+    /// # Errors
+    /// [`Error::UnknownId`] for an index outside the patch grid.
+    pub fn patch(&self, index: [i64; 2]) -> Result<Patch> {
+        let [nx, ny] = self.num_patches;
+        if !(0..nx).contains(&index[0]) || !(0..ny).contains(&index[1]) {
+            return Err(Error::unknown_id(format!(
+                "patch index {index:?} is outside tract {}'s grid [0, {nx}) x [0, {ny})",
+                self.id
+            )));
+        }
+        Ok(self.patch_unchecked(index))
+    }
+
+    /// The patch with sequential id `nx * y + x`.
+    ///
+    /// # Errors
+    /// [`Error::UnknownId`] for an id outside `[0, nx * ny)`.
+    pub fn patch_by_id(&self, id: i64) -> Result<Patch> {
+        let n = self.num_patches[0] * self.num_patches[1];
+        if !(0..n).contains(&id) {
+            return Err(Error::unknown_id(format!(
+                "patch id {id} is outside tract {}'s range [0, {n})",
+                self.id
+            )));
+        }
+        Ok(self.patch_unchecked([id % self.num_patches[0], id / self.num_patches[0]]))
+    }
+
+    /// The patch at a valid `(x, y)` (not checked).
+    pub fn patch_unchecked(&self, index: [i64; 2]) -> Patch {
+        Patch::new(index, self.num_patches, &self.bbox, &self.builder)
+    }
+
+    /// Every patch in id order (y outer, x inner, as `lsst.skymap` iterates).
+    pub fn patches(&self) -> impl Iterator<Item = Patch> + '_ {
+        let [nx, ny] = self.num_patches;
+        (0..ny).flat_map(move |y| (0..nx).map(move |x| self.patch_unchecked([x, y])))
+    }
+
+    /// The patch grid index whose inner box holds the pixel nearest `(x, y)`
+    /// (`Point2I` rounding), or `None` when that pixel is outside the tract box.
+    pub fn patch_index_at_pixel(&self, x: f64, y: f64) -> Option<[i64; 2]> {
+        let (px, py) = ((x + 0.5).floor(), (y + 0.5).floor());
+        if !px.is_finite() || !py.is_finite() {
+            return None;
+        }
+        let (px, py) = (px as i64, py as i64);
+        if !self.bbox.contains(px, py) {
+            return None;
+        }
+        let inner = self.builder.patch_inner_dimensions();
+        Some([px / inner[0], py / inner[1]])
+    }
+
+    /// Like [`Tract::patch_index_at_pixel`], but a pixel outside the tract box is
+    /// clamped to the nearest patch (used for owners, whose inner region always lies
+    /// well inside the box).
+    pub fn patch_index_at_pixel_clamped(&self, x: f64, y: f64) -> [i64; 2] {
+        let inner = self.builder.patch_inner_dimensions();
+        let px = (x + 0.5).floor();
+        let py = (y + 0.5).floor();
+        let ix = (px / inner[0] as f64).floor();
+        let iy = (py / inner[1] as f64).floor();
+        let cx = if ix.is_nan() { 0.0 } else { ix.clamp(0.0, (self.num_patches[0] - 1) as f64) };
+        let cy = if iy.is_nan() { 0.0 } else { iy.clamp(0.0, (self.num_patches[1] - 1) as f64) };
+        [cx as i64, cy as i64]
+    }
+}
