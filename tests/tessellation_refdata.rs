@@ -74,10 +74,26 @@ fn hashes_match_lsst_skymap() {
     for rec in records["skymaps"].as_array().unwrap() {
         let name = rec["name"].as_str().unwrap();
         let sky = &maps[name];
-        assert_eq!(hex(&sky.hash()), rec["hash_hex"].as_str().unwrap(), "{name}");
-        assert_eq!(sky.tract_max(), rec["tract_max"].as_u64().unwrap(), "{name}");
-        assert_eq!(sky.patch_nx_max(), rec["patch_nx_max"].as_u64().unwrap(), "{name}");
-        assert_eq!(sky.patch_ny_max(), rec["patch_ny_max"].as_u64().unwrap(), "{name}");
+        assert_eq!(
+            hex(&sky.hash()),
+            rec["hash_hex"].as_str().unwrap(),
+            "{name}"
+        );
+        assert_eq!(
+            sky.tract_max(),
+            rec["tract_max"].as_u64().unwrap(),
+            "{name}"
+        );
+        assert_eq!(
+            sky.patch_nx_max(),
+            rec["patch_nx_max"].as_u64().unwrap(),
+            "{name}"
+        );
+        assert_eq!(
+            sky.patch_ny_max(),
+            rec["patch_ny_max"].as_u64().unwrap(),
+            "{name}"
+        );
     }
 }
 
@@ -88,7 +104,11 @@ fn vertices(rec: &Value) -> Vec<[f64; 3]> {
         .iter()
         .map(|v| {
             let x = v["xyz"].as_array().unwrap();
-            [x[0].as_f64().unwrap(), x[1].as_f64().unwrap(), x[2].as_f64().unwrap()]
+            [
+                x[0].as_f64().unwrap(),
+                x[1].as_f64().unwrap(),
+                x[2].as_f64().unwrap(),
+            ]
         })
         .collect()
 }
@@ -102,8 +122,14 @@ fn assert_same_corners(ours: &[[f64; 3]], theirs: &[[f64; 3]], what: &str) -> f6
     assert_eq!(ours.len(), theirs.len(), "{what}");
     let mut worst = 0.0f64;
     for t in theirs {
-        let d = ours.iter().map(|o| dist(*o, *t)).fold(f64::INFINITY, f64::min);
-        assert!(d <= 1e-13, "{what}: vertex {t:?} is {d:e} rad from our corners");
+        let d = ours
+            .iter()
+            .map(|o| dist(*o, *t))
+            .fold(f64::INFINITY, f64::min);
+        assert!(
+            d <= 1e-13,
+            "{what}: vertex {t:?} is {d:e} rad from our corners"
+        );
         worst = worst.max(d);
     }
     worst
@@ -117,7 +143,12 @@ fn tract_and_patch_records_rebuilt() {
     for rec in records["tracts"].as_array().unwrap() {
         let sky = &maps[rec["skymap"].as_str().unwrap()];
         let tract = sky.tract(rec["tract"].as_i64().unwrap()).unwrap();
-        let ours: Vec<[f64; 3]> = tract.outer_corners().unwrap().iter().map(|v| v.to_array()).collect();
+        let ours: Vec<[f64; 3]> = tract
+            .outer_corners()
+            .unwrap()
+            .iter()
+            .map(|v| v.to_array())
+            .collect();
         assert_same_corners(&ours, &vertices(rec), &format!("tract {rec:.80}"));
         n += 1;
     }
@@ -127,7 +158,10 @@ fn tract_and_patch_records_rebuilt() {
         let patch = tract.patch_by_id(rec["patch"].as_i64().unwrap()).unwrap();
         assert_eq!(
             patch.index,
-            [rec["cell_x"].as_i64().unwrap(), rec["cell_y"].as_i64().unwrap()]
+            [
+                rec["cell_x"].as_i64().unwrap(),
+                rec["cell_y"].as_i64().unwrap()
+            ]
         );
         let ours: Vec<[f64; 3]> = tract
             .corner_vectors(&patch.outer_bbox, 0.0)

@@ -180,7 +180,8 @@ impl RangeSet {
 
     fn combine(&self, other: &RangeSet, keep: impl Fn(bool, bool) -> bool) -> RangeSet {
         // Sweep over the sorted boundaries of both sets.
-        let mut bounds: Vec<u128> = Vec::with_capacity(2 * (self.ranges.len() + other.ranges.len()));
+        let mut bounds: Vec<u128> =
+            Vec::with_capacity(2 * (self.ranges.len() + other.ranges.len()));
         for (b, e) in self.as_u128().chain(other.as_u128()) {
             bounds.push(b);
             bounds.push(e);

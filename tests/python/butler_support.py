@@ -72,5 +72,76 @@ SKYMAP_TABLES = (
 
 def sqlite_snapshot(repo: str | Path, tables=SKYMAP_TABLES) -> dict[str, list[tuple]]:
     """Every row of the skymap-related tables of a SQLite repository, as stored, sorted."""
-    with sqlite3.connect(f"file:{Path(repo) / 'gen3.sqlite3'}?mode=ro", uri=True) as db:
+    # Not read-only: a reader must be able to roll back a hot journal left by a kill.
+    db = sqlite3.connect(Path(repo) / "gen3.sqlite3")
+    try:
         return {t: sorted(db.execute(f'SELECT * FROM "{t}"').fetchall()) for t in tables}
+    finally:
+        db.close()
+
+
+def postgres_snapshot(url: str, namespace: str, tables=SKYMAP_TABLES) -> dict[str, list[tuple]]:
+    """Same as :func:`sqlite_snapshot` for a PostgreSQL registry in schema ``namespace``."""
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return {
+                t: sorted(
+                    tuple(r)
+                    for r in connection.execute(
+                        sqlalchemy.text(f'SELECT * FROM "{namespace}"."{t}"')
+                    )
+                )
+                for t in tables
+            }
+    finally:
+        engine.dispose()
+
+
+def drop_schema(url: str, namespace: str) -> None:
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(sqlalchemy.text(f'DROP SCHEMA IF EXISTS "{namespace}" CASCADE'))
+    finally:
+        engine.dispose()
+
+
+KILL_SCRIPT = """
+import sys, time
+sys.path.insert(0, {tests_dir!r})
+from butler_support import refdata_records
+from skymaps.butler import register
+
+def progress(table, done, total):
+    # Rows of `table` are written, uncommitted: announce it and wait to be killed.
+    print("PROGRESS", table, done, total, flush=True)
+    time.sleep(300)
+
+register(sys.argv[1], refdata_records("DC2"), "DC2", progress=progress)
+print("FINISHED", flush=True)
+"""
+
+
+def run_and_kill_midway(repo: str) -> str:
+    """Registers DC2 in a subprocess and SIGKILLs it after its first rows are written."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    script = KILL_SCRIPT.format(tests_dir=str(Path(__file__).parent))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(repo)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        line = proc.stdout.readline()
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    return line

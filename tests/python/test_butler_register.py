@@ -135,3 +135,21 @@ def test_two_skymaps_in_one_repo(tmp_path):
     butler = Butler.from_config(str(tmp_path / "repo"))
     names = {r.name for r in butler.registry.queryDimensionRecords("skymap")}
     assert names == {"DC2", "hsc_rings_v1"}
+
+
+def test_killed_midway_leaves_no_records(tmp_path):
+    from butler_support import run_and_kill_midway
+    from lsst.daf.butler import Butler
+
+    from skymaps.butler import create_repo
+
+    repo = create_repo(tmp_path / "repo")
+    empty = sqlite_snapshot(repo)
+    line = run_and_kill_midway(repo)
+    assert line.startswith("PROGRESS tract"), line  # killed with tract rows written
+    assert sqlite_snapshot(repo) == empty
+    butler = Butler.from_config(repo, writeable=True)
+    assert not list(butler.registry.queryDimensionRecords("skymap"))
+    # The repository is usable: registering again works.
+    assert register(repo, refdata_records("DC2"), "DC2", progress=False).status == "registered"
+    assert len(sqlite_snapshot(repo)["patch"]) == 49

@@ -13,7 +13,7 @@ from __future__ import annotations
 from .export import export_parquet, export_yaml
 from .formatter import STORAGE_CLASS, SkymapFormatter, ensure_storage_class
 from .records import SkymapRecords, dimension_records
-from .register import DATASET_TYPE, RUN, RegistrationResult, open_butler, register
+from .register import DATASET_TYPE, RUN, RegistrationResult, create_repo, open_butler, register
 
 ensure_storage_class()
 
@@ -24,6 +24,7 @@ __all__ = [
     "RegistrationResult",
     "SkymapFormatter",
     "SkymapRecords",
+    "create_repo",
     "dimension_records",
     "ensure_storage_class",
     "export_parquet",

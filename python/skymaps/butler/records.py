@@ -18,7 +18,6 @@ Python objects unless asked for (:meth:`SkymapRecords.butler_records`).
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -243,11 +242,6 @@ class SkymapRecords:
             tract_overlap=tract_overlap,
             patch_overlap=patch_overlap,
         )
-
-
-def base64_strings(column: pa.ChunkedArray | pa.Array) -> list[str]:
-    """Base64 text of each binary value: how the butler stores hashes and regions in SQL."""
-    return [base64.b64encode(v).decode("ascii") for v in column.to_pylist()]
 
 
 def dimension_records(skymap: Any, name: str) -> SkymapRecords:

@@ -24,15 +24,15 @@ from typing import Any
 from ..errors import RegistrationError
 from . import formatter
 from ._database import RegistryTables, bulk_insert
+from ._producer import base64_array
 from .records import (
     COMMON_SKYPIX_LEVEL,
     COMMON_SKYPIX_SYSTEM,
     SkymapRecords,
-    base64_strings,
     dimension_records,
 )
 
-__all__ = ["DATASET_TYPE", "RUN", "RegistrationResult", "open_butler", "register"]
+__all__ = ["DATASET_TYPE", "RUN", "RegistrationResult", "create_repo", "open_butler", "register"]
 
 #: Where lsst.skymap puts the skymap dataset; we follow it.
 RUN = "skymaps"
@@ -87,6 +87,32 @@ class RegistrationResult:
         return head
 
 
+def create_repo(
+    root: str | os.PathLike, db: str | None = None, namespace: str | None = None
+) -> str:
+    """Creates an empty butler repository whose config knows the ``skyMap`` storage class.
+
+    Parameters
+    ----------
+    root : str or os.PathLike
+        Repository root (datastore files and ``butler.yaml``).
+    db : str, optional
+        SQLAlchemy URL of the registry database (default: SQLite in ``root``), e.g.
+        ``postgresql://user@host:5432/dbname``.
+    namespace : str, optional
+        Schema for the registry tables (PostgreSQL).
+    """
+    from lsst.daf.butler import Butler, Config
+
+    config = Config(formatter.repo_config())
+    if db is not None:
+        config["registry", "db"] = db
+    if namespace is not None:
+        config["registry", "namespace"] = namespace
+    Butler.makeRepo(str(root), config=config)
+    return str(root)
+
+
 def open_butler(
     butler_or_repo: Any, *, create: bool = True, writeable: bool = True
 ) -> tuple[Any, bool]:
@@ -95,7 +121,7 @@ def open_butler(
     A path that does not exist becomes a new SQLite repository (when ``create``), with
     the ``skyMap`` storage class in its configuration. Returns ``(butler, created)``.
     """
-    from lsst.daf.butler import Butler, Config
+    from lsst.daf.butler import Butler
 
     if not isinstance(butler_or_repo, (str, os.PathLike)):
         formatter.ensure_storage_class(butler_or_repo)
@@ -106,7 +132,7 @@ def open_butler(
     if is_local and not Path(repo.removeprefix("file://")).exists():
         if not create:
             return None, True
-        Butler.makeRepo(repo, config=Config(formatter.repo_config()))
+        create_repo(repo)
         created = True
     butler = Butler.from_config(repo, writeable=writeable)
     formatter.ensure_storage_class(butler)
@@ -174,6 +200,7 @@ def register(
     dry_run: bool = False,
     *,
     store_skymap: bool = True,
+    records: SkymapRecords | None = None,
     progress: bool | Callable[[str, int, int], None] = True,
     echo: Callable[[str], None] | None = None,
 ) -> RegistrationResult:
@@ -184,15 +211,18 @@ def register(
     butler_or_repo : lsst.daf.butler.Butler or str or os.PathLike
         A writeable butler, or a repository path/URI. A local path that does not exist
         becomes a new SQLite repository (not on a dry run).
-    skymap : skymaps.SkyMap or SkymapRecords
-        The skymap (or records already computed with :func:`dimension_records`).
+    skymap : skymaps.SkyMap, dict or SkymapRecords
+        The skymap, its resolved config dict, or records already computed with
+        :func:`dimension_records` (then no ``skyMap`` dataset is stored).
     name : str
         The ``skymap`` data ID value, 1 to 64 characters.
     dry_run : bool
         Report counts, the hash and what would change; write nothing.
     store_skymap : bool
         Also store the ``skyMap`` dataset (run ``skymaps``) so that
-        ``butler.get("skyMap", skymap=name)`` returns the skymap.
+        ``butler.get("skyMap", skymap=name)`` returns the skymap (needs a SkyMap).
+    records : SkymapRecords, optional
+        The records of ``skymap``, if already computed.
     progress : bool or callable
         Show a progress bar (tqdm) while rows are written, or call
         ``progress(table, rows_done, rows_total)`` instead.
@@ -212,7 +242,8 @@ def register(
     """
     start = time.perf_counter()
     say = echo if echo is not None else (lambda message: None)
-    records = skymap if isinstance(skymap, SkymapRecords) else None
+    if records is None and isinstance(skymap, SkymapRecords):
+        records = skymap
     if records is not None and records.name != name:
         records = dataclasses.replace(records, name=name)
     butler, created = open_butler(butler_or_repo, create=not dry_run)
@@ -228,6 +259,7 @@ def register(
         result.counts = {k: 0 for k in counts}
         result.seconds = time.perf_counter() - start
         return result
+    store_skymap = store_skymap and not isinstance(skymap, (SkymapRecords, dict))
     if store_skymap and butler is not None:
         _check_dataset_type(butler)
     if dry_run:
@@ -246,7 +278,7 @@ def register(
         butler.registry.insertDimensionData("skymap", records.skymap_row)
         for key, columns, data, constants in loads:
             bulk_insert(tables, key, columns, data, constants, progress=bar.update_for(key))
-        if dataset_type is not None and not isinstance(skymap, SkymapRecords):
+        if dataset_type is not None:
             butler.put(skymap, dataset_type, {"skymap": name}, run=RUN)
     bar.close()
     result.status = "registered"
@@ -258,14 +290,12 @@ def _table_loads(records: SkymapRecords) -> list[tuple[str, list[str], Any, dict
     import pyarrow as pa
 
     skypix = {"skypix_system": COMMON_SKYPIX_SYSTEM, "skypix_level": COMMON_SKYPIX_LEVEL}
+    # SQL registries store regions as base64 text of the sphgeom encoding.
     tract = pa.table(
-        {
-            "id": records.tract.column("id"),
-            "region": pa.array(base64_strings(records.tract.column("region")), pa.string()),
-        }
+        {"id": records.tract.column("id"), "region": base64_array(records.tract.column("region"))}
     )
     patch = records.patch.drop_columns(["region"]).append_column(
-        "region", pa.array(base64_strings(records.patch.column("region")), pa.string())
+        "region", base64_array(records.patch.column("region"))
     )
     return [
         ("tract", ["skymap", "id", "region"], tract, {"skymap": records.name}),

@@ -18,6 +18,7 @@ mod errors;
 // [tessellation]
 
 // [records]
+mod records;
 
 pub(crate) use arrays::{f64_slice, u64_slice};
 
@@ -66,6 +67,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // [tessellation]
 
     // [records]
+    records::register(m)?;
 
     Ok(())
 }

@@ -98,7 +98,8 @@ pub fn normalize_like_sphgeom(v: &Vector3d) -> Vector3d {
     let c = [v.x, v.y, v.z];
     let a = [c[0].abs(), c[1].abs(), c[2].abs()];
     // Order of components by increasing magnitude, as sphgeom's lookup table.
-    let index = ((a[0] > a[2]) as usize) << 2 | ((a[0] > a[1]) as usize) << 1 | (a[1] > a[2]) as usize;
+    let index =
+        ((a[0] > a[2]) as usize) << 2 | ((a[0] > a[1]) as usize) << 1 | (a[1] > a[2]) as usize;
     const ORDER: [[usize; 3]; 8] = [
         [0, 1, 2],
         [0, 2, 1],

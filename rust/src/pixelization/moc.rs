@@ -90,7 +90,9 @@ pub fn from_uniq(uniq: &[u64], depth: i64) -> Result<RangeSet> {
     let mut ranges = Vec::with_capacity(uniq.len());
     for &u in uniq {
         if u < 4 {
-            return Err(Error::decode(format!("{u} is not a NUNIQ code (must be >= 4)")));
+            return Err(Error::decode(format!(
+                "{u} is not a NUNIQ code (must be >= 4)"
+            )));
         }
         let order = (63 - u.leading_zeros()) / 2 - 1;
         if order > MAX_DEPTH as u32 {

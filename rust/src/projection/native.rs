@@ -79,7 +79,11 @@ mod tests {
     use super::*;
 
     fn native(phi: f64, theta: f64) -> [f64; 3] {
-        [theta.cos() * phi.cos(), theta.cos() * phi.sin(), theta.sin()]
+        [
+            theta.cos() * phi.cos(),
+            theta.cos() * phi.sin(),
+            theta.sin(),
+        ]
     }
 
     #[test]

@@ -37,7 +37,10 @@ pub struct TractWcs {
 pub fn cd_matrix(pixel_scale_arcsec: f64, rotation_deg: f64) -> [[f64; 2]; 2] {
     let scale_deg = pixel_scale_arcsec / 3600.0;
     let (s, c) = rotation_deg.to_radians().sin_cos();
-    [[-c * scale_deg, s * scale_deg], [s * scale_deg, c * scale_deg]]
+    [
+        [-c * scale_deg, s * scale_deg],
+        [s * scale_deg, c * scale_deg],
+    ]
 }
 
 impl TractWcs {
@@ -118,7 +121,10 @@ impl TractWcs {
     }
     /// Reference point (lon, lat) in degrees (`rad * (180/pi)`, as `lsst.geom` converts).
     pub fn crval_deg(&self) -> [f64; 2] {
-        [self.crval_rad[0] * DEG_PER_RAD, self.crval_rad[1] * DEG_PER_RAD]
+        [
+            self.crval_rad[0] * DEG_PER_RAD,
+            self.crval_rad[1] * DEG_PER_RAD,
+        ]
     }
     /// 0-based reference pixel; FITS `CRPIXi` is this plus one.
     pub fn crpix(&self) -> [f64; 2] {
@@ -285,7 +291,11 @@ mod tests {
         let (ap, dp, php) = (1.1, 0.4, PI);
         let m = rotation_matrix(ap, dp, php);
         for &(phi, theta) in &[(0.3_f64, 1.2_f64), (-2.0, 0.7), (3.0, -0.2)] {
-            let n = [theta.cos() * phi.cos(), theta.cos() * phi.sin(), theta.sin()];
+            let n = [
+                theta.cos() * phi.cos(),
+                theta.cos() * phi.sin(),
+                theta.sin(),
+            ];
             let c = mat_vec(&m, n);
             let (a, d) = native_to_celestial(phi, theta, ap, dp, php);
             assert!((c[1].atan2(c[0]).rem_euclid(TAU) - a).abs() < 1e-13);
@@ -311,8 +321,8 @@ mod tests {
 
     #[test]
     fn x_runs_toward_minus_ra() {
-        let w = TractWcs::new(Projection::Tan, [1.0, 0.1], [0.0, 0.0], cd_matrix(1.0, 0.0))
-            .unwrap();
+        let w =
+            TractWcs::new(Projection::Tan, [1.0, 0.1], [0.0, 0.0], cd_matrix(1.0, 0.0)).unwrap();
         let (lon, lat) = w.pixel_to_sky_rad(100.0, 0.0).unwrap();
         assert!(lon < 1.0 && (lat - 0.1).abs() < 1e-4);
         let (lon, lat) = w.pixel_to_sky_rad(0.0, 100.0).unwrap();

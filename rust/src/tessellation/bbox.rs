@@ -20,7 +20,10 @@ impl PixelBox {
 
     /// The last pixel (inclusive) per axis.
     pub fn max(&self) -> [i64; 2] {
-        [self.min[0] + self.dims[0] - 1, self.min[1] + self.dims[1] - 1]
+        [
+            self.min[0] + self.dims[0] - 1,
+            self.min[1] + self.dims[1] - 1,
+        ]
     }
 
     /// `Box2I(Box2D, EXPAND)`: every pixel whose centre lies within half a pixel of

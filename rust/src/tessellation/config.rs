@@ -146,9 +146,9 @@ struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     fn get(&self, key: &str) -> Result<&'a Value> {
-        self.map.get(key).ok_or_else(|| {
-            Error::config(format!("{}: missing key {key:?}", self.what))
-        })
+        self.map
+            .get(key)
+            .ok_or_else(|| Error::config(format!("{}: missing key {key:?}", self.what)))
     }
     fn float(&self, key: &str) -> Result<f64> {
         let v = self.get(key)?;
@@ -183,9 +183,8 @@ impl<'a> Fields<'a> {
     }
     fn list(&self, key: &str) -> Result<&'a Vec<Value>> {
         let v = self.get(key)?;
-        v.as_array().ok_or_else(|| {
-            Error::config(format!("{}: {key:?} must be a list, got {v}", self.what))
-        })
+        v.as_array()
+            .ok_or_else(|| Error::config(format!("{}: {key:?} must be a list, got {v}", self.what)))
     }
     fn float_list(&self, key: &str) -> Result<Vec<f64>> {
         self.list(key)?
@@ -498,9 +497,9 @@ impl SkyMapConfig {
 }
 
 fn parse_builder(value: &Value) -> Result<TractBuilder> {
-    let map = value.as_object().ok_or_else(|| {
-        Error::config(format!("\"tractBuilder\" must be a dict, got {value}"))
-    })?;
+    let map = value
+        .as_object()
+        .ok_or_else(|| Error::config(format!("\"tractBuilder\" must be a dict, got {value}")))?;
     let f = Fields {
         map,
         what: "tractBuilder",

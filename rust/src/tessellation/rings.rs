@@ -135,9 +135,15 @@ impl RingLayout {
     pub fn center(&self, id: i64) -> Result<LonLat> {
         let (ring, t) = self.ring_indices(id)?;
         Ok(if ring == -1 {
-            LonLat { lon_rad: 0.0, lat_rad: -0.5 * PI }
+            LonLat {
+                lon_rad: 0.0,
+                lat_rad: -0.5 * PI,
+            }
         } else if ring == self.num_rings {
-            LonLat { lon_rad: 0.0, lat_rad: 0.5 * PI }
+            LonLat {
+                lon_rad: 0.0,
+                lat_rad: 0.5 * PI,
+            }
         } else {
             let n = self.ring_nums[ring as usize] as f64;
             LonLat {

@@ -355,8 +355,16 @@ impl Tract {
         let py = (y + 0.5).floor();
         let ix = (px / inner[0] as f64).floor();
         let iy = (py / inner[1] as f64).floor();
-        let cx = if ix.is_nan() { 0.0 } else { ix.clamp(0.0, (self.num_patches[0] - 1) as f64) };
-        let cy = if iy.is_nan() { 0.0 } else { iy.clamp(0.0, (self.num_patches[1] - 1) as f64) };
+        let cx = if ix.is_nan() {
+            0.0
+        } else {
+            ix.clamp(0.0, (self.num_patches[0] - 1) as f64)
+        };
+        let cy = if iy.is_nan() {
+            0.0
+        } else {
+            iy.clamp(0.0, (self.num_patches[1] - 1) as f64)
+        };
         [cx as i64, cy as i64]
     }
 }

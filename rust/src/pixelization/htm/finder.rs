@@ -90,7 +90,11 @@ pub fn find_pixels<R: TrixelRelation + ?Sized>(
         interior_only,
         level: level as i32,
         desired_level: level as i32,
-        max_ranges: if max_ranges == 0 { usize::MAX } else { max_ranges },
+        max_ranges: if max_ranges == 0 {
+            usize::MAX
+        } else {
+            max_ranges
+        },
         ranges: RangeSet::new(),
     };
     for (r, t) in ROOT_VERTICES.iter().enumerate() {
