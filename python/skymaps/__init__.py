@@ -24,6 +24,15 @@ from .errors import (
 )
 
 # [geometry]
+from .geometry import (
+    Box,
+    Circle,
+    ConvexPolygon,
+    IntersectionRegion,
+    Region,
+    Relationship,
+    UnionRegion,
+)
 
 # [pixelization]
 
@@ -53,6 +62,13 @@ __all__ = [
     "SkymapsError",
     "SkymapsIOError",
     # [geometry]
+    "Box",
+    "Circle",
+    "ConvexPolygon",
+    "IntersectionRegion",
+    "Region",
+    "Relationship",
+    "UnionRegion",
 
     # [pixelization]
 

@@ -12,6 +12,7 @@ mod arrays;
 mod errors;
 
 // [geometry]
+mod geometry;
 
 // [pixelization]
 
@@ -61,6 +62,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(get_parallelism, m)?)?;
     // One `register(m)` per core module, in dependency order.
     // [geometry]
+    geometry::register(m)?;
 
     // [pixelization]
 

@@ -5,6 +5,7 @@
 //! (`UnitVector3d(LonLat)`), so the same degrees give bit-identical vectors and
 //! therefore bit-identical region encodings.
 
+use super::angle::{deg_to_rad, normalize_angle};
 use crate::{Error, Result};
 
 /// A vector in R^3 (not necessarily of unit length).
@@ -54,6 +55,43 @@ impl Vector3d {
     pub fn normalize(&self) -> Result<UnitVector3d> {
         UnitVector3d::new(self.x, self.y, self.z)
     }
+
+    /// sphgeom's `Vector3d::normalize`: scales by the largest component first (no
+    /// overflow or underflow), then by the norm. Returns the unit vector and the
+    /// original norm, or `None` for a zero vector. Same operations as sphgeom, so the
+    /// same bits.
+    pub fn normalized_with_norm(&self) -> Option<(Vector3d, f64)> {
+        let (ax, ay, az) = (self.x.abs(), self.y.abs(), self.z.abs());
+        // Indices of the components from smallest to largest |value|.
+        let index =
+            (usize::from(ax > az) << 2) + (usize::from(ax > ay) << 1) + usize::from(ay > az);
+        const ORDER: [[usize; 3]; 8] = [
+            [0, 1, 2],
+            [0, 2, 1],
+            [1, 0, 2],
+            [0, 1, 2], // unreachable for real numbers
+            [0, 1, 2], // unreachable for real numbers
+            [2, 0, 1],
+            [1, 2, 0],
+            [2, 1, 0],
+        ];
+        let [iu, iv, iw] = ORDER[index];
+        let c = [self.x, self.y, self.z];
+        let w = c[iw];
+        if w == 0.0 || w.is_nan() {
+            return None;
+        }
+        let maxabs = w.abs();
+        let u = c[iu] / maxabs;
+        let v = c[iv] / maxabs;
+        let d = u * u + v * v;
+        let norm = (1.0 + d).sqrt();
+        let mut out = [0.0; 3];
+        out[iu] = u / norm;
+        out[iv] = v / norm;
+        out[iw] = 1.0f64.copysign(w) / norm;
+        Some((Vector3d::new(out[0], out[1], out[2]), norm * maxabs))
+    }
 }
 
 /// A point on the unit sphere. Invariant: finite and of unit norm (to rounding).
@@ -61,16 +99,16 @@ impl Vector3d {
 pub struct UnitVector3d(Vector3d);
 
 impl UnitVector3d {
-    /// Normalizes `(x, y, z)`; errors on zero length or non-finite input.
+    /// Normalizes `(x, y, z)` exactly as sphgeom's `UnitVector3d(x, y, z)` (same bits);
+    /// errors on zero length or non-finite input.
     pub fn new(x: f64, y: f64, z: f64) -> Result<Self> {
         let v = Vector3d::new(x, y, z);
-        let n = v.norm();
-        if !v.is_finite() || !(n > 0.0) || !n.is_finite() {
-            return Err(Error::coordinate(format!(
+        match v.normalized_with_norm() {
+            Some((u, _)) if v.is_finite() => Ok(UnitVector3d(u)),
+            _ => Err(Error::coordinate(format!(
                 "cannot make a unit vector from ({x}, {y}, {z}): it must be finite and non-zero"
-            )));
+            ))),
         }
-        Ok(UnitVector3d(v.scale(1.0 / n)))
     }
 
     /// Trusts the caller that `(x, y, z)` already has unit norm (no rescaling, so
@@ -88,13 +126,35 @@ impl UnitVector3d {
     }
 
     /// Validated conversion from degrees: finite longitude (any value, it wraps),
-    /// latitude in [-90, 90].
+    /// latitude in [-90, 90]. Bit-identical to sphgeom's
+    /// `UnitVector3d(LonLat.fromDegrees(lon, lat))` (the longitude is first reduced to
+    /// `[0, 2π]` as sphgeom's `NormalizedAngle` does).
     pub fn from_lonlat_deg(lon_deg: f64, lat_deg: f64) -> Result<Self> {
         check_lonlat_deg(lon_deg, lat_deg)?;
-        Ok(Self::from_lonlat_rad(
-            lon_deg.to_radians(),
-            lat_deg.to_radians(),
-        ))
+        Ok(Self::from_lonlat_deg_unchecked(lon_deg, lat_deg))
+    }
+
+    /// [`UnitVector3d::from_lonlat_deg`] without validation (for pre-validated input).
+    #[inline]
+    pub fn from_lonlat_deg_unchecked(lon_deg: f64, lat_deg: f64) -> Self {
+        Self::from_lonlat_rad(normalize_angle(deg_to_rad(lon_deg)), deg_to_rad(lat_deg))
+    }
+
+    /// sphgeom's `robustCross`: `(v + self) × (v - self)`, twice `self × v` but
+    /// accurate for nearly equal vectors.
+    #[inline]
+    pub fn robust_cross(&self, v: &UnitVector3d) -> Vector3d {
+        v.0.add(&self.0).cross(&v.0.sub(&self.0))
+    }
+    /// `self - v` as a plain vector.
+    #[inline]
+    pub fn sub(&self, v: &UnitVector3d) -> Vector3d {
+        self.0.sub(&v.0)
+    }
+    /// Squared chord length to `v` (sphgeom's `(a - b).getSquaredNorm()`).
+    #[inline]
+    pub fn squared_chord_to(&self, v: &UnitVector3d) -> f64 {
+        self.0.sub(&v.0).squared_norm()
     }
 
     pub fn x(&self) -> f64 {
@@ -172,8 +232,8 @@ impl LonLat {
     pub fn from_degrees(lon_deg: f64, lat_deg: f64) -> Result<Self> {
         check_lonlat_deg(lon_deg, lat_deg)?;
         Ok(LonLat {
-            lon_rad: lon_deg.to_radians(),
-            lat_rad: lat_deg.to_radians(),
+            lon_rad: normalize_angle(deg_to_rad(lon_deg)),
+            lat_rad: deg_to_rad(lat_deg),
         })
     }
     pub fn lon_deg(&self) -> f64 {
@@ -203,6 +263,7 @@ pub fn check_lonlat_deg(lon_deg: f64, lat_deg: f64) -> Result<()> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
