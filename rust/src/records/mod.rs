@@ -16,8 +16,10 @@
 //! the Python side wraps them in `pyarrow` arrays without copying row by row.
 
 pub mod column;
+pub mod rows;
 
 pub use column::BinaryColumn;
+pub use rows::{skymap_rows, SkymapRows};
 
 /// HTM level of the butler's common skypix (`skypix.common: htm7` in dimensions.yaml).
 pub const COMMON_SKYPIX_LEVEL: u8 = 7;
