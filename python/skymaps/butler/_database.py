@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import itertools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -29,6 +28,9 @@ __all__ = ["RegistryTables", "bulk_insert"]
 
 #: Rows handed to the driver per call (progress granularity).
 CHUNK_ROWS = 200_000
+#: SQLite's limit on parameters per statement (3.32+), and rows per INSERT statement.
+SQLITE_MAX_PARAMS = 32_766
+SQLITE_ROWS_PER_STATEMENT = 2_000
 #: Below this many rows, dropping and rebuilding indexes is not worth it.
 REINDEX_MIN_ROWS = 50_000
 
@@ -144,25 +146,62 @@ def _sqlite_insert(
     constants: dict[str, Any],
     progress: Callable[[int], None] | None,
 ) -> None:
+    # Multi-row INSERTs with numbered parameters: constants are bound once per statement
+    # (?1..?k) and each row adds only its varying values, so the per-row work stays in C.
+    fixed = [c for c in columns if c in constants]
+    varying = [c for c in columns if c not in constants]
+    number = {c: i + 1 for i, c in enumerate(fixed)}
+    m = len(varying)
+    rows_per_statement = max(
+        1, min(SQLITE_ROWS_PER_STATEMENT, (SQLITE_MAX_PARAMS - len(fixed)) // m)
+    )
+
+    def statement(rows: int) -> str:
+        tuples = []
+        for r in range(rows):
+            base = len(fixed) + r * m
+            slots = [
+                f"?{number[c]}" if c in number else f"?{base + varying.index(c) + 1}"
+                for c in columns
+            ]
+            tuples.append("(" + ",".join(slots) + ")")
+        return f"INSERT INTO {qualified} ({quoted}) VALUES " + ",".join(tuples)
+
+    full = statement(rows_per_statement)
+    head = [constants[c] for c in fixed]
     cursor = raw.cursor()
     try:
         # A big page cache keeps the secondary-index B-trees in memory during the load.
         cursor.execute("PRAGMA cache_size = -1000000")
         rebuild = _drop_indexes_if_empty(cursor, name, data.num_rows)
-        sql = f"INSERT INTO {qualified} ({quoted}) VALUES ({', '.join('?' * len(columns))})"
         for start in range(0, data.num_rows, CHUNK_ROWS):
             chunk = data.slice(start, CHUNK_ROWS)
-            parts = [
-                itertools.repeat(constants[c]) if c in constants else chunk.column(c).to_pylist()
-                for c in columns
-            ]
-            cursor.executemany(sql, zip(*parts))  # noqa: B905 (repeat() is endless)
+            flat = _interleave([chunk.column(c) for c in varying])
+            n = chunk.num_rows
+            for first in range(0, n, rows_per_statement):
+                rows = min(rows_per_statement, n - first)
+                sql = full if rows == rows_per_statement else statement(rows)
+                cursor.execute(sql, head + flat[first * m : (first + rows) * m])
             if progress is not None:
-                progress(chunk.num_rows)
-        for statement in rebuild:
-            cursor.execute(statement)
+                progress(n)
+        for sql in rebuild:
+            cursor.execute(sql)
     finally:
         cursor.close()
+
+
+def _interleave(columns: list[Any]) -> list[Any]:
+    """Row-major flat list of the values of equally long Arrow columns."""
+    m = len(columns)
+    n = len(columns[0])
+    if all(pa.types.is_integer(c.type) for c in columns):
+        import numpy as np
+
+        return np.stack([c.to_numpy() for c in columns], axis=1).ravel().tolist()
+    flat: list[Any] = [None] * (n * m)
+    for j, column in enumerate(columns):
+        flat[j::m] = column.to_pylist()
+    return flat
 
 
 def _drop_indexes_if_empty(cursor: Any, name: str, n_rows: int) -> list[str]:
