@@ -37,6 +37,20 @@ from .geometry import (
 # [pixelization]
 
 # [tessellation]
+from .skymap import (
+    Cell,
+    DiscreteSkyMap,
+    DodecaSkyMap,
+    EquatSkyMap,
+    LegacyHealpixSkyMap,
+    Patch,
+    PixelBox,
+    RingsSkyMap,
+    SkyMap,
+    Tract,
+    TractRegion,
+)
+from .wcs import TractWcs
 
 # [config]
 # isort: split
@@ -73,6 +87,18 @@ __all__ = [
     # [pixelization]
 
     # [tessellation]
+    "Cell",
+    "DiscreteSkyMap",
+    "DodecaSkyMap",
+    "EquatSkyMap",
+    "LegacyHealpixSkyMap",
+    "Patch",
+    "PixelBox",
+    "RingsSkyMap",
+    "SkyMap",
+    "Tract",
+    "TractRegion",
+    "TractWcs",
 
     # [config]
     "load_config",

@@ -17,6 +17,8 @@ mod geometry;
 // [pixelization]
 
 // [tessellation]
+mod projection;
+mod tessellation;
 
 // [records]
 mod records;
@@ -67,6 +69,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // [pixelization]
 
     // [tessellation]
+    projection::register(m)?;
+    tessellation::register(m)?;
 
     // [records]
     records::register(m)?;

@@ -326,7 +326,7 @@ impl LonLatBox {
         } else {
             (
                 self.lat.b + 0.5 * PI,
-                UnitVector3d::from_normalized(0.0, 0.0, -1.0),
+                UnitVector3d::from_normalized(-0.0, -0.0, -1.0), // sphgeom: -Z() keeps signed zeros
             )
         };
         if !self.lon.is_full() && 0.5 * w < r {

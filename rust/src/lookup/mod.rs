@@ -1,1 +1,214 @@
-//! See the crate docs for the role of this layer.
+//! Point lookups: which tract, patch and cell own a sky position.
+//!
+//! Every tract owns its *inner region*; the inner regions of a rings skymap tile the
+//! sphere, so every point has exactly one owning tract (see
+//! [`crate::tessellation::rings`] for boundary points). Within the owning tract the
+//! owning patch is the one whose inner pixel box holds the point's nearest pixel
+//! (`lsst.skymap`'s `findPatch`: `Point2I(wcs.skyToPixel(coord))`), and likewise for
+//! cells. The *outer* regions overlap: [`find_all_tracts`] returns every tract whose
+//! outer region (its whole pixel box) contains a point.
+//!
+//! All functions take longitudes/latitudes in degrees (validated: finite, latitude in
+//! [-90, 90]; any longitude, wrapped) and run in parallel over large inputs.
+
+use crate::geometry::vector::check_lonlat_deg;
+use crate::parallel::{enabled, CHUNK, PARALLEL_MIN_ITEMS};
+use crate::tessellation::skymap::Layout;
+use crate::tessellation::{SkyMap, Tract};
+use crate::{Error, Result};
+use rayon::prelude::*;
+use std::f64::consts::TAU;
+
+/// Validates and converts one position: lon wrapped into [0, 2pi) radians, lat radians.
+///
+/// # Errors
+/// [`Error::InvalidCoordinate`] for non-finite values or a latitude outside [-90, 90].
+pub fn to_lonlat_rad(lon_deg: f64, lat_deg: f64) -> Result<(f64, f64)> {
+    check_lonlat_deg(lon_deg, lat_deg)?;
+    Ok(to_lonlat_rad_unchecked(lon_deg, lat_deg))
+}
+
+/// [`to_lonlat_rad`] without validation.
+#[inline]
+pub fn to_lonlat_rad_unchecked(lon_deg: f64, lat_deg: f64) -> (f64, f64) {
+    let lon = lon_deg.rem_euclid(360.0).to_radians();
+    (if lon >= TAU { 0.0 } else { lon }, lat_deg.to_radians())
+}
+
+fn validate(lon_deg: &[f64], lat_deg: &[f64]) -> Result<()> {
+    if lon_deg.len() != lat_deg.len() {
+        return Err(Error::shape(format!(
+            "lon has {} values but lat has {}",
+            lon_deg.len(),
+            lat_deg.len()
+        )));
+    }
+    let bad = |(&lo, &la): (&f64, &f64)| !(lo.is_finite() && (-90.0..=90.0).contains(&la));
+    if let Some((lo, la)) = lon_deg.iter().zip(lat_deg).find(|p| bad(*p)) {
+        check_lonlat_deg(*lo, *la)?;
+    }
+    Ok(())
+}
+
+/// Fills `out[i*W..(i+1)*W] = f(i)` for every point, in parallel chunks when large.
+fn fill_points<const W: usize, F>(n: usize, f: F) -> Vec<i64>
+where
+    F: Fn(usize) -> [i64; W] + Sync + Send,
+{
+    let mut out = vec![0i64; n * W];
+    let body = |(c, chunk): (usize, &mut [i64])| {
+        for (k, slot) in chunk.chunks_mut(W).enumerate() {
+            slot.copy_from_slice(&f(c * CHUNK + k));
+        }
+    };
+    if n >= PARALLEL_MIN_ITEMS && enabled() && rayon::current_num_threads() > 1 {
+        out.par_chunks_mut(CHUNK * W).enumerate().for_each(body);
+    } else {
+        out.chunks_mut(CHUNK * W).enumerate().for_each(body);
+    }
+    out
+}
+
+/// The owning tract of a point in radians, or -1 where no inner region contains it.
+pub fn owner_tract_unchecked(sky: &SkyMap, lon: f64, lat: f64) -> i64 {
+    match sky.layout() {
+        Layout::Rings(rings) => rings.find_tract(lon, lat),
+        Layout::Healpix(hp) => hp.find_tract(lon, lat),
+        Layout::Polygons => sky
+            .tracts()
+            .iter()
+            .position(|t| t.inner_contains_lonlat_rad(lon, lat))
+            .map_or(-1, |i| i as i64),
+    }
+}
+
+/// The owning patch id of a point (radians) within its owning tract.
+pub fn owner_patch_unchecked(tract: &Tract, lon: f64, lat: f64) -> i64 {
+    match tract.wcs().sky_to_pixel_rad(lon, lat) {
+        Some((x, y)) => {
+            let [ix, iy] = tract.patch_index_at_pixel_clamped(x, y);
+            tract.num_patches()[0] * iy + ix
+        }
+        None => -1,
+    }
+}
+
+/// The owning tract of every point (`findTract`, exact: never "nearest centre").
+///
+/// # Errors
+/// [`Error::InvalidCoordinate`] for a bad position, [`Error::ShapeMismatch`] for
+/// unequal lengths.
+pub fn find_tract(sky: &SkyMap, lon_deg: &[f64], lat_deg: &[f64]) -> Result<Vec<i64>> {
+    validate(lon_deg, lat_deg)?;
+    Ok(fill_points::<1, _>(lon_deg.len(), |i| {
+        let (lon, lat) = to_lonlat_rad_unchecked(lon_deg[i], lat_deg[i]);
+        [owner_tract_unchecked(sky, lon, lat)]
+    }))
+}
+
+/// The owning (tract, patch) of every point, interleaved: `[t0, p0, t1, p1, ...]`;
+/// -1 for both where no tract owns the point.
+///
+/// # Errors
+/// As [`find_tract`].
+pub fn find_tract_patch(sky: &SkyMap, lon_deg: &[f64], lat_deg: &[f64]) -> Result<Vec<i64>> {
+    validate(lon_deg, lat_deg)?;
+    let tracts = sky.tracts();
+    Ok(fill_points::<2, _>(lon_deg.len(), |i| {
+        let (lon, lat) = to_lonlat_rad_unchecked(lon_deg[i], lat_deg[i]);
+        let t = owner_tract_unchecked(sky, lon, lat);
+        if t < 0 {
+            return [-1, -1];
+        }
+        [t, owner_patch_unchecked(&tracts[t as usize], lon, lat)]
+    }))
+}
+
+/// Every tract whose outer region contains each point, as `(point index, tract id)`
+/// pairs sorted by point then tract.
+///
+/// # Errors
+/// As [`find_tract`].
+pub fn find_all_tracts(
+    sky: &SkyMap,
+    lon_deg: &[f64],
+    lat_deg: &[f64],
+) -> Result<(Vec<u64>, Vec<i64>)> {
+    validate(lon_deg, lat_deg)?;
+    let per_point = |i: usize| -> Vec<i64> {
+        let (lon, lat) = to_lonlat_rad_unchecked(lon_deg[i], lat_deg[i]);
+        let v = crate::geometry::UnitVector3d::from_lonlat_rad(lon, lat);
+        let candidates: Vec<i64> = match sky.layout() {
+            Layout::Rings(rings) => rings.neighbour_candidates(lon, lat),
+            _ => (0..sky.num_tracts() as i64).collect(),
+        };
+        let mut hits: Vec<i64> = candidates
+            .into_iter()
+            .filter(|&t| sky.tracts()[t as usize].outer_contains_vector(&v))
+            .collect();
+        hits.sort_unstable();
+        hits.dedup();
+        hits
+    };
+    let n = lon_deg.len();
+    let lists: Vec<Vec<i64>> = if n >= PARALLEL_MIN_ITEMS && enabled() {
+        (0..n)
+            .into_par_iter()
+            .with_min_len(CHUNK)
+            .map(per_point)
+            .collect()
+    } else {
+        (0..n).map(per_point).collect()
+    };
+    let total = lists.iter().map(Vec::len).sum();
+    let (mut points, mut ids) = (Vec::with_capacity(total), Vec::with_capacity(total));
+    for (i, l) in lists.into_iter().enumerate() {
+        for t in l {
+            points.push(i as u64);
+            ids.push(t);
+        }
+    }
+    Ok((points, ids))
+}
+
+/// The patch of `tract` whose inner box holds each point's nearest pixel, or -1
+/// where that pixel is outside the tract (`TractInfo.findPatch`).
+///
+/// # Errors
+/// As [`find_tract`].
+pub fn find_patch(tract: &Tract, lon_deg: &[f64], lat_deg: &[f64]) -> Result<Vec<i64>> {
+    validate(lon_deg, lat_deg)?;
+    Ok(fill_points::<1, _>(lon_deg.len(), |i| {
+        let (lon, lat) = to_lonlat_rad_unchecked(lon_deg[i], lat_deg[i]);
+        let idx = tract
+            .wcs()
+            .sky_to_pixel_rad(lon, lat)
+            .and_then(|(x, y)| tract.patch_index_at_pixel(x, y));
+        [idx.map_or(-1, |[x, y]| tract.num_patches()[0] * y + x)]
+    }))
+}
+
+/// The (patch, cell) of `tract` holding each point's nearest pixel, interleaved; the
+/// cell is counted in the patch's own grid (border cells included), -1 where the
+/// point is outside the tract or the tract has no cells.
+///
+/// # Errors
+/// As [`find_tract`].
+pub fn find_patch_cell(tract: &Tract, lon_deg: &[f64], lat_deg: &[f64]) -> Result<Vec<i64>> {
+    validate(lon_deg, lat_deg)?;
+    Ok(fill_points::<2, _>(lon_deg.len(), |i| {
+        let (lon, lat) = to_lonlat_rad_unchecked(lon_deg[i], lat_deg[i]);
+        let Some((x, y)) = tract.wcs().sky_to_pixel_rad(lon, lat) else {
+            return [-1, -1];
+        };
+        let Some(index) = tract.patch_index_at_pixel(x, y) else {
+            return [-1, -1];
+        };
+        let patch = tract.patch_unchecked(index);
+        let (px, py) = ((x + 0.5).floor() as i64, (y + 0.5).floor() as i64);
+        let cell = patch
+            .cell_index_at_pixel(px, py)
+            .map_or(-1, |[cx, cy]| patch.num_cells[0] * cy + cx);
+        [patch.id, cell]
+    }))
+}

@@ -49,7 +49,7 @@ pub(super) fn project(p: Projection, n: [f64; 3]) -> Option<(f64, f64)> {
     let [nx, ny, nz] = n;
     match p {
         Projection::Tan => {
-            if !(nz > 0.0) {
+            if nz <= 0.0 || nz.is_nan() {
                 return None;
             }
             let s = RHO / nz;
@@ -57,7 +57,7 @@ pub(super) fn project(p: Projection, n: [f64; 3]) -> Option<(f64, f64)> {
         }
         Projection::Stg => {
             let d = 1.0 + nz;
-            if !(d > 0.0) {
+            if d <= 0.0 || d.is_nan() {
                 return None;
             }
             let s = 2.0 * RHO / d;
@@ -75,6 +75,7 @@ pub(super) fn project(p: Projection, n: [f64; 3]) -> Option<(f64, f64)> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

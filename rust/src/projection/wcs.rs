@@ -78,7 +78,7 @@ impl TractWcs {
             )));
         }
         let det = cd[0][0] * cd[1][1] - cd[0][1] * cd[1][0];
-        if !(det.abs() > 0.0) || !det.is_finite() {
+        if det == 0.0 || !det.is_finite() {
             return Err(Error::config(format!(
                 "WCS CD matrix {cd:?} is singular; the pixel scale must be non-zero"
             )));
@@ -274,6 +274,7 @@ fn mat_t_vec(m: &[[f64; 3]; 3], v: [f64; 3]) -> [f64; 3] {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

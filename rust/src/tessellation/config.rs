@@ -345,7 +345,7 @@ impl SkyMapConfig {
             "equat" => {
                 let num_tracts = positive("numTracts", f.int("numTracts")?)?;
                 let r = f.float_list("decRange")?;
-                if r.len() != 2 || !(r[0] < r[1]) || r[0] < -90.0 || r[1] > 90.0 {
+                if r.len() != 2 || r[0] >= r[1] || r[0] < -90.0 || r[1] > 90.0 {
                     return Err(Error::config(format!(
                         "\"decRange\" must be 2 increasing declinations in [-90, 90], got {r:?}"
                     )));
@@ -366,9 +366,10 @@ impl SkyMapConfig {
             ),
             "healpix" => {
                 let log2_nside = f.int("log2NSide")?;
-                if !(0..=10).contains(&log2_nside) {
+                // Tracts are built eagerly: 12 * 4^6 = 49152 at most.
+                if !(0..=6).contains(&log2_nside) {
                     return Err(Error::config(format!(
-                        "\"log2NSide\" must be in [0, 10], got {log2_nside}"
+                        "\"log2NSide\" must be in [0, 6], got {log2_nside}"
                     )));
                 }
                 if let Some(v) = map.get("nSide") {
@@ -409,7 +410,7 @@ impl SkyMapConfig {
         }
         let projection = Projection::from_code(f.string("projection")?)?;
         let pixel_scale_arcsec = f.float("pixelScale")?;
-        if !(pixel_scale_arcsec > 0.0) {
+        if pixel_scale_arcsec <= 0.0 {
             return Err(Error::config(format!(
                 "\"pixelScale\" must be > 0 arcsec, got {pixel_scale_arcsec}"
             )));
@@ -550,6 +551,7 @@ fn parse_builder(value: &Value) -> Result<TractBuilder> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

@@ -10,14 +10,16 @@
 //!
 //! * [`config`]: the resolved config (`lsst.skymap` field names) and its validation;
 //! * [`tract`], [`patch`], [`bbox`]: tract and patch geometry;
-//! * [`rings`], [`discrete`], [`equat`]: the skymap classes;
+//! * [`rings`], [`discrete`], [`equat`], [`dodeca`], [`healpix`]: the skymap classes;
 //! * [`skymap`]: [`SkyMap`], which builds them all; [`hash`]: the skymap SHA1.
 
 pub mod bbox;
 pub mod config;
 pub mod discrete;
+pub mod dodeca;
 pub mod equat;
 pub mod hash;
+pub mod healpix;
 pub mod patch;
 pub mod rings;
 pub mod skymap;

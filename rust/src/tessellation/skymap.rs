@@ -6,9 +6,10 @@
 
 use super::config::{SkyMapConfig, SkyMapKind};
 use super::hash::skymap_sha1;
+use super::healpix::{self, HealpixLayout};
 use super::rings::RingLayout;
 use super::tract::{Tract, WcsFactory};
-use super::{discrete, equat};
+use super::{discrete, dodeca, equat};
 use crate::parallel::try_map_indexed;
 use crate::{Error, Result};
 
@@ -19,6 +20,8 @@ pub(crate) enum Layout {
     Rings(RingLayout),
     /// Exact containment in the tracts' inner polygons.
     Polygons,
+    /// HEALPix pixel arithmetic (mirrored in Dec; see [`super::healpix`]).
+    Healpix(HealpixLayout),
 }
 
 /// A complete skymap.
@@ -83,11 +86,18 @@ impl SkyMap {
                 equat::build(*num_tracts, *dec_range_deg, overlap_rad, &factory, builder)?,
                 Layout::Polygons,
             ),
-            other => {
-                return Err(Error::config(format!(
-                    "skymap class {:?} is not implemented yet",
-                    other.short_name()
-                )))
+            SkyMapKind::Dodeca {
+                with_tracts_on_poles,
+            } => (
+                dodeca::build(*with_tracts_on_poles, overlap_rad, &factory, builder)?,
+                Layout::Polygons,
+            ),
+            SkyMapKind::Healpix { log2_nside, nest } => {
+                let layout = HealpixLayout::new(*log2_nside, *nest);
+                (
+                    healpix::build(&layout, overlap_rad, &factory, builder)?,
+                    Layout::Healpix(layout),
+                )
             }
         };
         Ok(SkyMap {
@@ -166,11 +176,10 @@ impl SkyMap {
     pub fn rings(&self) -> Option<&RingLayout> {
         match &self.layout {
             Layout::Rings(r) => Some(r),
-            Layout::Polygons => None,
+            _ => None,
         }
     }
 
-    #[allow(dead_code)]
     pub(crate) fn layout(&self) -> &Layout {
         &self.layout
     }

@@ -16,7 +16,7 @@
 use super::bbox::PixelBox;
 use super::config::TractBuilder;
 use super::patch::Patch;
-use crate::geometry::{LonLat, UnitVector3d};
+use crate::geometry::{ConvexPolygon, LonLat, UnitVector3d};
 use crate::projection::{wcs::cd_matrix, Projection, TractWcs};
 use crate::{Error, Result};
 
@@ -32,9 +32,9 @@ pub enum InnerRegion {
         lat_max_rad: f64,
         full_lon: bool,
     },
-    /// The convex polygon through these vertices (for discrete tracts: the tract box
-    /// shrunk by 0.001 pixel; for generic tracts: the tract's own vertices).
-    Polygon(Vec<UnitVector3d>),
+    /// A convex polygon (for discrete tracts: the tract box shrunk by 0.001 pixel; for
+    /// generic tracts: the hull of the tract's own vertices).
+    Polygon(ConvexPolygon),
 }
 
 impl InnerRegion {
@@ -122,6 +122,7 @@ pub struct Tract {
     num_patches: [i64; 2],
     builder: TractBuilder,
     inner: InnerRegion,
+    outer: ConvexPolygon,
 }
 
 impl Tract {
@@ -149,7 +150,7 @@ impl Tract {
         let mut tract = Tract::finish(id, center, wcs, &points, builder)?;
         tract.inner = match inner_box {
             Some(b) => b,
-            None => InnerRegion::Polygon(tract.corner_vectors(&tract.bbox, 0.001)?.to_vec()),
+            None => InnerRegion::Polygon(tract.polygon(&tract.bbox, 0.001)?),
         };
         Ok(tract)
     }
@@ -181,7 +182,8 @@ impl Tract {
             }
         }
         let mut tract = Tract::finish(id, center, wcs, &points, builder)?;
-        tract.inner = InnerRegion::Polygon(vertices.iter().map(|v| v.to_vector()).collect());
+        let vectors: Vec<UnitVector3d> = vertices.iter().map(|v| v.to_vector()).collect();
+        tract.inner = InnerRegion::Polygon(ConvexPolygon::convex_hull(&vectors)?);
         Ok(tract)
     }
 
@@ -222,14 +224,18 @@ impl Tract {
             num_patches[k] = num;
         }
         let wcs = wcs.shifted([-min[0] as f64, -min[1] as f64]);
+        let bbox = PixelBox::new([0, 0], dims);
+        let outer = polygon_through(&wcs, id, &bbox, 0.0)?;
         Ok(Tract {
             id,
             center,
             wcs,
-            bbox: PixelBox::new([0, 0], dims),
+            bbox,
             num_patches,
             builder,
-            inner: InnerRegion::Polygon(Vec::new()),
+            // Replaced by the caller.
+            inner: InnerRegion::Polygon(outer.clone()),
+            outer,
         })
     }
 
@@ -262,32 +268,40 @@ impl Tract {
         (self.num_patches[0] * self.num_patches[1]) as u64
     }
 
-    /// The sky vectors of the pixel-edge corners of `bbox` moved `inset` pixels
-    /// inward, in `Box2D.getCorners()` order.
+    /// The sky polygon of a pixel box: its pixel-edge corners moved `inset` pixels
+    /// inward, through the tract WCS, as a convex hull (sphgeom's vertex order), as
+    /// `lsst.skymap`'s `makeSkyPolygonFromBBox` builds it.
     ///
     /// # Errors
     /// [`Error::Internal`] if a corner falls outside the projection (cannot happen
-    /// for a box built by this tract).
-    pub fn corner_vectors(&self, bbox: &PixelBox, inset: f64) -> Result<[UnitVector3d; 4]> {
-        let c = bbox.inset_corners(inset);
-        let mut out = [UnitVector3d::default(); 4];
-        for (slot, [x, y]) in out.iter_mut().zip(c) {
-            *slot = self.wcs.pixel_to_unit_vector(x, y).ok_or_else(|| {
-                Error::Internal(format!(
-                    "tract {}: pixel ({x}, {y}) has no sky position",
-                    self.id
-                ))
-            })?;
-        }
-        Ok(out)
+    /// for a box of this tract), [`Error::InvalidRegion`] for a degenerate box.
+    pub fn polygon(&self, bbox: &PixelBox, inset: f64) -> Result<ConvexPolygon> {
+        polygon_through(&self.wcs, self.id, bbox, inset)
     }
 
-    /// Corners of the tract's outer region (the pixel box through the WCS).
+    /// The vertices of [`Tract::polygon`].
     ///
     /// # Errors
-    /// As [`Tract::corner_vectors`].
-    pub fn outer_corners(&self) -> Result<[UnitVector3d; 4]> {
-        self.corner_vectors(&self.bbox, 0.0)
+    /// As [`Tract::polygon`].
+    pub fn polygon_vertices(&self, bbox: &PixelBox, inset: f64) -> Result<Vec<UnitVector3d>> {
+        Ok(self.polygon(bbox, inset)?.vertices().to_vec())
+    }
+
+    /// The tract's outer region: its whole pixel box on the sky (the butler's tract
+    /// region).
+    pub fn outer_polygon(&self) -> &ConvexPolygon {
+        &self.outer
+    }
+
+    /// The outer polygon of every patch, in patch-id order: `(patch id, (x, y),
+    /// polygon)`. This is the butler's patch region.
+    ///
+    /// # Errors
+    /// As [`Tract::polygon`].
+    pub fn patch_outer_polygons(&self) -> Result<Vec<(i64, [i64; 2], ConvexPolygon)>> {
+        self.patches()
+            .map(|p| Ok((p.id, p.index, self.polygon(&p.outer_bbox, 0.0)?)))
+            .collect()
     }
 
     /// The patch at `(x, y)`.
@@ -323,6 +337,21 @@ impl Tract {
     /// The patch at a valid `(x, y)` (not checked).
     pub fn patch_unchecked(&self, index: [i64; 2]) -> Patch {
         Patch::new(index, self.num_patches, &self.bbox, &self.builder)
+    }
+
+    /// Whether the inner region contains the point (radians, lon in [0, 2pi)): the
+    /// closed box test for rings (the one the ring lookup uses), exact polygon
+    /// containment otherwise.
+    pub fn inner_contains_lonlat_rad(&self, lon: f64, lat: f64) -> bool {
+        match &self.inner {
+            InnerRegion::LonLatBox { .. } => self.inner.box_contains_rad(lon, lat),
+            InnerRegion::Polygon(p) => p.contains(&UnitVector3d::from_lonlat_rad(lon, lat)),
+        }
+    }
+
+    /// Whether the outer region (the pixel box on the sky) contains `v` (exact).
+    pub fn outer_contains_vector(&self, v: &UnitVector3d) -> bool {
+        self.outer.contains(v)
     }
 
     /// Every patch in id order (y outer, x inner, as `lsst.skymap` iterates).
@@ -367,4 +396,14 @@ impl Tract {
         };
         [cx as i64, cy as i64]
     }
+}
+
+fn polygon_through(wcs: &TractWcs, id: u64, bbox: &PixelBox, inset: f64) -> Result<ConvexPolygon> {
+    let mut corners = [UnitVector3d::default(); 4];
+    for (slot, [x, y]) in corners.iter_mut().zip(bbox.inset_corners(inset)) {
+        *slot = wcs.pixel_to_unit_vector(x, y).ok_or_else(|| {
+            Error::Internal(format!("tract {id}: pixel ({x}, {y}) has no sky position"))
+        })?;
+    }
+    ConvexPolygon::convex_hull(&corners)
 }

@@ -1,0 +1,348 @@
+//! Python classes `SkyMapCore` and `TractCore` (wrapped by `python/skymaps/skymap.py`)
+//! and the point lookups.
+
+use super::projection::{from_vec, same_len, PyTractWcs};
+use super::{detach, f64_slice};
+use crate::geometry::UnitVector3d;
+use crate::lookup;
+use crate::tessellation::{InnerRegion, PixelBox, SkyMap, Tract};
+use numpy::{PyArray1, PyReadonlyArray1};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use std::sync::Arc;
+
+type I64Array<'py> = Bound<'py, PyArray1<i64>>;
+type F64Array<'py> = Bound<'py, PyArray1<f64>>;
+type BoxTuple = (i64, i64, i64, i64);
+
+fn box_tuple(b: &PixelBox) -> BoxTuple {
+    (b.min[0], b.min[1], b.dims[0], b.dims[1])
+}
+
+fn flat_vectors(vs: &[UnitVector3d]) -> Vec<f64> {
+    vs.iter().flat_map(|v| v.to_array()).collect()
+}
+
+fn split2(v: Vec<i64>) -> (Vec<i64>, Vec<i64>) {
+    v.chunks_exact(2).map(|c| (c[0], c[1])).unzip()
+}
+
+/// A skymap built from a resolved config (JSON text).
+#[pyclass(frozen, name = "SkyMapCore", module = "skymaps._core")]
+pub(crate) struct PySkyMap {
+    inner: Arc<SkyMap>,
+}
+
+#[pymethods]
+impl PySkyMap {
+    /// Builds a skymap from a resolved config dict serialized as JSON.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        let sky = detach(py, usize::MAX, || SkyMap::from_json(text))?;
+        Ok(PySkyMap {
+            inner: Arc::new(sky),
+        })
+    }
+
+    /// The resolved config as JSON text.
+    fn config_json(&self) -> String {
+        self.inner.config().to_json()
+    }
+    #[getter]
+    fn class_name(&self) -> &'static str {
+        self.inner.config().kind.class_name()
+    }
+    /// The 20-byte SHA1 lsst.skymap computes for this config.
+    #[getter]
+    fn hash<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.inner.hash())
+    }
+    fn __len__(&self) -> usize {
+        self.inner.num_tracts()
+    }
+    #[getter]
+    fn tract_max(&self) -> u64 {
+        self.inner.tract_max()
+    }
+    #[getter]
+    fn patch_nx_max(&self) -> u64 {
+        self.inner.patch_nx_max()
+    }
+    #[getter]
+    fn patch_ny_max(&self) -> u64 {
+        self.inner.patch_ny_max()
+    }
+
+    /// The tract with this id.
+    fn tract(&self, id: i64) -> PyResult<PyTract> {
+        self.inner.tract(id)?;
+        Ok(PyTract {
+            sky: Arc::clone(&self.inner),
+            index: id as usize,
+        })
+    }
+
+    /// Tract centres (lon, lat) in degrees, in id order.
+    fn tract_centers<'py>(&self, py: Python<'py>) -> (F64Array<'py>, F64Array<'py>) {
+        let (lon, lat): (Vec<f64>, Vec<f64>) = self
+            .inner
+            .tracts()
+            .iter()
+            .map(|t| (t.center().lon_deg(), t.center().lat_deg()))
+            .unzip();
+        (from_vec(py, lon), from_vec(py, lat))
+    }
+
+    /// Owning tract id per point (-1: none).
+    fn find_tract<'py>(
+        &self,
+        py: Python<'py>,
+        lon: PyReadonlyArray1<'py, f64>,
+        lat: PyReadonlyArray1<'py, f64>,
+    ) -> PyResult<I64Array<'py>> {
+        let (a, b) = (f64_slice(&lon), f64_slice(&lat));
+        let out = detach(py, a.len(), || lookup::find_tract(&self.inner, &a, &b))?;
+        Ok(from_vec(py, out))
+    }
+
+    /// Owning (tract, patch) per point.
+    fn find_tract_patch<'py>(
+        &self,
+        py: Python<'py>,
+        lon: PyReadonlyArray1<'py, f64>,
+        lat: PyReadonlyArray1<'py, f64>,
+    ) -> PyResult<(I64Array<'py>, I64Array<'py>)> {
+        let (a, b) = (f64_slice(&lon), f64_slice(&lat));
+        let out = detach(py, a.len(), || {
+            lookup::find_tract_patch(&self.inner, &a, &b)
+        })?;
+        let (t, p) = split2(out);
+        Ok((from_vec(py, t), from_vec(py, p)))
+    }
+
+    /// (point index, tract id) pairs: every tract whose outer region holds the point.
+    fn find_all_tracts<'py>(
+        &self,
+        py: Python<'py>,
+        lon: PyReadonlyArray1<'py, f64>,
+        lat: PyReadonlyArray1<'py, f64>,
+    ) -> PyResult<(Bound<'py, PyArray1<u64>>, I64Array<'py>)> {
+        let (a, b) = (f64_slice(&lon), f64_slice(&lat));
+        let (i, t) = detach(py, a.len(), || lookup::find_all_tracts(&self.inner, &a, &b))?;
+        Ok((from_vec(py, i), from_vec(py, t)))
+    }
+
+    /// Outer-polygon vertices of the given tracts and all their patches, as a flat
+    /// float64 array of `(n_polygons, 4, 3)` (tract first, then its patches in id
+    /// order), plus the number of patches of each tract.
+    fn outer_polygon_vertices<'py>(
+        &self,
+        py: Python<'py>,
+        tract_ids: Vec<i64>,
+    ) -> PyResult<(F64Array<'py>, I64Array<'py>)> {
+        let sky = &self.inner;
+        let (verts, counts) = detach(py, usize::MAX, || {
+            for &t in &tract_ids {
+                sky.tract(t)?;
+            }
+            let per_tract = crate::parallel::map_items(&tract_ids, |&t| {
+                let tract = &sky.tracts()[t as usize];
+                let mut out = Vec::with_capacity((tract.patch_count() as usize + 1) * 12);
+                let mut push = |b: &PixelBox| -> crate::Result<()> {
+                    out.extend(flat_vectors(&tract.polygon_vertices(b, 0.0)?));
+                    Ok(())
+                };
+                push(&tract.bbox())?;
+                for p in tract.patches() {
+                    push(&p.outer_bbox)?;
+                }
+                Ok::<_, crate::Error>((out, tract.patch_count() as i64))
+            });
+            let mut verts = Vec::new();
+            let mut counts = Vec::with_capacity(tract_ids.len());
+            for r in per_tract {
+                let (v, c): (Vec<f64>, i64) = r?;
+                verts.extend(v);
+                counts.push(c);
+            }
+            Ok((verts, counts))
+        })?;
+        Ok((from_vec(py, verts), from_vec(py, counts)))
+    }
+}
+
+/// One tract of a `SkyMapCore`.
+#[pyclass(frozen, name = "TractCore", module = "skymaps._core")]
+pub(crate) struct PyTract {
+    sky: Arc<SkyMap>,
+    index: usize,
+}
+
+impl PyTract {
+    fn t(&self) -> &Tract {
+        &self.sky.tracts()[self.index]
+    }
+}
+
+#[pymethods]
+impl PyTract {
+    #[getter]
+    fn id(&self) -> u64 {
+        self.t().id()
+    }
+    /// Nominal centre (lon, lat) in degrees.
+    #[getter]
+    fn center(&self) -> (f64, f64) {
+        let c = self.t().center();
+        (c.lon_deg(), c.lat_deg())
+    }
+    /// (x0, y0, width, height) of the pixel box.
+    #[getter]
+    fn bbox(&self) -> BoxTuple {
+        box_tuple(&self.t().bbox())
+    }
+    #[getter]
+    fn num_patches(&self) -> (i64, i64) {
+        let n = self.t().num_patches();
+        (n[0], n[1])
+    }
+    #[getter]
+    fn patch_inner_dimensions(&self) -> (i64, i64) {
+        let d = self.t().builder().patch_inner_dimensions();
+        (d[0], d[1])
+    }
+    #[getter]
+    fn patch_border(&self) -> i64 {
+        self.t().builder().patch_border()
+    }
+    #[getter]
+    fn wcs(&self) -> PyTractWcs {
+        PyTractWcs {
+            wcs: self.t().wcs().clone(),
+        }
+    }
+
+    /// Vertices (flat, n x 3) of the sky polygon of a pixel box given as
+    /// (x0, y0, width, height), optionally moved `inset` pixels inward.
+    #[pyo3(signature = (bbox, inset=0.0))]
+    fn box_polygon_vertices<'py>(
+        &self,
+        py: Python<'py>,
+        bbox: BoxTuple,
+        inset: f64,
+    ) -> PyResult<F64Array<'py>> {
+        let b = PixelBox::new([bbox.0, bbox.1], [bbox.2, bbox.3]);
+        let v = self.t().polygon_vertices(&b, inset)?;
+        Ok(from_vec(py, flat_vectors(&v)))
+    }
+
+    /// The inner region: ("box", lon_min, lon_max, lat_min, lat_max, full_lon) in
+    /// degrees, or ("polygon", flat vertices).
+    fn inner_region<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self.t().inner_region() {
+            InnerRegion::LonLatBox {
+                lon_min_rad,
+                lon_max_rad,
+                lat_min_rad,
+                lat_max_rad,
+                full_lon,
+            } => {
+                let d = 180.0 / std::f64::consts::PI;
+                (
+                    "box",
+                    lon_min_rad * d,
+                    lon_max_rad * d,
+                    lat_min_rad * d,
+                    lat_max_rad * d,
+                    *full_lon,
+                )
+                    .into_pyobject(py)
+                    .map(|o| o.into_any())
+            }
+            InnerRegion::Polygon(p) => ("polygon", from_vec(py, flat_vectors(p.vertices())))
+                .into_pyobject(py)
+                .map(|o| o.into_any()),
+        }
+    }
+
+    /// Patch info for grid index (x, y): (id, inner bbox, outer bbox, (ncx, ncy)).
+    fn patch(&self, x: i64, y: i64) -> PyResult<(i64, BoxTuple, BoxTuple, (i64, i64))> {
+        let p = self.t().patch([x, y])?;
+        Ok((
+            p.id,
+            box_tuple(&p.inner_bbox),
+            box_tuple(&p.outer_bbox),
+            (p.num_cells[0], p.num_cells[1]),
+        ))
+    }
+
+    /// Grid index (x, y) of patch id `id`.
+    fn patch_index(&self, id: i64) -> PyResult<(i64, i64)> {
+        let p = self.t().patch_by_id(id)?;
+        Ok((p.index[0], p.index[1]))
+    }
+
+    /// Cell info for cell (cx, cy) of patch (x, y): (id, inner bbox, outer bbox).
+    fn cell(&self, x: i64, y: i64, cx: i64, cy: i64) -> PyResult<(i64, BoxTuple, BoxTuple)> {
+        let c = self.t().patch([x, y])?.cell([cx, cy])?;
+        Ok((c.id, box_tuple(&c.inner_bbox), box_tuple(&c.outer_bbox)))
+    }
+
+    /// Patch id per point, or -1 outside the tract (`findPatch`).
+    fn find_patch<'py>(
+        &self,
+        py: Python<'py>,
+        lon: PyReadonlyArray1<'py, f64>,
+        lat: PyReadonlyArray1<'py, f64>,
+    ) -> PyResult<I64Array<'py>> {
+        let (a, b) = (f64_slice(&lon), f64_slice(&lat));
+        let out = detach(py, a.len(), || lookup::find_patch(self.t(), &a, &b))?;
+        Ok(from_vec(py, out))
+    }
+
+    /// (patch id, cell id) per point, -1 where none.
+    fn find_patch_cell<'py>(
+        &self,
+        py: Python<'py>,
+        lon: PyReadonlyArray1<'py, f64>,
+        lat: PyReadonlyArray1<'py, f64>,
+    ) -> PyResult<(I64Array<'py>, I64Array<'py>)> {
+        let (a, b) = (f64_slice(&lon), f64_slice(&lat));
+        let out = detach(py, a.len(), || lookup::find_patch_cell(self.t(), &a, &b))?;
+        let (p, c) = split2(out);
+        Ok((from_vec(py, p), from_vec(py, c)))
+    }
+
+    /// Whether the inner (`outer=False`) or outer region contains each point.
+    #[pyo3(signature = (lon, lat, outer=false))]
+    fn contains<'py>(
+        &self,
+        py: Python<'py>,
+        lon: PyReadonlyArray1<'py, f64>,
+        lat: PyReadonlyArray1<'py, f64>,
+        outer: bool,
+    ) -> PyResult<Bound<'py, PyArray1<bool>>> {
+        let (a, b) = (f64_slice(&lon), f64_slice(&lat));
+        let tract = self.t();
+        let out = detach(py, a.len(), || {
+            same_len(&a, &b)?;
+            let outer_poly = tract.outer_polygon();
+            let mut out = vec![false; a.len()];
+            for (i, slot) in out.iter_mut().enumerate() {
+                let (lo, la) = lookup::to_lonlat_rad(a[i], b[i])?;
+                *slot = if outer {
+                    outer_poly.contains(&UnitVector3d::from_lonlat_rad(lo, la))
+                } else {
+                    tract.inner_contains_lonlat_rad(lo, la)
+                };
+            }
+            Ok(out)
+        })?;
+        Ok(from_vec(py, out))
+    }
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PySkyMap>()?;
+    m.add_class::<PyTract>()
+}
