@@ -139,6 +139,15 @@ def open_butler(
     return butler, created
 
 
+def _skymap_hash(skymap: Any) -> bytes:
+    """The SHA1 of a skymaps.SkyMap or of a resolved config dict (no records needed)."""
+    if isinstance(skymap, dict):
+        from ..skymap import SkyMap
+
+        skymap = SkyMap.from_config(skymap)
+    return bytes(skymap.hash)
+
+
 def _existing_skymaps(butler: Any) -> dict[str, bytes]:
     return {r.name: bytes(r.hash) for r in butler.registry.queryDimensionRecords("skymap")}
 
@@ -247,18 +256,21 @@ def register(
     if records is not None and records.name != name:
         records = dataclasses.replace(records, name=name)
     butler, created = open_butler(butler_or_repo, create=not dry_run)
+    # The hash is cheap; compare it with the repository before computing any record.
+    hash_ = records.hash if records is not None else _skymap_hash(skymap)
+    existing = {} if butler is None else _existing_skymaps(butler)
+    if _check_conflicts(existing, name, hash_):
+        zero = dict.fromkeys(
+            ("skymap", "tract", "patch", "tract_skypix_overlap", "patch_skypix_overlap"), 0
+        )
+        return RegistrationResult(
+            name, hash_.hex(), "unchanged", zero, False, time.perf_counter() - start
+        )
     if records is None:
         say(f"computing the records of {name!r} ...")
         records = dimension_records(skymap, name)
     counts = records.counts()
     result = RegistrationResult(name, records.hash_hex, "dry-run", counts, created)
-
-    existing = {} if butler is None else _existing_skymaps(butler)
-    if _check_conflicts(existing, name, records.hash):
-        result.status = "unchanged"
-        result.counts = {k: 0 for k in counts}
-        result.seconds = time.perf_counter() - start
-        return result
     store_skymap = store_skymap and not isinstance(skymap, (SkymapRecords, dict))
     if store_skymap and butler is not None:
         _check_dataset_type(butler)

@@ -27,11 +27,9 @@ def _resolve(preset: str | None, config_file: str | None, overrides: tuple[str, 
 
 
 def _skymap_object(config: dict):
-    """The skymaps.SkyMap for the stored dataset, or the config dict if unavailable."""
-    try:
-        from ..skymap import SkyMap
-    except ImportError:
-        return config
+    """The skymaps.SkyMap stored as the ``skyMap`` dataset."""
+    from ..skymap import SkyMap
+
     return SkyMap.from_config(config)
 
 
@@ -62,8 +60,10 @@ def run_register(
             raise click.UsageError(
                 "the config does not set a skymap name: pass --name or -c name=NAME"
             )
-        click.echo(f"computing the records of skymap {name!r} ...", err=True)
-        records = skybutler.dimension_records(config, name)
+        records = None
+        if export_yaml or export_parquet:
+            click.echo(f"computing the records of skymap {name!r} ...", err=True)
+            records = skybutler.dimension_records(config, name)
         if export_yaml:
             skybutler.export_yaml(records, export_yaml)
             click.echo(f"wrote {export_yaml}", err=True)
@@ -73,7 +73,7 @@ def run_register(
         skymap = _skymap_object(config) if store_skymap else None
         result = skybutler.register(
             repo,
-            skymap if skymap is not None else records,
+            skymap if skymap is not None else config,
             name,
             dry_run=dry_run,
             records=records,

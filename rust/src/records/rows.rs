@@ -43,12 +43,6 @@ struct TractRows {
     patch_pixels: Vec<i64>,
 }
 
-/// The outer polygon of a tract or patch box: the convex hull of its four corners, as
-/// `lsst.sphgeom.ConvexPolygon(corners)` builds it.
-fn hull(corners: &[UnitVector3d; 4]) -> Result<ConvexPolygon> {
-    ConvexPolygon::convex_hull(corners)
-}
-
 /// Pixels of the level-7 HTM envelope (ascending), as `HtmPixelization(7).envelope`:
 /// sphgeom's top-down search, where each trixel is related to the polygon as a
 /// vertex list (`detail::relate(pixel, pixel + 3, region)`).
@@ -75,10 +69,11 @@ fn envelope_pixels(polygon: &ConvexPolygon, out: &mut Vec<i64>) -> Result<()> {
 }
 
 fn tract_rows(tract: &Tract) -> Result<TractRows> {
-    let polygon = hull(&tract.outer_corners()?)?;
+    let polygon = tract.outer_polygon();
     let mut pixels = Vec::new();
-    envelope_pixels(&polygon, &mut pixels)?;
-    let n = tract.patch_count() as usize;
+    envelope_pixels(polygon, &mut pixels)?;
+    let patches = tract.patch_outer_polygons()?; // in patch-id order
+    let n = patches.len();
     let mut rows = TractRows {
         region: polygon.encode(),
         pixels,
@@ -88,16 +83,13 @@ fn tract_rows(tract: &Tract) -> Result<TractRows> {
         patch_pixel_counts: Vec::with_capacity(n),
         patch_pixels: Vec::with_capacity(3 * n),
     };
-    let mut patches: Vec<_> = tract.patches().collect();
-    patches.sort_by_key(|p| p.id);
-    for patch in patches {
-        let polygon = hull(&tract.corner_vectors(&patch.outer_bbox, 0.0)?)?;
+    for (id, index, polygon) in patches {
         let before = rows.patch_pixels.len();
         envelope_pixels(&polygon, &mut rows.patch_pixels)?;
         rows.patch_pixel_counts
             .push(rows.patch_pixels.len() - before);
-        rows.patch_index.push(patch.index);
-        rows.patch_id.push(patch.id);
+        rows.patch_index.push(index);
+        rows.patch_id.push(id);
         rows.patch_region.push(&polygon.encode());
     }
     Ok(rows)
