@@ -123,3 +123,54 @@ def test_butler_subcommand(tmp_path, tiny_config):
     assert result.exit_code == 0, result.output
     assert "registered skymap 'tiny_discrete'" in result.output
     assert len(sqlite_snapshot(tmp_path / "repo")["tract"]) == 2
+
+
+def test_skymap_dataset_is_json_and_rebuilds(tmp_path, tiny_config):
+    import json
+    import subprocess
+    import sys
+
+    from lsst.daf.butler import Butler
+
+    import skymaps
+    from skymaps.config import resolve_file
+
+    repo = tmp_path / "repo"
+    assert run("register", repo, "-C", tiny_config, "--no-progress")[0] == 0
+    butler = Butler.from_config(str(repo), collections="skymaps")
+    uri = butler.getURI("skyMap", skymap="tiny_discrete")
+    document = json.loads(uri.read())  # JSON, not a pickle
+    assert document["name"] == "tiny_discrete" and document["format"] == "skymaps.skymap"
+    expected = skymaps.SkyMap.from_config(resolve_file(tiny_config).config)
+    assert document["hash"] == expected.hash.hex()
+    sky = butler.get("skyMap", skymap="tiny_discrete")
+    assert isinstance(sky, skymaps.SkyMap) and sky.hash == expected.hash
+    # A fresh process that never imports skymaps.butler reads it through the repo config.
+    code = (
+        "from lsst.daf.butler import Butler; import sys; "
+        f"b = Butler.from_config({str(repo)!r}, collections='skymaps'); "
+        "import skymaps; s = b.get('skyMap', skymap='tiny_discrete'); "
+        "print(isinstance(s, skymaps.SkyMap), s.hash.hex())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", expected.hash.hex()]
+
+
+def test_tampered_dataset_is_refused(tmp_path, tiny_config):
+    import json
+
+    from lsst.daf.butler import Butler
+
+    from skymaps.butler.formatter import skymap_from_document
+    from skymaps.errors import DecodeError
+
+    repo = tmp_path / "repo"
+    assert run("register", repo, "-C", tiny_config, "--no-progress")[0] == 0
+    butler = Butler.from_config(str(repo), collections="skymaps")
+    document = json.loads(butler.getURI("skyMap", skymap="tiny_discrete").read())
+    assert skymap_from_document(document).hash.hex() == document["hash"]
+    document["config"]["pixelScale"] = 0.3
+    with pytest.raises(DecodeError, match="rebuilds a skymap with hash"):
+        skymap_from_document(document)
+    with pytest.raises(DecodeError, match="not a skymaps skyMap document"):
+        skymap_from_document({"format": "pickle"})

@@ -31,6 +31,8 @@ CHUNK_ROWS = 200_000
 #: SQLite's limit on parameters per statement (3.32+), and rows per INSERT statement.
 SQLITE_MAX_PARAMS = 32_766
 SQLITE_ROWS_PER_STATEMENT = 2_000
+#: SQLite's default page cache (-2000: 2 MB), restored after a load.
+SQLITE_DEFAULT_CACHE = -2000
 #: Below this many rows, dropping and rebuilding indexes is not worth it.
 REINDEX_MIN_ROWS = 50_000
 
@@ -171,7 +173,7 @@ def _sqlite_insert(
     head = [constants[c] for c in fixed]
     cursor = raw.cursor()
     try:
-        # A big page cache keeps the secondary-index B-trees in memory during the load.
+        # A big page cache keeps the B-trees in memory during the load (reset after).
         cursor.execute("PRAGMA cache_size = -1000000")
         rebuild = _drop_indexes_if_empty(cursor, name, data.num_rows)
         for start in range(0, data.num_rows, CHUNK_ROWS):
@@ -187,6 +189,7 @@ def _sqlite_insert(
         for sql in rebuild:
             cursor.execute(sql)
     finally:
+        cursor.execute(f"PRAGMA cache_size = {SQLITE_DEFAULT_CACHE}")
         cursor.close()
 
 
