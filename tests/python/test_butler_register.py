@@ -153,3 +153,30 @@ def test_killed_midway_leaves_no_records(tmp_path):
     # The repository is usable: registering again works.
     assert register(repo, refdata_records("DC2"), "DC2", progress=False).status == "registered"
     assert len(sqlite_snapshot(repo)["patch"]) == 49
+
+
+def test_foreign_keys_hold_and_checks_restored(tmp_path):
+    """The load skips per-row FK checks on SQLite; SQLite's own full check must pass."""
+    import sqlite3
+
+    from lsst.daf.butler import Butler
+
+    from skymaps.butler import create_repo
+
+    repo = create_repo(tmp_path / "repo")
+    butler = Butler.from_config(repo, writeable=True)
+    register(butler, refdata_records("DC2"), "DC2", progress=False)
+    db = sqlite3.connect(tmp_path / "repo" / "gen3.sqlite3")
+    try:
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        db.close()
+    with butler._registry._db._engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        assert raw.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    # And the butler keeps working on the same connections.
+    register(butler, refdata_records("hsc_rings_v1"), "hsc_rings_v1", progress=False)
+    assert {r.name for r in butler.registry.queryDimensionRecords("skymap")} == {
+        "DC2",
+        "hsc_rings_v1",
+    }

@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from ..errors import RegistrationError
 
-__all__ = ["RegistryTables", "bulk_insert"]
+__all__ = ["RegistryTables", "bulk_insert", "sqlite_foreign_keys_off"]
 
 #: Rows handed to the driver per call (progress granularity).
 CHUNK_ROWS = 200_000
@@ -96,6 +96,29 @@ class RegistryTables:
                 sqlalchemy.text(f"SELECT * FROM {name} WHERE skymap = :skymap"), {"skymap": skymap}
             )
             return sorted(tuple(r) for r in result)
+
+
+@contextlib.contextmanager
+def sqlite_foreign_keys_off(tables: RegistryTables) -> Iterator[None]:
+    """On SQLite, pins one connection and switches its foreign-key checks off around
+    the butler transaction opened inside this block.
+
+    Every bulk-loaded row references rows written in the same transaction (the skymap,
+    its tracts and patches, the overlap summary rows), so checking each of millions of
+    rows against its parents would only repeat what the construction guarantees; on
+    SQLite those checks cost more than the inserts themselves. SQLite ignores this
+    pragma inside a transaction, hence the pinned session. Other databases: no-op.
+    """
+    if tables.dialect != "sqlite" or tables.db.isInTransaction():
+        yield
+        return
+    with tables.db._session() as connection:
+        raw = connection.connection.driver_connection
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            yield
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
 
 
 def bulk_insert(

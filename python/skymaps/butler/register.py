@@ -23,7 +23,7 @@ from typing import Any
 
 from ..errors import RegistrationError
 from . import formatter
-from ._database import RegistryTables, bulk_insert
+from ._database import RegistryTables, bulk_insert, sqlite_foreign_keys_off
 from ._producer import base64_array
 from .records import (
     COMMON_SKYPIX_LEVEL,
@@ -284,7 +284,7 @@ def register(
     total = sum(data.num_rows for _, _, data, _ in loads)
     bar = _progress_bar(progress, total, name)
     say(f"writing {total:,} rows for {name!r} in one transaction ...")
-    with butler.transaction():
+    with sqlite_foreign_keys_off(tables), butler.transaction():
         # The one skymap record goes through the public API: it also writes the overlap
         # summary rows that declare "htm7 overlaps are materialized for this skymap".
         butler.registry.insertDimensionData("skymap", records.skymap_row)
