@@ -7,10 +7,10 @@ use pyo3::types::{PyBytes, PyDict};
 use crate::records::{skymap_rows, BinaryColumn};
 use crate::tessellation::SkyMap;
 
-fn column_to_py<'py>(
-    py: Python<'py>,
-    c: BinaryColumn,
-) -> (Bound<'py, PyArray1<u8>>, Bound<'py, PyArray1<i64>>) {
+/// A binary column as numpy arrays: (uint8 data, int64 offsets), Arrow's layout.
+type ArrowBinary<'py> = (Bound<'py, PyArray1<u8>>, Bound<'py, PyArray1<i64>>);
+
+fn column_to_py<'py>(py: Python<'py>, c: BinaryColumn) -> ArrowBinary<'py> {
     (c.data.into_pyarray(py), c.offsets.into_pyarray(py))
 }
 
@@ -72,7 +72,7 @@ fn base64_column<'py>(
     py: Python<'py>,
     data: PyReadonlyArray1<'py, u8>,
     offsets: PyReadonlyArray1<'py, i64>,
-) -> PyResult<(Bound<'py, PyArray1<u8>>, Bound<'py, PyArray1<i64>>)> {
+) -> PyResult<ArrowBinary<'py>> {
     let column = BinaryColumn::from_arrow(data.as_slice()?, offsets.as_slice()?)?;
     let n = column.len();
     let text = super::detach(py, n, move || Ok(column.to_base64()))?;

@@ -134,6 +134,7 @@ pub(crate) fn concat_columns<'a>(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use base64::Engine;
