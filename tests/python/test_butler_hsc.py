@@ -94,7 +94,7 @@ def test_visit_regions_find_their_patches(hsc_repo):
         i
         for i in obs["visit_detector_regions"]
         if any(i["sphgeom_vs_skymap"][k]["overlaps"] for k in targets)
-    ][::25] + obs["visit_detector_regions"][::200]
+    ][::100] + obs["visit_detector_regions"][::200]
     for item in items:
         region = sg.Region.decode(bytes.fromhex(item["region_encoded_hex"]))
         with butler.query() as query:
