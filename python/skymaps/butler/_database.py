@@ -33,8 +33,6 @@ SQLITE_MAX_PARAMS = 32_766
 SQLITE_ROWS_PER_STATEMENT = 2_000
 #: SQLite's default page cache (-2000: 2 MB), restored after a load.
 SQLITE_DEFAULT_CACHE = -2000
-#: Below this many rows, dropping and rebuilding indexes is not worth it.
-REINDEX_MIN_ROWS = 50_000
 
 
 class RegistryTables:
@@ -156,14 +154,13 @@ def bulk_insert(
         qualified = connection.dialect.identifier_preparer.format_table(table)
         quoted = ", ".join(connection.dialect.identifier_preparer.quote(c) for c in columns)
         if tables.dialect == "sqlite":
-            _sqlite_insert(raw, table.name, qualified, quoted, columns, data, constants, progress)
+            _sqlite_insert(raw, qualified, quoted, columns, data, constants, progress)
         else:
             _postgres_copy(raw, qualified, quoted, columns, data, constants, progress)
 
 
 def _sqlite_insert(
     raw: Any,
-    name: str,
     qualified: str,
     quoted: str,
     columns: Sequence[str],
@@ -198,7 +195,6 @@ def _sqlite_insert(
     try:
         # A big page cache keeps the B-trees in memory during the load (reset after).
         cursor.execute("PRAGMA cache_size = -1000000")
-        rebuild = _drop_indexes_if_empty(cursor, name, data.num_rows)
         for start in range(0, data.num_rows, CHUNK_ROWS):
             chunk = data.slice(start, CHUNK_ROWS)
             flat = _interleave([chunk.column(c) for c in varying])
@@ -209,8 +205,6 @@ def _sqlite_insert(
                 cursor.execute(sql, head + flat[first * m : (first + rows) * m])
             if progress is not None:
                 progress(n)
-        for sql in rebuild:
-            cursor.execute(sql)
     finally:
         cursor.execute(f"PRAGMA cache_size = {SQLITE_DEFAULT_CACHE}")
         cursor.close()
@@ -228,27 +222,6 @@ def _interleave(columns: list[Any]) -> list[Any]:
     for j, column in enumerate(columns):
         flat[j::m] = column.to_pylist()
     return flat
-
-
-def _drop_indexes_if_empty(cursor: Any, name: str, n_rows: int) -> list[str]:
-    """On an empty table, drops its secondary indexes; returns the SQL that recreates them.
-
-    Building an index once after the load (a sort) is several times faster than updating
-    it row by row. The drop and the rebuild run in the same transaction, so a failure or
-    a kill rolls both back; the rebuilt index has the same name and definition.
-    """
-    if n_rows < REINDEX_MIN_ROWS:
-        return []
-    if cursor.execute(f'SELECT 1 FROM "{name}" LIMIT 1').fetchone() is not None:
-        return []
-    indexes = cursor.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-        "AND sql IS NOT NULL ORDER BY name",
-        (name,),
-    ).fetchall()
-    for index_name, _ in indexes:
-        cursor.execute(f'DROP INDEX "{index_name}"')
-    return [sql for _, sql in indexes]
 
 
 def _postgres_copy(
