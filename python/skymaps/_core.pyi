@@ -234,3 +234,10 @@ class TractCore:
     ) -> npt.NDArray[np.bool_]: ...
 
 # [records]
+def skymap_records(config_json: str) -> dict[str, object]:
+    """Every butler row of the skymap with this resolved config (see skymaps.butler)."""
+
+def base64_column(
+    data: npt.NDArray[np.uint8], offsets: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64]]:
+    """Base64 text of each value of an Arrow-layout binary column."""

@@ -13,4 +13,8 @@ def main() -> None:
     """Sky tessellations for survey pipelines: define, inspect and register skymaps."""
 
 
+from .register import register_command  # noqa: E402
+
+main.add_command(register_command)
+
 __all__ = ["main"]

@@ -23,6 +23,7 @@ mod projection;
 mod tessellation;
 
 // [records]
+mod records;
 
 pub(crate) use arrays::{f64_slice, u64_slice};
 
@@ -76,6 +77,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     tessellation::register(m)?;
 
     // [records]
+    records::register(m)?;
 
     Ok(())
 }

@@ -1,0 +1,266 @@
+"""Bulk writes into a butler registry's own tables, inside the butler's transaction.
+
+The public path (``Registry.insertDimensionData``) turns every record into a Python
+object, encodes its region, expands its HTM envelope pixel by pixel into dicts and
+inserts them through SQLAlchemy. Here the rows already exist as columns (computed in
+Rust), so they go to the database driver directly: ``executemany`` on SQLite, ``COPY``
+on PostgreSQL, on the very connection (and transaction) the butler is using. The values
+written are the ones the public path writes (base64 text of the sphgeom encoding, the
+same overlap rows); ``tests/python/test_butler_identity.py`` compares both row for row.
+
+Only the table objects and the connection come from daf_butler internals; they are
+looked up in one place (:class:`RegistryTables`) so a daf_butler change breaks loudly
+here rather than silently elsewhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import pyarrow as pa
+
+from ..errors import RegistrationError
+
+__all__ = ["RegistryTables", "bulk_insert", "sqlite_foreign_keys_off"]
+
+#: Rows handed to the driver per call (progress granularity).
+CHUNK_ROWS = 200_000
+#: SQLite's limit on parameters per statement (3.32+), and rows per INSERT statement.
+SQLITE_MAX_PARAMS = 32_766
+SQLITE_ROWS_PER_STATEMENT = 2_000
+#: SQLite's default page cache (-2000: 2 MB), restored after a load.
+SQLITE_DEFAULT_CACHE = -2000
+
+
+class RegistryTables:
+    """The SQL tables and connection of a direct (SQL-backed) butler's registry."""
+
+    def __init__(self, butler: Any) -> None:
+        try:
+            registry = butler._registry
+            self.db = registry._db
+            manager = registry._managers.dimensions
+            self.tables = {name: manager._tables[name] for name in ("skymap", "tract", "patch")}
+            self.overlap_tables = {
+                name: manager._overlap_tables[name][1] for name in ("tract", "patch")
+            }
+            self.summary_tables = {
+                name: manager._overlap_tables[name][0] for name in ("tract", "patch")
+            }
+        except (AttributeError, KeyError) as err:  # remote butler or a changed daf_butler
+            raise RegistrationError(
+                "fast registration needs a direct (SQL) butler with the default dimension "
+                f"universe's skymap/tract/patch tables; could not find them ({err!r})"
+            ) from err
+        self.dialect = self.db._engine.dialect.name
+        if self.dialect not in ("sqlite", "postgresql"):
+            raise RegistrationError(
+                f"fast registration supports SQLite and PostgreSQL registries, not {self.dialect}"
+            )
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[Any]:
+        """The SQLAlchemy connection of the current butler transaction (must be open)."""
+        if not self.db.isInTransaction():
+            raise RegistrationError("internal: bulk insert outside a butler transaction")
+        with self.db._transaction() as (_, connection):
+            yield connection
+
+    def count(self, table_key: str, skymap: str) -> int:
+        """Rows of ``skymap`` in ``tract``/``patch``/``tract_overlap``/``patch_overlap``."""
+        import sqlalchemy
+
+        table = self._table(table_key)
+        sql = sqlalchemy.select(sqlalchemy.func.count()).where(table.columns.skymap == skymap)
+        with self.db.query(sql) as result:
+            return int(result.scalar_one())
+
+    def _table(self, key: str) -> Any:
+        if key.endswith("_overlap"):
+            return self.overlap_tables[key.removesuffix("_overlap")]
+        return self.tables[key]
+
+    def table_rows(self, key: str, skymap: str) -> list[tuple]:
+        """Every row of ``skymap`` in a table exactly as stored (regions as base64 text), sorted."""
+        import sqlalchemy
+
+        table = self._table(key)
+        with self.db._transaction() as (_, connection):
+            name = connection.dialect.identifier_preparer.format_table(table)
+            result = connection.execute(
+                sqlalchemy.text(f"SELECT * FROM {name} WHERE skymap = :skymap"), {"skymap": skymap}
+            )
+            return sorted(tuple(r) for r in result)
+
+
+@contextlib.contextmanager
+def sqlite_foreign_keys_off(tables: RegistryTables) -> Iterator[None]:
+    """On SQLite, pins one connection and switches its foreign-key checks off around
+    the butler transaction opened inside this block.
+
+    Every bulk-loaded row references rows written in the same transaction (the skymap,
+    its tracts and patches, the overlap summary rows), so checking each of millions of
+    rows against its parents would only repeat what the construction guarantees; on
+    SQLite those checks cost more than the inserts themselves. SQLite ignores this
+    pragma inside a transaction, hence the pinned session. Other databases: no-op.
+    """
+    if tables.dialect != "sqlite" or tables.db.isInTransaction():
+        yield
+        return
+    with tables.db._session() as connection:
+        raw = connection.connection.driver_connection
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            yield
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
+
+
+def bulk_insert(
+    tables: RegistryTables,
+    key: str,
+    columns: Sequence[str],
+    data: pa.Table,
+    constants: dict[str, Any],
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Inserts ``data`` (plus constant columns) into a registry table, in the open transaction.
+
+    Parameters
+    ----------
+    tables : RegistryTables
+        The registry.
+    key : str
+        ``tract``, ``patch``, ``tract_overlap`` or ``patch_overlap``.
+    columns : sequence of str
+        The SQL columns, in order; each is a key of ``constants`` or a column of ``data``
+        (ints, or strings already in the stored form, e.g. base64 regions).
+    data : pyarrow.Table
+        The varying columns.
+    constants : dict
+        Columns with one value for every row (``skymap``, ``skypix_system``, ...).
+    progress : callable, optional
+        Called with the number of rows written after each chunk.
+    """
+    table = tables._table(key)
+    n = data.num_rows
+    if n == 0:
+        return
+    with tables.connection() as connection:
+        raw = connection.connection.driver_connection
+        qualified = connection.dialect.identifier_preparer.format_table(table)
+        quoted = ", ".join(connection.dialect.identifier_preparer.quote(c) for c in columns)
+        if tables.dialect == "sqlite":
+            _sqlite_insert(raw, qualified, quoted, columns, data, constants, progress)
+        else:
+            _postgres_copy(raw, qualified, quoted, columns, data, constants, progress)
+
+
+def _sqlite_insert(
+    raw: Any,
+    qualified: str,
+    quoted: str,
+    columns: Sequence[str],
+    data: pa.Table,
+    constants: dict[str, Any],
+    progress: Callable[[int], None] | None,
+) -> None:
+    # Multi-row INSERTs with numbered parameters: constants are bound once per statement
+    # (?1..?k) and each row adds only its varying values, so the per-row work stays in C.
+    fixed = [c for c in columns if c in constants]
+    varying = [c for c in columns if c not in constants]
+    number = {c: i + 1 for i, c in enumerate(fixed)}
+    m = len(varying)
+    rows_per_statement = max(
+        1, min(SQLITE_ROWS_PER_STATEMENT, (SQLITE_MAX_PARAMS - len(fixed)) // m)
+    )
+
+    def statement(rows: int) -> str:
+        tuples = []
+        for r in range(rows):
+            base = len(fixed) + r * m
+            slots = [
+                f"?{number[c]}" if c in number else f"?{base + varying.index(c) + 1}"
+                for c in columns
+            ]
+            tuples.append("(" + ",".join(slots) + ")")
+        return f"INSERT INTO {qualified} ({quoted}) VALUES " + ",".join(tuples)
+
+    full = statement(rows_per_statement)
+    head = [constants[c] for c in fixed]
+    cursor = raw.cursor()
+    try:
+        # A big page cache keeps the B-trees in memory during the load (reset after).
+        cursor.execute("PRAGMA cache_size = -1000000")
+        for start in range(0, data.num_rows, CHUNK_ROWS):
+            chunk = data.slice(start, CHUNK_ROWS)
+            flat = _interleave([chunk.column(c) for c in varying])
+            n = chunk.num_rows
+            for first in range(0, n, rows_per_statement):
+                rows = min(rows_per_statement, n - first)
+                sql = full if rows == rows_per_statement else statement(rows)
+                cursor.execute(sql, head + flat[first * m : (first + rows) * m])
+            if progress is not None:
+                progress(n)
+    finally:
+        cursor.execute(f"PRAGMA cache_size = {SQLITE_DEFAULT_CACHE}")
+        cursor.close()
+
+
+def _interleave(columns: list[Any]) -> list[Any]:
+    """Row-major flat list of the values of equally long Arrow columns."""
+    m = len(columns)
+    n = len(columns[0])
+    if all(pa.types.is_integer(c.type) for c in columns):
+        import numpy as np
+
+        return np.stack([c.to_numpy() for c in columns], axis=1).ravel().tolist()
+    flat: list[Any] = [None] * (n * m)
+    for j, column in enumerate(columns):
+        flat[j::m] = column.to_pylist()
+    return flat
+
+
+def _postgres_copy(
+    raw: Any,
+    qualified: str,
+    quoted: str,
+    columns: Sequence[str],
+    data: pa.Table,
+    constants: dict[str, Any],
+    progress: Callable[[int], None] | None,
+) -> None:
+    cursor = raw.cursor()
+    copy_sql = f"COPY {qualified} ({quoted}) FROM STDIN WITH (FORMAT csv)"
+    try:
+        for start in range(0, data.num_rows, CHUNK_ROWS):
+            chunk = data.slice(start, CHUNK_ROWS)
+            buffer = _csv_chunk(columns, chunk, constants)
+            if hasattr(cursor, "copy_expert"):  # psycopg2
+                cursor.copy_expert(copy_sql, buffer)
+            else:  # psycopg 3
+                with cursor.copy(copy_sql) as copy:
+                    copy.write(buffer.getvalue())
+            if progress is not None:
+                progress(chunk.num_rows)
+    finally:
+        cursor.close()
+
+
+def _csv_chunk(columns: Sequence[str], chunk: pa.Table, constants: dict[str, Any]) -> io.BytesIO:
+    import pyarrow.csv as pacsv
+
+    n = chunk.num_rows
+    arrays = [pa.repeat(constants[c], n) if c in constants else chunk.column(c) for c in columns]
+    table = pa.Table.from_arrays(arrays, names=list(columns))
+    buffer = io.BytesIO()
+    pacsv.write_csv(
+        table,
+        buffer,
+        write_options=pacsv.WriteOptions(include_header=False, quoting_style="needed"),
+    )
+    buffer.seek(0)
+    return buffer

@@ -1,0 +1,89 @@
+"""Records from the Rust core: one call computes every column in parallel."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from .records import SkymapRecords
+
+__all__ = ["base64_array", "config_json", "produce"]
+
+
+def config_json(skymap: Any) -> str:
+    """The resolved config of a skymap (or of a resolved config dict) as JSON."""
+    if isinstance(skymap, Mapping):
+        return json.dumps(dict(skymap))
+    config = getattr(skymap, "config", None)
+    if isinstance(config, Mapping):
+        return json.dumps(dict(config))
+    raise TypeError(
+        f"expected a skymaps.SkyMap or a resolved config dict, got {type(skymap).__name__}"
+    )
+
+
+def _binary(pair: tuple[np.ndarray, np.ndarray]) -> pa.Array:
+    data, offsets = pair
+    n = len(offsets) - 1
+    array = pa.Array.from_buffers(
+        pa.large_binary(), n, [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+    )
+    return array.cast(pa.binary())
+
+
+def produce(skymap: Any, name: str) -> SkymapRecords:
+    """:func:`skymaps.butler.dimension_records` for a skymap or resolved config dict."""
+    from .. import _core
+
+    cols = _core.skymap_records(config_json(skymap))
+    records = SkymapRecords.from_columns(
+        name=name,
+        hash=cols["hash"],
+        tract_id=cols["tract_id"],
+        tract_region=_binary(cols["tract_region"]),
+        patch_tract=cols["patch_tract"],
+        patch_id=cols["patch_id"],
+        patch_cell_x=cols["patch_cell_x"],
+        patch_cell_y=cols["patch_cell_y"],
+        patch_region=_binary(cols["patch_region"]),
+        tract_overlap_tract=cols["tract_overlap_tract"],
+        tract_overlap_pixel=cols["tract_overlap_pixel"],
+        patch_overlap_tract=cols["patch_overlap_tract"],
+        patch_overlap_patch=cols["patch_overlap_patch"],
+        patch_overlap_pixel=cols["patch_overlap_pixel"],
+        tract_max=cols["tract_max"],
+    )
+    # A skymap record gives the largest grid over all tracts, not the largest used index.
+    import dataclasses
+
+    return dataclasses.replace(
+        records, patch_nx_max=int(cols["patch_nx_max"]), patch_ny_max=int(cols["patch_ny_max"])
+    )
+
+
+def base64_array(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Base64 text of each binary value (parallel in Rust), as an Arrow string array."""
+    from .. import _core
+
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    array = array.cast(pa.large_binary())
+    if array.offset != 0:
+        array = pa.concat_arrays([array])  # normalise a slice to offset 0
+    _, offsets_buf, data_buf = array.buffers()
+    offsets = np.frombuffer(offsets_buf, dtype=np.int64, count=len(array) + 1)
+    data = (
+        np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    )
+    if offsets[0] != 0:
+        start = int(offsets[0])
+        data, offsets = data[start:], offsets - start
+    text, text_offsets = _core.base64_column(
+        np.ascontiguousarray(data), np.ascontiguousarray(offsets)
+    )
+    return pa.Array.from_buffers(
+        pa.large_string(), len(array), [None, pa.py_buffer(text_offsets), pa.py_buffer(text)]
+    )

@@ -1,0 +1,364 @@
+"""All-or-nothing, fast registration of a skymap into a Rubin data butler.
+
+``register`` writes exactly what ``lsst.skymap``'s ``BaseSkyMap.register`` writes (the
+``skymap``, ``tract`` and ``patch`` dimension records, the HTM level-7 overlap rows the
+registry keeps for every region, the ``skyMap`` dataset in run ``skymaps``) but:
+
+* in **one transaction**: a failure or a kill leaves the repository as it was;
+* **checked first**: the same name with the same hash is a no-op that says so; the same
+  name with another hash, or the same hash under another name, is refused before anything
+  is written;
+* **fast**: the rows are computed in parallel in Rust and bulk-loaded into the
+  registry's own tables (see :mod:`skymaps.butler._database`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..errors import RegistrationError
+from . import formatter
+from ._database import RegistryTables, bulk_insert, sqlite_foreign_keys_off
+from ._producer import base64_array
+from .records import (
+    COMMON_SKYPIX_LEVEL,
+    COMMON_SKYPIX_SYSTEM,
+    SkymapRecords,
+    dimension_records,
+)
+
+__all__ = ["DATASET_TYPE", "RUN", "RegistrationResult", "create_repo", "open_butler", "register"]
+
+#: Where lsst.skymap puts the skymap dataset; we follow it.
+RUN = "skymaps"
+DATASET_TYPE = "skyMap"
+
+
+@dataclasses.dataclass
+class RegistrationResult:
+    """What :func:`register` did (or, for a dry run, would do).
+
+    Attributes
+    ----------
+    name, hash_hex : str
+        The skymap's name and hash.
+    status : str
+        ``"registered"``, ``"unchanged"`` (already there, identical: nothing written) or
+        ``"dry-run"``.
+    counts : dict
+        Rows per table (written, or that would be written).
+    repo_created : bool
+        Whether a new repository was (or would be) created.
+    seconds : float
+        Wall time of the whole call.
+    """
+
+    name: str
+    hash_hex: str
+    status: str
+    counts: dict[str, int]
+    repo_created: bool = False
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        """A few human-readable lines."""
+        counts = ", ".join(f"{v:,} {k}" for k, v in self.counts.items())
+        if self.status == "unchanged":
+            head = (
+                f"skymap {self.name!r} (hash {self.hash_hex}) is already registered; "
+                "nothing written"
+            )
+        elif self.status == "dry-run":
+            created = " into a new SQLite repository" if self.repo_created else ""
+            head = (
+                f"dry run: would register skymap {self.name!r} (hash {self.hash_hex})"
+                f"{created}: {counts}"
+            )
+        else:
+            head = (
+                f"registered skymap {self.name!r} (hash {self.hash_hex}): {counts} "
+                f"in {self.seconds:.1f} s"
+            )
+        return head
+
+
+def create_repo(
+    root: str | os.PathLike, db: str | None = None, namespace: str | None = None
+) -> str:
+    """Creates an empty butler repository whose config knows the ``skyMap`` storage class.
+
+    Parameters
+    ----------
+    root : str or os.PathLike
+        Repository root (datastore files and ``butler.yaml``).
+    db : str, optional
+        SQLAlchemy URL of the registry database (default: SQLite in ``root``), e.g.
+        ``postgresql://user@host:5432/dbname``.
+    namespace : str, optional
+        Schema for the registry tables (PostgreSQL).
+    """
+    from lsst.daf.butler import Butler, Config
+
+    config = Config(formatter.repo_config())
+    if db is not None:
+        config["registry", "db"] = db
+    if namespace is not None:
+        config["registry", "namespace"] = namespace
+    Butler.makeRepo(str(root), config=config)
+    return str(root)
+
+
+def open_butler(
+    butler_or_repo: Any, *, create: bool = True, writeable: bool = True
+) -> tuple[Any, bool]:
+    """A writeable butler for ``butler_or_repo`` (a Butler, a repo path/URI or config).
+
+    A path that does not exist becomes a new SQLite repository (when ``create``), with
+    the ``skyMap`` storage class in its configuration. Returns ``(butler, created)``.
+    """
+    from lsst.daf.butler import Butler
+
+    if not isinstance(butler_or_repo, (str, os.PathLike)):
+        formatter.ensure_storage_class(butler_or_repo)
+        return butler_or_repo, False
+    repo = str(butler_or_repo)
+    created = False
+    is_local = "://" not in repo or repo.startswith("file://")
+    if is_local and not Path(repo.removeprefix("file://")).exists():
+        if not create:
+            return None, True
+        create_repo(repo)
+        created = True
+    butler = Butler.from_config(repo, writeable=writeable)
+    formatter.ensure_storage_class(butler)
+    return butler, created
+
+
+def _skymap_hash(skymap: Any) -> bytes:
+    """The SHA1 of a skymaps.SkyMap or of a resolved config dict (no records needed)."""
+    if isinstance(skymap, dict):
+        from ..skymap import SkyMap
+
+        skymap = SkyMap.from_config(skymap)
+    return bytes(skymap.hash)
+
+
+def _existing_skymaps(butler: Any) -> dict[str, bytes]:
+    return {r.name: bytes(r.hash) for r in butler.registry.queryDimensionRecords("skymap")}
+
+
+def _check_conflicts(existing: dict[str, bytes], name: str, hash_: bytes) -> bool:
+    """True when ``name`` is already registered with this hash; raises on a conflict."""
+    if name in existing:
+        if existing[name] == hash_:
+            return True
+        raise RegistrationError(
+            f"a different skymap is already registered as {name!r}: its hash is "
+            f"{existing[name].hex()}, this definition's hash is {hash_.hex()}. Registered "
+            "skymaps are never modified; choose another name. Nothing was written."
+        )
+    for other, other_hash in existing.items():
+        if other_hash == hash_:
+            raise RegistrationError(
+                f"this skymap (hash {hash_.hex()}) is already registered under the name "
+                f"{other!r}; refusing to register it again as {name!r}. Nothing was written."
+            )
+    return False
+
+
+def _check_dataset_type(butler: Any) -> None:
+    from lsst.daf.butler import MissingDatasetTypeError
+
+    try:
+        existing = butler.get_dataset_type(DATASET_TYPE)
+    except (MissingDatasetTypeError, KeyError):
+        return
+    if existing.storageClass_name != formatter.STORAGE_CLASS:
+        raise RegistrationError(
+            f"dataset type {DATASET_TYPE!r} already exists with storage class "
+            f"{existing.storageClass_name!r} (probably from lsst.skymap); skymaps stores its "
+            f"own storage class {formatter.STORAGE_CLASS!r}. Register with "
+            "store_skymap=False (CLI: --no-dataset) to write only the dimension records. "
+            "Nothing was written."
+        )
+
+
+def _ensure_dataset_type(butler: Any) -> Any:
+    from lsst.daf.butler import DatasetType
+
+    dataset_type = DatasetType(
+        DATASET_TYPE,
+        dimensions=["skymap"],
+        storageClass=formatter.STORAGE_CLASS,
+        universe=butler.dimensions,
+    )
+    butler.registry.registerDatasetType(dataset_type)
+    butler.collections.register(RUN)
+    return dataset_type
+
+
+def register(
+    butler_or_repo: Any,
+    skymap: Any,
+    name: str,
+    dry_run: bool = False,
+    *,
+    store_skymap: bool = True,
+    records: SkymapRecords | None = None,
+    progress: bool | Callable[[str, int, int], None] = True,
+    echo: Callable[[str], None] | None = None,
+) -> RegistrationResult:
+    """Registers ``skymap`` as ``name`` into a butler repository, all or nothing.
+
+    Parameters
+    ----------
+    butler_or_repo : lsst.daf.butler.Butler or str or os.PathLike
+        A writeable butler, or a repository path/URI. A local path that does not exist
+        becomes a new SQLite repository (not on a dry run).
+    skymap : skymaps.SkyMap, dict or SkymapRecords
+        The skymap, its resolved config dict, or records already computed with
+        :func:`dimension_records` (then no ``skyMap`` dataset is stored).
+    name : str
+        The ``skymap`` data ID value, 1 to 64 characters.
+    dry_run : bool
+        Report counts, the hash and what would change; write nothing.
+    store_skymap : bool
+        Also store the ``skyMap`` dataset (run ``skymaps``) so that
+        ``butler.get("skyMap", skymap=name)`` returns the skymap (needs a SkyMap).
+    records : SkymapRecords, optional
+        The records of ``skymap``, if already computed.
+    progress : bool or callable
+        Show a progress bar (tqdm) while rows are written, or call
+        ``progress(table, rows_done, rows_total)`` instead.
+    echo : callable, optional
+        Receives one-line messages (``print`` for the CLI); silent by default.
+
+    Returns
+    -------
+    RegistrationResult
+
+    Raises
+    ------
+    skymaps.RegistrationError
+        The name or hash conflicts with a registered skymap, the ``skyMap`` dataset type
+        exists with another storage class, or the repository is not SQL-backed. Nothing
+        was written.
+    """
+    start = time.perf_counter()
+    say = echo if echo is not None else (lambda message: None)
+    if records is None and isinstance(skymap, SkymapRecords):
+        records = skymap
+    if records is not None and records.name != name:
+        records = dataclasses.replace(records, name=name)
+    butler, created = open_butler(butler_or_repo, create=not dry_run)
+    # The hash is cheap; compare it with the repository before computing any record.
+    hash_ = records.hash if records is not None else _skymap_hash(skymap)
+    existing = {} if butler is None else _existing_skymaps(butler)
+    if _check_conflicts(existing, name, hash_):
+        zero = dict.fromkeys(
+            ("skymap", "tract", "patch", "tract_skypix_overlap", "patch_skypix_overlap"), 0
+        )
+        return RegistrationResult(
+            name, hash_.hex(), "unchanged", zero, False, time.perf_counter() - start
+        )
+    if records is None:
+        say(f"computing the records of {name!r} ...")
+        records = dimension_records(skymap, name)
+    counts = records.counts()
+    result = RegistrationResult(name, records.hash_hex, "dry-run", counts, created)
+    store_skymap = store_skymap and not isinstance(skymap, (SkymapRecords, dict))
+    if store_skymap and butler is not None:
+        _check_dataset_type(butler)
+    if dry_run:
+        result.seconds = time.perf_counter() - start
+        return result
+
+    dataset_type = _ensure_dataset_type(butler) if store_skymap else None
+    tables = RegistryTables(butler)
+    loads = _table_loads(records)
+    total = sum(data.num_rows for _, _, data, _ in loads)
+    bar = _progress_bar(progress, total, name)
+    say(f"writing {total:,} rows for {name!r} in one transaction ...")
+    with sqlite_foreign_keys_off(tables), butler.transaction():
+        # The one skymap record goes through the public API: it also writes the overlap
+        # summary rows that declare "htm7 overlaps are materialized for this skymap".
+        butler.registry.insertDimensionData("skymap", records.skymap_row)
+        for key, columns, data, constants in loads:
+            bulk_insert(tables, key, columns, data, constants, progress=bar.update_for(key))
+        if dataset_type is not None:
+            butler.put(skymap, dataset_type, {"skymap": name}, run=RUN)
+    bar.close()
+    result.status = "registered"
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _table_loads(records: SkymapRecords) -> list[tuple[str, list[str], Any, dict[str, Any]]]:
+    import pyarrow as pa
+
+    skypix = {"skypix_system": COMMON_SKYPIX_SYSTEM, "skypix_level": COMMON_SKYPIX_LEVEL}
+    # SQL registries store regions as base64 text of the sphgeom encoding.
+    tract = pa.table(
+        {"id": records.tract.column("id"), "region": base64_array(records.tract.column("region"))}
+    )
+    patch = records.patch.drop_columns(["region"]).append_column(
+        "region", base64_array(records.patch.column("region"))
+    )
+    return [
+        ("tract", ["skymap", "id", "region"], tract, {"skymap": records.name}),
+        (
+            "tract_overlap",
+            ["skypix_system", "skypix_level", "skymap", "tract", "skypix_index"],
+            records.tract_overlap,
+            {"skymap": records.name, **skypix},
+        ),
+        (
+            "patch",
+            ["skymap", "tract", "id", "cell_x", "cell_y", "region"],
+            patch,
+            {"skymap": records.name},
+        ),
+        (
+            "patch_overlap",
+            ["skypix_system", "skypix_level", "skymap", "tract", "patch", "skypix_index"],
+            records.patch_overlap,
+            {"skymap": records.name, **skypix},
+        ),
+    ]
+
+
+class _Progress:
+    """A tqdm bar over all rows, or a user callback, or nothing."""
+
+    def __init__(self, target: bool | Callable[[str, int, int], None], total: int, name: str):
+        self.total = total
+        self.done = 0
+        self.callback = target if callable(target) else None
+        self.bar = None
+        if target is True:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=total, unit=" rows", unit_scale=True, desc=f"register {name}")
+
+    def update_for(self, table: str) -> Callable[[int], None]:
+        def update(n: int) -> None:
+            self.done += n
+            if self.bar is not None:
+                self.bar.update(n)
+            if self.callback is not None:
+                self.callback(table, self.done, self.total)
+
+        return update
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _progress_bar(target: Any, total: int, name: str) -> _Progress:
+    return _Progress(target, total, name)

@@ -1,0 +1,166 @@
+"""``skymaps register``: register a skymap into a butler repository (creating it if needed)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+__all__ = ["register_command", "run_register"]
+
+
+def _resolve(preset: str | None, config_file: str | None, overrides: tuple[str, ...]):
+    from ..config import PRESET_FILES, PRESETS, resolve_file
+
+    if (preset is None) == (config_file is None):
+        raise click.UsageError("give exactly one of --preset NAME or -C/--config-file FILE")
+    if preset is not None:
+        if preset not in PRESET_FILES:
+            raise click.BadParameter(
+                f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}",
+                param_hint="--preset",
+            )
+        resolved = resolve_file(PRESET_FILES[preset], list(overrides))
+        return resolved.name or preset, resolved.config
+    resolved = resolve_file(config_file, list(overrides))
+    return resolved.name, resolved.config
+
+
+def _skymap_object(config: dict):
+    """The skymaps.SkyMap stored as the ``skyMap`` dataset."""
+    from ..skymap import SkyMap
+
+    return SkyMap.from_config(config)
+
+
+def run_register(
+    repo: str,
+    preset: str | None,
+    config_file: str | None,
+    overrides: tuple[str, ...],
+    name: str | None,
+    dry_run: bool,
+    progress: bool,
+    export_yaml: str | None = None,
+    export_parquet: str | None = None,
+    store_skymap: bool = True,
+) -> None:
+    """The shared body of ``skymaps register`` and ``butler register-skymaps``."""
+    try:
+        from .. import butler as skybutler
+        from ..errors import SkymapsError
+    except ImportError as err:  # the butler extra is missing
+        raise click.ClickException(
+            f"butler support needs the 'butler' extra (pip install 'skymaps[butler]'): {err}"
+        ) from err
+    try:
+        config_name, config = _resolve(preset, config_file, overrides)
+        name = name or config_name
+        if not name:
+            raise click.UsageError(
+                "the config does not set a skymap name: pass --name or -c name=NAME"
+            )
+        records = None
+        if export_yaml or export_parquet:
+            click.echo(f"computing the records of skymap {name!r} ...", err=True)
+            records = skybutler.dimension_records(config, name)
+        if export_yaml:
+            skybutler.export_yaml(records, export_yaml)
+            click.echo(f"wrote {export_yaml}", err=True)
+        if export_parquet:
+            skybutler.export_parquet(records, export_parquet)
+            click.echo(f"wrote {export_parquet}/", err=True)
+        skymap = _skymap_object(config) if store_skymap else None
+        result = skybutler.register(
+            repo,
+            skymap if skymap is not None else config,
+            name,
+            dry_run=dry_run,
+            records=records,
+            store_skymap=store_skymap and not isinstance(skymap, dict),
+            progress=progress and sys.stderr.isatty(),
+            echo=lambda m: click.echo(m, err=True),
+        )
+    except SkymapsError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(result.summary())
+
+
+def _options(f):
+    options = [
+        click.argument("repo", type=click.Path(path_type=str)),
+        click.option("--preset", metavar="NAME", help="A named skymap (hsc_rings_v1, DC2, ...)."),
+        click.option(
+            "-C",
+            "--config-file",
+            type=click.Path(exists=True, dir_okay=False, path_type=str),
+            help="A register-skymap config file (pex_config style or TOML).",
+        ),
+        click.option(
+            "-c",
+            "--config",
+            "overrides",
+            multiple=True,
+            metavar="KEY=VALUE",
+            help="Config override, as for butler register-skymap (repeatable).",
+        ),
+        click.option("--name", help="Register under this name (default: the config's name)."),
+        click.option(
+            "--dry-run",
+            is_flag=True,
+            help="Print counts, hash and what would change; write nothing.",
+        ),
+        click.option("--no-progress", is_flag=True, help="No progress bar."),
+        click.option(
+            "--export-yaml",
+            type=click.Path(dir_okay=False, path_type=str),
+            help="Also write the records as a YAML file for `butler import`.",
+        ),
+        click.option(
+            "--export-parquet",
+            type=click.Path(file_okay=False, path_type=str),
+            help="Also write the records as Parquet files into this directory.",
+        ),
+        click.option(
+            "--no-dataset",
+            is_flag=True,
+            help="Do not store the skyMap dataset (only the dimension records).",
+        ),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+@click.command("register")
+@_options
+def register_command(
+    repo,
+    preset,
+    config_file,
+    overrides,
+    name,
+    dry_run,
+    no_progress,
+    export_yaml,
+    export_parquet,
+    no_dataset,
+):
+    """Register a skymap into the butler repository REPO, all or nothing.
+
+    REPO is created as a local SQLite repository if it does not exist. Re-running with
+    the same skymap writes nothing; a different skymap under a registered name (or the
+    same skymap under another name) is refused and nothing is written.
+    """
+    run_register(
+        repo,
+        preset,
+        config_file,
+        overrides,
+        name,
+        dry_run,
+        not no_progress,
+        export_yaml,
+        export_parquet,
+        not no_dataset,
+    )

@@ -1,0 +1,163 @@
+//! [`skymap_rows`]: every tract, patch and overlap row of a skymap, one task per tract.
+
+use super::column::{concat_columns, BinaryColumn};
+use super::COMMON_SKYPIX_LEVEL;
+use crate::geometry::{relate_vertices, ConvexPolygon, UnitVector3d, Vector3d};
+use crate::parallel::map_items;
+use crate::pixelization::htm::find_pixels;
+use crate::tessellation::{SkyMap, Tract};
+use crate::{Error, Result};
+
+/// Every row the butler keeps for one skymap (apart from the `skymap` row itself,
+/// whose fields are [`SkyMap::hash`], [`SkyMap::tract_max`], ...).
+#[derive(Debug, Clone, Default)]
+pub struct SkymapRows {
+    /// `tract.id`, ascending.
+    pub tract_id: Vec<i64>,
+    /// `tract.region`: encoded outer polygon.
+    pub tract_region: BinaryColumn,
+    /// `patch.tract`, `patch.id`, `patch.cell_x`, `patch.cell_y`, sorted by (tract, id).
+    pub patch_tract: Vec<i64>,
+    pub patch_id: Vec<i64>,
+    pub patch_cell_x: Vec<i64>,
+    pub patch_cell_y: Vec<i64>,
+    /// `patch.region`: encoded outer polygon.
+    pub patch_region: BinaryColumn,
+    /// `tract_skypix_overlap`: (tract, htm7 pixel), sorted.
+    pub tract_overlap_tract: Vec<i64>,
+    pub tract_overlap_pixel: Vec<i64>,
+    /// `patch_skypix_overlap`: (tract, patch, htm7 pixel), sorted.
+    pub patch_overlap_tract: Vec<i64>,
+    pub patch_overlap_patch: Vec<i64>,
+    pub patch_overlap_pixel: Vec<i64>,
+}
+
+/// The rows of one tract, computed by one task.
+struct TractRows {
+    region: Vec<u8>,
+    pixels: Vec<i64>,
+    patch_index: Vec<[i64; 2]>,
+    patch_id: Vec<i64>,
+    patch_region: BinaryColumn,
+    patch_pixel_counts: Vec<usize>,
+    patch_pixels: Vec<i64>,
+}
+
+/// Pixels of the level-7 HTM envelope (ascending), as `HtmPixelization(7).envelope`:
+/// sphgeom's top-down search, where each trixel is related to the polygon as a
+/// vertex list (`detail::relate(pixel, pixel + 3, region)`).
+fn envelope_pixels(polygon: &ConvexPolygon, out: &mut Vec<i64>) -> Result<()> {
+    let vertices = polygon.vertices();
+    let relate = |t: &[Vector3d; 3]| -> u8 {
+        // Trixel vertices are unit vectors already (normalized midpoints).
+        let trixel = t.map(|v| UnitVector3d::from_normalized(v.x, v.y, v.z));
+        relate_vertices(&trixel, vertices).bits()
+    };
+    let ranges = find_pixels(&relate, COMMON_SKYPIX_LEVEL, 0, false);
+    for &(begin, end) in ranges.ranges() {
+        let (b, e) = (i64::try_from(begin), i64::try_from(end));
+        match (b, e) {
+            (Ok(b), Ok(e)) => out.extend(b..e),
+            _ => {
+                return Err(Error::Internal(format!(
+                    "htm pixel range [{begin}, {end}) does not fit in int64"
+                )))
+            }
+        }
+    }
+    Ok(())
+}
+
+fn tract_rows(tract: &Tract) -> Result<TractRows> {
+    let polygon = tract.outer_polygon();
+    let mut pixels = Vec::new();
+    envelope_pixels(polygon, &mut pixels)?;
+    let patches = tract.patch_outer_polygons()?; // in patch-id order
+    let n = patches.len();
+    let mut rows = TractRows {
+        region: polygon.encode(),
+        pixels,
+        patch_index: Vec::with_capacity(n),
+        patch_id: Vec::with_capacity(n),
+        patch_region: BinaryColumn::with_capacity(n, n * 97),
+        patch_pixel_counts: Vec::with_capacity(n),
+        patch_pixels: Vec::with_capacity(3 * n),
+    };
+    for (id, index, polygon) in patches {
+        let before = rows.patch_pixels.len();
+        envelope_pixels(&polygon, &mut rows.patch_pixels)?;
+        rows.patch_pixel_counts
+            .push(rows.patch_pixels.len() - before);
+        rows.patch_index.push(index);
+        rows.patch_id.push(id);
+        rows.patch_region.push(&polygon.encode());
+    }
+    Ok(rows)
+}
+
+/// Computes every tract, patch and overlap row of `sky`, one parallel task per tract.
+///
+/// # Errors
+/// [`Error::InvalidRegion`] if a tract or patch box does not make a convex polygon
+/// (a degenerate skymap), [`Error::Internal`] for a corner without a sky position.
+///
+/// # Examples
+/// ```
+/// use skymaps::records::skymap_rows;
+/// use skymaps::tessellation::SkyMap;
+/// let sky = SkyMap::from_json(r#"{"skymap_class": "discrete", "version": 0,
+///   "projection": "TAN", "pixelScale": 0.2, "tractOverlap": 0.0, "rotation": 0.0,
+///   "tractBuilder": {"name": "legacy", "patchInnerDimensions": [4000, 4000],
+///   "patchBorder": 100}, "raList": [10.0], "decList": [-5.0], "radiusList": [0.5]}"#)
+///   .unwrap();
+/// let rows = skymap_rows(&sky).unwrap();
+/// assert_eq!(rows.tract_id, vec![0]);
+/// assert_eq!(rows.patch_id.len(), rows.patch_region.len());
+/// assert_eq!(rows.tract_region.get(0).unwrap()[0], b'p');
+/// ```
+pub fn skymap_rows(sky: &SkyMap) -> Result<SkymapRows> {
+    let per_tract: Vec<Result<TractRows>> = map_items(sky.tracts(), tract_rows);
+    let per_tract: Vec<TractRows> = per_tract.into_iter().collect::<Result<_>>()?;
+    let n_patch: usize = per_tract.iter().map(|t| t.patch_id.len()).sum();
+    let n_tpix: usize = per_tract.iter().map(|t| t.pixels.len()).sum();
+    let n_ppix: usize = per_tract.iter().map(|t| t.patch_pixels.len()).sum();
+    let mut out = SkymapRows {
+        tract_id: Vec::with_capacity(per_tract.len()),
+        tract_region: BinaryColumn::with_capacity(per_tract.len(), 97 * per_tract.len()),
+        patch_tract: Vec::with_capacity(n_patch),
+        patch_id: Vec::with_capacity(n_patch),
+        patch_cell_x: Vec::with_capacity(n_patch),
+        patch_cell_y: Vec::with_capacity(n_patch),
+        patch_region: BinaryColumn::default(),
+        tract_overlap_tract: Vec::with_capacity(n_tpix),
+        tract_overlap_pixel: Vec::with_capacity(n_tpix),
+        patch_overlap_tract: Vec::with_capacity(n_ppix),
+        patch_overlap_patch: Vec::with_capacity(n_ppix),
+        patch_overlap_pixel: Vec::with_capacity(n_ppix),
+    };
+    for (tract, rows) in sky.tracts().iter().zip(&per_tract) {
+        let id = tract.id() as i64;
+        out.tract_id.push(id);
+        out.tract_region.push(&rows.region);
+        out.tract_overlap_tract
+            .extend(std::iter::repeat(id).take(rows.pixels.len()));
+        out.tract_overlap_pixel.extend_from_slice(&rows.pixels);
+        out.patch_tract
+            .extend(std::iter::repeat(id).take(rows.patch_id.len()));
+        out.patch_id.extend_from_slice(&rows.patch_id);
+        out.patch_cell_x
+            .extend(rows.patch_index.iter().map(|ix| ix[0]));
+        out.patch_cell_y
+            .extend(rows.patch_index.iter().map(|ix| ix[1]));
+        for (&pid, &count) in rows.patch_id.iter().zip(&rows.patch_pixel_counts) {
+            out.patch_overlap_tract
+                .extend(std::iter::repeat(id).take(count));
+            out.patch_overlap_patch
+                .extend(std::iter::repeat(pid).take(count));
+        }
+        out.patch_overlap_pixel
+            .extend_from_slice(&rows.patch_pixels);
+    }
+    out.patch_region = concat_columns(per_tract.iter().map(|t| &t.patch_region));
+    Ok(out)
+}
