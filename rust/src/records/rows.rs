@@ -2,9 +2,9 @@
 
 use super::column::{concat_columns, BinaryColumn};
 use super::COMMON_SKYPIX_LEVEL;
-use crate::geometry::{relate_vertices, ConvexPolygon, UnitVector3d, Vector3d};
+use crate::geometry::{ConvexPolygon, Region};
 use crate::parallel::map_items;
-use crate::pixelization::htm::find_pixels;
+use crate::pixelization::Htm;
 use crate::tessellation::{SkyMap, Tract};
 use crate::{Error, Result};
 
@@ -43,35 +43,23 @@ struct TractRows {
     patch_pixels: Vec<i64>,
 }
 
-/// Pixels of the level-7 HTM envelope (ascending), as `HtmPixelization(7).envelope`:
-/// sphgeom's top-down search, where each trixel is related to the polygon as a
-/// vertex list (`detail::relate(pixel, pixel + 3, region)`).
-fn envelope_pixels(polygon: &ConvexPolygon, out: &mut Vec<i64>) -> Result<()> {
-    let vertices = polygon.vertices();
-    let relate = |t: &[Vector3d; 3]| -> u8 {
-        // Trixel vertices are unit vectors already (normalized midpoints).
-        let trixel = t.map(|v| UnitVector3d::from_normalized(v.x, v.y, v.z));
-        relate_vertices(&trixel, vertices).bits()
-    };
-    let ranges = find_pixels(&relate, COMMON_SKYPIX_LEVEL, 0, false);
-    for &(begin, end) in ranges.ranges() {
-        let (b, e) = (i64::try_from(begin), i64::try_from(end));
-        match (b, e) {
-            (Ok(b), Ok(e)) => out.extend(b..e),
-            _ => {
-                return Err(Error::Internal(format!(
-                    "htm pixel range [{begin}, {end}) does not fit in int64"
-                )))
-            }
-        }
+/// Appends the pixels of the level-7 HTM envelope (ascending): the butler's overlap rows,
+/// identical to sphgeom's `HtmPixelization(7).envelope(region)`.
+fn envelope_pixels(htm: &Htm, polygon: &ConvexPolygon, out: &mut Vec<i64>) -> Result<()> {
+    let region = Region::ConvexPolygon(polygon.clone());
+    for pixel in htm.envelope(&region, 0).values() {
+        out.push(
+            i64::try_from(pixel)
+                .map_err(|_| Error::Internal(format!("htm pixel {pixel} does not fit in int64")))?,
+        );
     }
     Ok(())
 }
 
-fn tract_rows(tract: &Tract) -> Result<TractRows> {
+fn tract_rows(htm: &Htm, tract: &Tract) -> Result<TractRows> {
     let polygon = tract.outer_polygon();
     let mut pixels = Vec::new();
-    envelope_pixels(polygon, &mut pixels)?;
+    envelope_pixels(htm, polygon, &mut pixels)?;
     let patches = tract.patch_outer_polygons()?; // in patch-id order
     let n = patches.len();
     let mut rows = TractRows {
@@ -85,7 +73,7 @@ fn tract_rows(tract: &Tract) -> Result<TractRows> {
     };
     for (id, index, polygon) in patches {
         let before = rows.patch_pixels.len();
-        envelope_pixels(&polygon, &mut rows.patch_pixels)?;
+        envelope_pixels(htm, &polygon, &mut rows.patch_pixels)?;
         rows.patch_pixel_counts
             .push(rows.patch_pixels.len() - before);
         rows.patch_index.push(index);
@@ -116,7 +104,8 @@ fn tract_rows(tract: &Tract) -> Result<TractRows> {
 /// assert_eq!(rows.tract_region.get(0).unwrap()[0], b'p');
 /// ```
 pub fn skymap_rows(sky: &SkyMap) -> Result<SkymapRows> {
-    let per_tract: Vec<Result<TractRows>> = map_items(sky.tracts(), tract_rows);
+    let htm = Htm::new(i64::from(COMMON_SKYPIX_LEVEL))?;
+    let per_tract: Vec<Result<TractRows>> = map_items(sky.tracts(), |t| tract_rows(&htm, t));
     let per_tract: Vec<TractRows> = per_tract.into_iter().collect::<Result<_>>()?;
     let n_patch: usize = per_tract.iter().map(|t| t.patch_id.len()).sum();
     let n_tpix: usize = per_tract.iter().map(|t| t.pixels.len()).sum();
