@@ -485,6 +485,18 @@ class SkyMap:
         """The 20-byte SHA1 ``lsst.skymap`` computes for this config (``getSha1``)."""
         return self._core.hash
 
+    def dimension_records(self, name: str) -> Any:
+        """The butler ``skymap``/``tract``/``patch`` records of this skymap as ``name``.
+
+        Built in parallel in Rust (ids, cell indices, sphgeom-encoded outer polygons and
+        the HTM level-7 overlap rows); see :func:`skymaps.butler.dimension_records`.
+        Columnar (Arrow) through the result's tables, daf_butler records through its
+        ``butler_records(universe)``. Needs the ``butler`` extra (pyarrow).
+        """
+        from .butler.records import dimension_records
+
+        return dimension_records(self, name)
+
     @property
     def tract_max(self) -> int:
         """Number of tracts (the butler ``skymap`` record's ``tract_max``)."""

@@ -142,3 +142,28 @@ def test_records_of_skymap_object_and_config_agree(tmp_path):
             if (t, p) == (tract, patch)
         ]
         assert rows == _envelope(region)
+
+
+def test_skymap_method_gives_registry_records():
+    """``SkyMap.dimension_records`` (the issue's API) against a real registry's rows."""
+    from skymaps import SkyMap
+    from skymaps.config import resolve_text
+
+    configs = load_refdata_json("skymap_configs.json")["skymaps"]
+    want = next(s for s in configs if s["name"] == "deepCoadd_skyMap")  # discrete, HiTS
+    sky = SkyMap.from_config(resolve_text(want["config_pex_text"]).config)
+    rec = sky.dimension_records("deepCoadd_skyMap")
+    assert rec.name == "deepCoadd_skyMap"
+    assert rec.hash.hex() in want["registry_hash_hex"]
+    stored = next(
+        t
+        for t in load_refdata_json("skymap_dimension_records.json")["tracts"]
+        if t["skymap"] == "deepCoadd_skyMap"
+    )
+    ours = rec.tract.column("region").to_pylist()[0]
+    np.testing.assert_allclose(
+        _xyz(ours), _xyz(bytes.fromhex(stored["region_encoded_hex"])), atol=1e-13, rtol=0
+    )
+    pixels = sorted(rec.tract_overlap.column("skypix_index").to_pylist())
+    stored_pixels = [p for b, e in stored["sphgeom_htm7_envelope_ranges"] for p in range(b, e)]
+    assert pixels == stored_pixels
