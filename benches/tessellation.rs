@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use skymaps::lookup::find_tract_patch;
+use skymaps::lookup::find_tract_patch_split;
 use skymaps::tessellation::SkyMap;
 use std::hint::black_box;
 
@@ -34,7 +34,7 @@ fn benches(c: &mut Criterion) {
     let sky = SkyMap::from_json(HSC).unwrap();
     let (lon, lat) = points(1_000_000);
     c.bench_function("lookup/find_tract_patch/1M", |b| {
-        b.iter(|| find_tract_patch(&sky, black_box(&lon), black_box(&lat)).unwrap())
+        b.iter(|| find_tract_patch_split(&sky, black_box(&lon), black_box(&lat)).unwrap())
     });
     c.bench_function("tessellation/patch_outer_polygons/100_tracts", |b| {
         b.iter(|| {

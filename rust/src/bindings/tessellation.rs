@@ -113,10 +113,9 @@ impl PySkyMap {
         lat: PyReadonlyArray1<'py, f64>,
     ) -> PyResult<(I64Array<'py>, I64Array<'py>)> {
         let (a, b) = (f64_slice(&lon), f64_slice(&lat));
-        let out = detach(py, a.len(), || {
-            lookup::find_tract_patch(&self.inner, &a, &b)
+        let (t, p) = detach(py, a.len(), || {
+            lookup::find_tract_patch_split(&self.inner, &a, &b)
         })?;
-        let (t, p) = split2(out);
         Ok((from_vec(py, t), from_vec(py, p)))
     }
 

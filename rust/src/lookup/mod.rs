@@ -11,8 +11,11 @@
 //! All functions take longitudes/latitudes in degrees (validated: finite, latitude in
 //! [-90, 90]; any longitude, wrapped) and run in parallel over large inputs.
 
+pub mod table;
+
 use crate::geometry::vector::check_lonlat_deg;
 use crate::parallel::{enabled, CHUNK, PARALLEL_MIN_ITEMS};
+use crate::projection::wcs::lonlat_rad_to_vector;
 use crate::tessellation::skymap::Layout;
 use crate::tessellation::{SkyMap, Tract};
 use crate::{Error, Result};
@@ -117,35 +120,71 @@ pub fn find_tract(sky: &SkyMap, lon_deg: &[f64], lat_deg: &[f64]) -> Result<Vec<
 /// # Errors
 /// As [`find_tract`].
 pub fn find_tract_patch(sky: &SkyMap, lon_deg: &[f64], lat_deg: &[f64]) -> Result<Vec<i64>> {
+    let (tracts, patches) = find_tract_patch_split(sky, lon_deg, lat_deg)?;
+    Ok(tracts
+        .into_iter()
+        .zip(patches)
+        .flat_map(|(t, p)| [t, p])
+        .collect())
+}
+
+/// [`find_tract_patch`] as two arrays, `(tract ids, patch ids)`.
+///
+/// # Errors
+/// As [`find_tract`].
+pub fn find_tract_patch_split(
+    sky: &SkyMap,
+    lon_deg: &[f64],
+    lat_deg: &[f64],
+) -> Result<(Vec<i64>, Vec<i64>)> {
     validate(lon_deg, lat_deg)?;
-    let tracts = sky.tracts();
+    let table = sky.patch_table();
     let n = lon_deg.len();
-    let mut out = vec![0i64; 2 * n];
-    // Two passes per chunk: all owners first (cheap arithmetic), then all patches. The
-    // second loop is short, so the CPU keeps many of its (random, cache-missing) tract
-    // reads in flight at once; this is what bounds random-point lookups.
-    let body = |(c, chunk): (usize, &mut [i64])| {
+    let (mut tracts, mut patches) = (vec![0i64; n], vec![0i64; n]);
+    // Per block of points, two passes: owners and unit vectors first (arithmetic and
+    // trigonometry), prefetching each owner's table entry; then the patch step, whose
+    // entries are by then in L1. Random points read random entries, so this overlap of
+    // memory latency with computation is what bounds the lookup speed.
+    const BLOCK: usize = 64;
+    let body = |(c, (tract_chunk, patch_chunk)): (usize, (&mut [i64], &mut [i64]))| {
         let base = c * CHUNK;
-        for (k, slot) in chunk.chunks_exact_mut(2).enumerate() {
-            let (lon, lat) = to_lonlat_rad_unchecked(lon_deg[base + k], lat_deg[base + k]);
-            slot[0] = owner_tract_unchecked(sky, lon, lat);
-        }
-        for (k, slot) in chunk.chunks_exact_mut(2).enumerate() {
-            let t = slot[0];
-            slot[1] = if t < 0 {
-                -1
-            } else {
-                let (lon, lat) = to_lonlat_rad_unchecked(lon_deg[base + k], lat_deg[base + k]);
-                owner_patch_unchecked(&tracts[t as usize], lon, lat)
-            };
+        let mut vectors = [[0.0f64; 3]; BLOCK];
+        let blocks = tract_chunk
+            .chunks_mut(BLOCK)
+            .zip(patch_chunk.chunks_mut(BLOCK));
+        for (b, (tract_block, patch_block)) in blocks.enumerate() {
+            let first = base + b * BLOCK;
+            for (k, (slot, vec)) in tract_block.iter_mut().zip(&mut vectors).enumerate() {
+                let (lon, lat) = to_lonlat_rad_unchecked(lon_deg[first + k], lat_deg[first + k]);
+                let t = owner_tract_unchecked(sky, lon, lat);
+                *slot = t;
+                if let Some(entry) = usize::try_from(t).ok().and_then(|t| table.get(t)) {
+                    table::prefetch(entry);
+                }
+                *vec = lonlat_rad_to_vector(lon, lat);
+            }
+            for ((slot, &t), vec) in patch_block.iter_mut().zip(&*tract_block).zip(&vectors) {
+                *slot = match usize::try_from(t).ok().and_then(|t| table.get(t)) {
+                    Some(entry) => entry.owner_patch(*vec),
+                    None => -1,
+                };
+            }
         }
     };
     if n >= PARALLEL_MIN_ITEMS && enabled() && rayon::current_num_threads() > 1 {
-        out.par_chunks_mut(CHUNK * 2).enumerate().for_each(body);
+        let chunks = tracts.par_chunks_mut(CHUNK);
+        chunks
+            .zip(patches.par_chunks_mut(CHUNK))
+            .enumerate()
+            .for_each(body);
     } else {
-        out.chunks_mut(CHUNK * 2).enumerate().for_each(body);
+        let chunks = tracts.chunks_mut(CHUNK);
+        chunks
+            .zip(patches.chunks_mut(CHUNK))
+            .enumerate()
+            .for_each(body);
     }
-    Ok(out)
+    Ok((tracts, patches))
 }
 
 /// Every tract whose outer region contains each point, as `(point index, tract id)`

@@ -182,11 +182,18 @@ impl TractWcs {
 
     /// Unit vector on the sky -> pixel. `None` where the projection diverges.
     pub fn vector_to_pixel(&self, c: [f64; 3]) -> Option<(f64, f64)> {
-        let n = mat_t_vec(&self.native_to_sky, c);
-        let (u, v) = self.projection.project(n)?;
-        let dx = self.cd_inv[0][0] * u + self.cd_inv[0][1] * v;
-        let dy = self.cd_inv[1][0] * u + self.cd_inv[1][1] * v;
-        Some((dx + self.crpix[0], dy + self.crpix[1]))
+        self.sky_to_pixel_kernel().vector_to_pixel(c)
+    }
+
+    /// The part of this WCS a sky -> pixel transform reads, as a small `Copy` value
+    /// (for compact per-skymap lookup tables).
+    pub fn sky_to_pixel_kernel(&self) -> SkyToPixel {
+        SkyToPixel {
+            native_to_sky: self.native_to_sky,
+            cd_inv: self.cd_inv,
+            crpix: self.crpix,
+            projection: self.projection,
+        }
     }
 
     /// (lon, lat) in radians -> pixel. `None` where the projection diverges or for
@@ -195,10 +202,40 @@ impl TractWcs {
         if !lon_rad.is_finite() || !lat_rad.is_finite() {
             return None;
         }
-        let (sin_lon, cos_lon) = lon_rad.sin_cos();
-        let (sin_lat, cos_lat) = lat_rad.sin_cos();
-        self.vector_to_pixel([cos_lon * cos_lat, sin_lon * cos_lat, sin_lat])
+        self.vector_to_pixel(lonlat_rad_to_vector(lon_rad, lat_rad))
     }
+}
+
+/// The sky -> pixel half of a [`TractWcs`] (rotation, projection, inverse CD matrix,
+/// reference pixel): 128 bytes, so a table of them stays cache-friendly. It is the
+/// one implementation of the transform, so every caller gets bit-identical pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[repr(C)]
+pub struct SkyToPixel {
+    native_to_sky: [[f64; 3]; 3],
+    cd_inv: [[f64; 2]; 2],
+    crpix: [f64; 2],
+    projection: Projection,
+}
+
+impl SkyToPixel {
+    /// Unit vector on the sky -> pixel. `None` where the projection diverges.
+    #[inline]
+    pub fn vector_to_pixel(&self, c: [f64; 3]) -> Option<(f64, f64)> {
+        let n = mat_t_vec(&self.native_to_sky, c);
+        let (u, v) = self.projection.project(n)?;
+        let dx = self.cd_inv[0][0] * u + self.cd_inv[0][1] * v;
+        let dy = self.cd_inv[1][0] * u + self.cd_inv[1][1] * v;
+        Some((dx + self.crpix[0], dy + self.crpix[1]))
+    }
+}
+
+/// The unit vector `sky_to_pixel_rad` projects, for callers that reuse it.
+#[inline]
+pub fn lonlat_rad_to_vector(lon_rad: f64, lat_rad: f64) -> [f64; 3] {
+    let (sin_lon, cos_lon) = lon_rad.sin_cos();
+    let (sin_lat, cos_lat) = lat_rad.sin_cos();
+    [cos_lon * cos_lat, sin_lon * cos_lat, sin_lat]
 }
 
 /// Celestial coordinates (alpha_p, delta_p) of the native pole (Paper II section 2.4).

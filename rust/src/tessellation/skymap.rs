@@ -10,8 +10,10 @@ use super::healpix::{self, HealpixLayout};
 use super::rings::RingLayout;
 use super::tract::{Tract, WcsFactory};
 use super::{discrete, dodeca, equat};
+use crate::lookup::table::{self, PatchEntry};
 use crate::parallel::try_map_indexed;
 use crate::{Error, Result};
+use std::sync::OnceLock;
 
 /// How a skymap finds the tract that owns a point.
 #[derive(Debug, Clone)]
@@ -31,6 +33,8 @@ pub struct SkyMap {
     tracts: Vec<Tract>,
     layout: Layout,
     hash: [u8; 20],
+    /// Compact per-tract data for the patch step of lookups, built on first use.
+    patch_table: OnceLock<Vec<PatchEntry>>,
 }
 
 impl SkyMap {
@@ -105,6 +109,7 @@ impl SkyMap {
             config,
             tracts,
             layout,
+            patch_table: OnceLock::new(),
         })
     }
 
@@ -150,6 +155,11 @@ impl SkyMap {
     /// All tracts, in id order (tract id = index).
     pub fn tracts(&self) -> &[Tract] {
         &self.tracts
+    }
+    /// The compact lookup table of every tract, indexed by tract id (built once, on
+    /// first use).
+    pub fn patch_table(&self) -> &[PatchEntry] {
+        self.patch_table.get_or_init(|| table::build(&self.tracts))
     }
     /// Tract ids `0..num_tracts`.
     pub fn tract_ids(&self) -> std::ops::Range<u64> {

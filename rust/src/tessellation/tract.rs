@@ -385,23 +385,52 @@ impl Tract {
     /// clamped to the nearest patch (used for owners, whose inner region always lies
     /// well inside the box).
     pub fn patch_index_at_pixel_clamped(&self, x: f64, y: f64) -> [i64; 2] {
-        let inner = self.patch_inner;
-        let px = (x + 0.5).floor();
-        let py = (y + 0.5).floor();
-        let ix = (px / inner[0] as f64).floor();
-        let iy = (py / inner[1] as f64).floor();
-        let cx = if ix.is_nan() {
-            0.0
-        } else {
-            ix.clamp(0.0, (self.num_patches[0] - 1) as f64)
-        };
-        let cy = if iy.is_nan() {
-            0.0
-        } else {
-            iy.clamp(0.0, (self.num_patches[1] - 1) as f64)
-        };
-        [cx as i64, cy as i64]
+        clamped_patch_index(x, y, self.patch_inner, self.num_patches)
     }
+
+    /// Patch inner dimensions in pixels.
+    pub fn patch_inner_dimensions(&self) -> [i64; 2] {
+        self.patch_inner
+    }
+}
+
+/// `x.floor()` for every `x` up to the sign of a zero result (`-0.0` becomes `0.0`),
+/// without a libm call: baseline x86_64 has no rounding instruction, and lookups call
+/// this four times per point.
+#[inline(always)]
+fn floor(x: f64) -> f64 {
+    const EXACT: f64 = 4_503_599_627_370_496.0; // 2^52: every larger f64 is an integer
+    if x.abs() < EXACT {
+        let t = x as i64 as f64; // truncation toward zero, exact in this range
+        if t > x {
+            t - 1.0
+        } else {
+            t
+        }
+    } else {
+        x.floor() // large, infinite or NaN
+    }
+}
+
+/// [`Tract::patch_index_at_pixel_clamped`] for a grid of `num_patches` patches of
+/// `inner` pixels (shared with the compact lookup table, so both agree bit for bit).
+#[inline]
+pub fn clamped_patch_index(x: f64, y: f64, inner: [i64; 2], num_patches: [i64; 2]) -> [i64; 2] {
+    let px = floor(x + 0.5);
+    let py = floor(y + 0.5);
+    let ix = floor(px / inner[0] as f64);
+    let iy = floor(py / inner[1] as f64);
+    let cx = if ix.is_nan() {
+        0.0
+    } else {
+        ix.clamp(0.0, (num_patches[0] - 1) as f64)
+    };
+    let cy = if iy.is_nan() {
+        0.0
+    } else {
+        iy.clamp(0.0, (num_patches[1] - 1) as f64)
+    };
+    [cx as i64, cy as i64]
 }
 
 fn polygon_through(wcs: &TractWcs, id: u64, bbox: &PixelBox, inset: f64) -> Result<ConvexPolygon> {
@@ -412,4 +441,48 @@ fn polygon_through(wcs: &TractWcs, id: u64, bbox: &PixelBox, inset: f64) -> Resu
         })?;
     }
     ConvexPolygon::convex_hull(&corners)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floor_matches_std() {
+        let mut cases = vec![
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.0,
+            -1.0,
+            1e-300,
+            -1e-300,
+            4095.5,
+            -4095.5,
+            4_503_599_627_370_495.5,
+            -4_503_599_627_370_495.5,
+            4_503_599_627_370_496.0,
+            -4_503_599_627_370_497.0,
+            1e300,
+            -1e300,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MAX,
+            f64::MIN,
+            f64::MIN_POSITIVE,
+        ];
+        let mut x = 1.0f64;
+        for _ in 0..2000 {
+            x = (x * 1.618_033_988_749_895 + 0.1).rem_euclid(1e7) - 5e6;
+            let f = x.floor();
+            let step = |v: f64, k: i64| f64::from_bits((v.to_bits() as i64 + k) as u64);
+            cases.extend([x, f, step(x, 1), step(x, -1), step(f, 1), step(f, -1)]);
+        }
+        for c in cases.into_iter().filter(|c| !c.is_nan()) {
+            assert_eq!(floor(c), c.floor(), "{c:e}");
+        }
+        assert!(floor(f64::NAN).is_nan());
+    }
 }
