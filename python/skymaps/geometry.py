@@ -377,36 +377,35 @@ class Box(Region):
         return a, b
 
 
-class UnionRegion(Region):
+class _CompoundRegion(Region):
+    """Shared body of :class:`UnionRegion` and :class:`IntersectionRegion`."""
+
+    __slots__ = ()
+    _IS_UNION: bool
+
+    def __init__(self, *operands: Region) -> None:
+        cores = [_as_region(r)._core for r in operands]
+        object.__setattr__(self, "_core", _core._compound(cores, self._IS_UNION))
+
+    def operands(self) -> list[Region]:
+        return [_wrap(c) for c in self._core.operands()]
+
+    def _hash_key(self) -> Any:
+        return tuple(hash(r) for r in self.operands())
+
+
+class UnionRegion(_CompoundRegion):
     """Points in any operand (sphgeom ``UnionRegion``)."""
 
     __slots__ = ()
-
-    def __init__(self, *operands: Region) -> None:
-        cores = [_as_region(r)._core for r in operands]
-        object.__setattr__(self, "_core", _core._compound(cores, True))
-
-    def operands(self) -> list[Region]:
-        return [_wrap(c) for c in self._core.operands()]
-
-    def _hash_key(self) -> Any:
-        return tuple(hash(r) for r in self.operands())
+    _IS_UNION = True
 
 
-class IntersectionRegion(Region):
+class IntersectionRegion(_CompoundRegion):
     """Points in every operand (sphgeom ``IntersectionRegion``)."""
 
     __slots__ = ()
-
-    def __init__(self, *operands: Region) -> None:
-        cores = [_as_region(r)._core for r in operands]
-        object.__setattr__(self, "_core", _core._compound(cores, False))
-
-    def operands(self) -> list[Region]:
-        return [_wrap(c) for c in self._core.operands()]
-
-    def _hash_key(self) -> Any:
-        return tuple(hash(r) for r in self.operands())
+    _IS_UNION = False
 
 
 _KINDS: dict[str, type[Region]] = {

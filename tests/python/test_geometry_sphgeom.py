@@ -289,6 +289,20 @@ def test_region_round_trip_through_sphgeom(dataset):
         assert other.overlaps(i) == so.overlaps(i.to_sphgeom())
 
 
+def test_compound_bounding_boxes_match_sphgeom():
+    # no operands, one, and several (one box wrapping through RA=0, one circle at a pole)
+    operand_lists = [
+        (),
+        (Circle(10, 10, 1),),
+        (Circle(10, 10, 1), Box(350, 20, -10, 10)),
+        (Circle(0, 89, 3), Box(100, 120, -5, 5), Circle(200, -30, 10)),
+    ]
+    for ops in operand_lists:
+        for cls in (skymaps.UnionRegion, skymaps.IntersectionRegion):
+            r = cls(*ops)
+            assert r.bounding_box().encode() == r.to_sphgeom().getBoundingBox().encode()
+
+
 def test_relationship_values_match_sphgeom():
     assert Relationship.DISJOINT == sphgeom.DISJOINT
     assert Relationship.CONTAINS == sphgeom.CONTAINS

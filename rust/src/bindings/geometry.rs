@@ -214,8 +214,8 @@ impl PyRegion {
             if lon.len() != lat.len() {
                 return Err(Error::shape("lon and lat must have the same length"));
             }
-            if let Some(i) = (0..lon.len()).find(|&i| check_lonlat_deg(lon[i], lat[i]).is_err()) {
-                check_lonlat_deg(lon[i], lat[i])?;
+            for (&l, &b) in lon.iter().zip(lat.iter()) {
+                check_lonlat_deg(l, b)?;
             }
             let mut out = vec![false; lon.len()];
             if let Region::ConvexPolygon(p) = region {

@@ -17,6 +17,31 @@ fn rows<'py>(py: Python<'py>, flat: Vec<f64>, width: usize) -> PyResult<Bound<'p
     flat.into_pyarray(py).reshape([n, width])
 }
 
+/// (lon, lat) radian pairs as an (n, 2) array of degrees.
+fn lonlat_rows_deg<'py>(py: Python<'py>, v: &[(f64, f64)]) -> PyResult<Bound<'py, PyArray2<f64>>> {
+    let flat = v
+        .iter()
+        .flat_map(|&(l, b)| [l.to_degrees(), b.to_degrees()])
+        .collect();
+    rows(py, flat, 2)
+}
+
+/// Point lookup over 1-D lon/lat degree arrays: `index_many_deg` of either scheme,
+/// with the GIL released for large inputs.
+fn index_deg<'py, T>(
+    py: Python<'py>,
+    lon: PyReadonlyArray1<'py, f64>,
+    lat: PyReadonlyArray1<'py, f64>,
+    index_many_deg: impl FnOnce(&[f64], &[f64]) -> crate::Result<Vec<T>> + Send,
+) -> PyResult<Bound<'py, PyArray1<T>>>
+where
+    T: numpy::Element + Send,
+{
+    let (lon, lat) = (f64_slice(&lon), f64_slice(&lat));
+    let out = detach(py, lon.len(), || index_many_deg(&lon, &lat))?;
+    Ok(out.into_pyarray(py))
+}
+
 /// HTM pixelization at one level (ids as in ``lsst.sphgeom.HtmPixelization``).
 #[pyclass(frozen, eq, hash, module = "skymaps._core", name = "Htm")]
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -49,10 +74,8 @@ impl PyHtm {
         lon: PyReadonlyArray1<'py, f64>,
         lat: PyReadonlyArray1<'py, f64>,
     ) -> PyResult<Bound<'py, PyArray1<u64>>> {
-        let (lon, lat) = (f64_slice(&lon), f64_slice(&lat));
         let h = self.inner;
-        let out = detach(py, lon.len(), || h.index_many_deg(&lon, &lat))?;
-        Ok(out.into_pyarray(py))
+        index_deg(py, lon, lat, |lon, lat| h.index_many_deg(lon, lat))
     }
     /// The trixel's 3 vertices as a (3, 3) array of unit vectors (counter-clockwise).
     fn pixel_vertices<'py>(&self, py: Python<'py>, id: u64) -> PyResult<Bound<'py, PyArray2<f64>>> {
@@ -175,10 +198,8 @@ impl PyHealpix {
         lon: PyReadonlyArray1<'py, f64>,
         lat: PyReadonlyArray1<'py, f64>,
     ) -> PyResult<Bound<'py, PyArray1<i64>>> {
-        let (lon, lat) = (f64_slice(&lon), f64_slice(&lat));
         let h = self.inner;
-        let out = detach(py, lon.len(), || h.index_many_deg(&lon, &lat))?;
-        Ok(out.into_pyarray(py))
+        index_deg(py, lon, lat, |lon, lat| h.index_many_deg(lon, lat))
     }
     /// Nested ids -> ring ids (uint64 in, int64 out).
     fn nest_to_ring<'py>(
@@ -186,14 +207,7 @@ impl PyHealpix {
         py: Python<'py>,
         ids: PyReadonlyArray1<'py, u64>,
     ) -> PyResult<Bound<'py, PyArray1<i64>>> {
-        let ids = u64_slice(&ids);
-        let h = Healpix::new(self.inner.order() as i64, true)?;
-        let out = detach(py, ids.len(), || {
-            crate::parallel::try_map_indexed(ids.len(), |i| {
-                h.nest_to_ring(ids[i]).map(|x| x as i64)
-            })
-        })?;
-        Ok(out.into_pyarray(py))
+        self.convert_ids(py, ids, Healpix::nest_to_ring)
     }
     /// Ring ids -> nested ids (uint64 in, int64 out).
     fn ring_to_nest<'py>(
@@ -201,25 +215,11 @@ impl PyHealpix {
         py: Python<'py>,
         ids: PyReadonlyArray1<'py, u64>,
     ) -> PyResult<Bound<'py, PyArray1<i64>>> {
-        let ids = u64_slice(&ids);
-        let h = Healpix::new(self.inner.order() as i64, true)?;
-        let out = detach(py, ids.len(), || {
-            crate::parallel::try_map_indexed(ids.len(), |i| {
-                h.ring_to_nest(ids[i]).map(|x| x as i64)
-            })
-        })?;
-        Ok(out.into_pyarray(py))
+        self.convert_ids(py, ids, Healpix::ring_to_nest)
     }
     /// The 4 vertices (S, E, N, W) as a (4, 2) array of (lon, lat) degrees.
     fn pixel_vertices<'py>(&self, py: Python<'py>, id: u64) -> PyResult<Bound<'py, PyArray2<f64>>> {
-        let v = self.inner.pixel_vertices(id)?;
-        rows(
-            py,
-            v.iter()
-                .flat_map(|&(l, b)| [l.to_degrees(), b.to_degrees()])
-                .collect(),
-            2,
-        )
+        lonlat_rows_deg(py, &self.inner.pixel_vertices(id)?)
     }
     /// ``4 * step`` points along the curved boundary as a (4 step, 2) array of degrees.
     #[pyo3(signature = (id, step=1))]
@@ -229,14 +229,7 @@ impl PyHealpix {
         id: u64,
         step: u32,
     ) -> PyResult<Bound<'py, PyArray2<f64>>> {
-        let v = self.inner.pixel_boundary(id, step)?;
-        rows(
-            py,
-            v.iter()
-                .flat_map(|&(l, b)| [l.to_degrees(), b.to_degrees()])
-                .collect(),
-            2,
-        )
+        lonlat_rows_deg(py, &self.inner.pixel_boundary(id, step)?)
     }
     /// Exactly the pixels that intersect the region.
     fn envelope(&self, py: Python<'_>, region: &PyRegion) -> PyResult<PyRangeSet> {
@@ -329,6 +322,20 @@ impl PyHealpix {
 }
 
 impl PyHealpix {
+    /// Maps ids through a nested/ring conversion of this order (uint64 in, int64 out).
+    fn convert_ids<'py>(
+        &self,
+        py: Python<'py>,
+        ids: PyReadonlyArray1<'py, u64>,
+        convert: fn(&Healpix, u64) -> crate::Result<u64>,
+    ) -> PyResult<Bound<'py, PyArray1<i64>>> {
+        let ids = u64_slice(&ids);
+        let h = Healpix::new(self.inner.order() as i64, true)?;
+        let out = detach(py, ids.len(), || {
+            crate::parallel::try_map_indexed(ids.len(), |i| convert(&h, ids[i]).map(|x| x as i64))
+        })?;
+        Ok(out.into_pyarray(py))
+    }
     fn cover(&self, py: Python<'_>, shape: &CoverShape, interior: bool) -> PyResult<PyRangeSet> {
         let h = self.inner;
         let out = detach(py, usize::MAX, || {

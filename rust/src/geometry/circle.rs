@@ -7,8 +7,8 @@
 //! circles compare angles with a margin of `4 × MAX_ASIN_ERROR`, so they are
 //! conservative, never wrong.
 
-use super::angle::{angle_between, MAX_ASIN_ERROR, PI};
-use super::relationship::Relationship;
+use super::angle::{angle_between, MAX_ASIN_ERROR, MAX_SQUARED_CHORD_LENGTH_ERROR, PI};
+use super::relationship::{relate_if_empty, relate_if_full, Relationship};
 use super::vector::{UnitVector3d, Vector3d};
 use crate::{Error, Result};
 
@@ -128,21 +128,10 @@ impl Circle {
     /// Relation to another circle (sphgeom `Circle::relate(Circle)`).
     pub fn relate_circle(&self, c: &Circle) -> Relationship {
         use Relationship as R;
-        if self.is_empty() {
-            if c.is_empty() {
-                return R::CONTAINS | R::DISJOINT | R::WITHIN;
-            }
-            return R::DISJOINT | R::WITHIN;
-        } else if c.is_empty() {
-            return R::CONTAINS | R::DISJOINT;
-        }
-        if self.is_full() {
-            if c.is_full() {
-                return R::CONTAINS | R::WITHIN;
-            }
-            return R::CONTAINS;
-        } else if c.is_full() {
-            return R::WITHIN;
+        if let Some(r) = relate_if_empty(self.is_empty(), c.is_empty())
+            .or_else(|| relate_if_full(self.is_full(), c.is_full()))
+        {
+            return r;
         }
         if self.equals(c) {
             return R::CONTAINS | R::WITHIN;
@@ -198,8 +187,7 @@ pub(crate) fn min_squared_chord_length(
         let s = v.dot(n).abs();
         let c = vxn.norm();
         let theta = if c == 0.0 { 0.5 * PI } else { (s / c).atan() };
-        let d = (0.5 * theta).sin();
-        return 4.0 * d * d;
+        return squared_chord_length_for(theta);
     }
     4.0
 }
@@ -215,10 +203,32 @@ pub(crate) fn max_squared_chord_length(
     if vxn.dot(a) < 0.0 && vxn.dot(b) > 0.0 {
         let s = v.dot(n).abs();
         let c = -vxn.norm();
-        let d = (0.5 * s.atan2(c)).sin();
-        return 4.0 * d * d;
+        return squared_chord_length_for(s.atan2(c));
     }
     0.0
+}
+
+/// Whether every vertex lies strictly inside `c` (`Some(true)`) or every one strictly
+/// outside (`Some(false)`, also for no vertices); `None` when they straddle the
+/// boundary or one is within rounding error of it (the polygon/box relation is then
+/// INTERSECTS).
+pub(crate) fn vertices_inside_circle(verts: &[UnitVector3d], c: &Circle) -> Option<bool> {
+    let cl2 = c.squared_chord_length();
+    let center = c.center();
+    let mut inside = false;
+    for (k, v) in verts.iter().enumerate() {
+        let d = v.squared_chord_to(center);
+        if (d - cl2).abs() < MAX_SQUARED_CHORD_LENGTH_ERROR {
+            return None;
+        }
+        let b = d < cl2;
+        if k == 0 {
+            inside = b;
+        } else if inside != b {
+            return None;
+        }
+    }
+    Some(inside)
 }
 
 impl Circle {

@@ -17,7 +17,9 @@
 //! or WITHIN (never CONTAINS), exactly as sphgeom does.
 
 use super::angle::{latitude_of, longitude_of, MAX_SQUARED_CHORD_LENGTH_ERROR, PI};
-use super::circle::{max_squared_chord_length, min_squared_chord_length, Circle};
+use super::circle::{
+    max_squared_chord_length, min_squared_chord_length, vertices_inside_circle, Circle,
+};
 use super::interval::{AngleInterval, NormalizedAngleInterval};
 use super::lonlat_box::LonLatBox;
 use super::orientation::{orientation, orientation_z};
@@ -274,21 +276,11 @@ pub fn relate_vertices_circle(verts: &[UnitVector3d], c: &Circle) -> Relationshi
     if c.is_full() {
         return R::WITHIN;
     }
+    let Some(inside) = vertices_inside_circle(verts, c) else {
+        return R::INTERSECTS;
+    };
     let cl2 = c.squared_chord_length();
     let center = c.center();
-    let mut inside = false;
-    for (k, v) in verts.iter().enumerate() {
-        let d = v.squared_chord_to(center);
-        if (d - cl2).abs() < MAX_SQUARED_CHORD_LENGTH_ERROR {
-            return R::INTERSECTS;
-        }
-        let b = d < cl2;
-        if k == 0 {
-            inside = b;
-        } else if inside != b {
-            return R::INTERSECTS;
-        }
-    }
     let n = verts.len();
     let cv = center.as_vector();
     if inside {

@@ -8,7 +8,7 @@
 //! A longitude interval *wraps* when `a > b`: it is then `[a, 2π] ∪ [0, b]`.
 
 use super::angle::{angle_to, center_of, is_normalized, normalize_angle, PI};
-use super::relationship::Relationship;
+use super::relationship::{relate_if_empty, Relationship};
 use crate::{Error, Result};
 
 /// A closed interval of (latitude) angles in radians.
@@ -105,14 +105,8 @@ impl AngleInterval {
     }
     pub fn relate(&self, x: &AngleInterval) -> Relationship {
         use Relationship as R;
-        if self.is_empty() {
-            if x.is_empty() {
-                return R::CONTAINS | R::DISJOINT | R::WITHIN;
-            }
-            return R::DISJOINT | R::WITHIN;
-        }
-        if x.is_empty() {
-            return R::CONTAINS | R::DISJOINT;
+        if let Some(r) = relate_if_empty(self.is_empty(), x.is_empty()) {
+            return r;
         }
         if self.a == x.a && self.b == x.b {
             return R::CONTAINS | R::WITHIN;
@@ -261,14 +255,8 @@ impl NormalizedAngleInterval {
 
     pub fn relate(&self, x: &NormalizedAngleInterval) -> Relationship {
         use Relationship as R;
-        if self.is_empty() {
-            if x.is_empty() {
-                return R::CONTAINS | R::DISJOINT | R::WITHIN;
-            }
-            return R::DISJOINT | R::WITHIN;
-        }
-        if x.is_empty() {
-            return R::CONTAINS | R::DISJOINT;
+        if let Some(r) = relate_if_empty(self.is_empty(), x.is_empty()) {
+            return r;
         }
         if self.a == x.a && self.b == x.b {
             return R::CONTAINS | R::WITHIN;

@@ -8,10 +8,11 @@
 
 use super::angle::{latitude_of, longitude_of, MAX_ASIN_ERROR, MAX_SQUARED_CHORD_LENGTH_ERROR, PI};
 use super::circle::{
-    max_squared_chord_length, min_squared_chord_length, squared_chord_length_for, Circle,
+    max_squared_chord_length, min_squared_chord_length, squared_chord_length_for,
+    vertices_inside_circle, Circle,
 };
 use super::interval::{AngleInterval, NormalizedAngleInterval};
-use super::relationship::Relationship;
+use super::relationship::{relate_if_empty, relate_if_full, Relationship};
 use super::vector::{UnitVector3d, Vector3d};
 use crate::{Error, Result};
 
@@ -184,38 +185,17 @@ impl LonLatBox {
     /// Relation to a circle (sphgeom `Box::relate(Circle)`).
     pub fn relate_circle(&self, c: &Circle) -> Relationship {
         use Relationship as R;
-        if self.is_empty() {
-            if c.is_empty() {
-                return R::CONTAINS | R::DISJOINT | R::WITHIN;
-            }
-            return R::DISJOINT | R::WITHIN;
-        } else if c.is_empty() {
-            return R::CONTAINS | R::DISJOINT;
-        }
-        if self.is_full() {
-            if c.is_full() {
-                return R::CONTAINS | R::WITHIN;
-            }
-            return R::CONTAINS;
-        } else if c.is_full() {
-            return R::WITHIN;
+        if let Some(r) = relate_if_empty(self.is_empty(), c.is_empty())
+            .or_else(|| relate_if_full(self.is_full(), c.is_full()))
+        {
+            return r;
         }
         let verts = self.corners();
+        let Some(inside) = vertices_inside_circle(&verts, c) else {
+            return R::INTERSECTS;
+        };
         let cl2 = c.squared_chord_length();
         let center = c.center();
-        let mut inside = false;
-        for (i, v) in verts.iter().enumerate() {
-            let d = v.squared_chord_to(center);
-            if (d - cl2).abs() < MAX_SQUARED_CHORD_LENGTH_ERROR {
-                return R::INTERSECTS;
-            }
-            let b = d < cl2;
-            if i == 0 {
-                inside = b;
-            } else if inside != b {
-                return R::INTERSECTS;
-            }
-        }
         let norms = [meridian_normal(self.lon.a), meridian_normal(self.lon.b)];
         let cv = center.as_vector();
         if inside {

@@ -271,28 +271,8 @@ impl Region {
             Region::ConvexPolygon(p) => p.bounding_box(),
             Region::Circle(c) => c.bounding_box(),
             Region::LonLatBox(b) => *b,
-            Region::Union(ops) => {
-                let mut out = LonLatBox::empty();
-                for (k, r) in ops.iter().enumerate() {
-                    if k == 0 {
-                        out = r.bounding_box();
-                    } else {
-                        out.expand_to(&r.bounding_box());
-                    }
-                }
-                out
-            }
-            Region::Intersection(ops) => {
-                let mut out = LonLatBox::full();
-                for (k, r) in ops.iter().enumerate() {
-                    if k == 0 {
-                        out = r.bounding_box();
-                    } else {
-                        out.clip_to(&r.bounding_box());
-                    }
-                }
-                out
-            }
+            Region::Union(ops) => operand_boxes(ops, LonLatBox::empty(), LonLatBox::expand_to),
+            Region::Intersection(ops) => operand_boxes(ops, LonLatBox::full(), LonLatBox::clip_to),
         }
     }
 
@@ -320,6 +300,23 @@ impl Region {
             _ => false,
         }
     }
+}
+
+/// The operands' bounding boxes folded with `combine` (expand for unions, clip for
+/// intersections) starting from the first; `no_operands` when there are none.
+fn operand_boxes(
+    ops: &[Region],
+    no_operands: LonLatBox,
+    combine: fn(&mut LonLatBox, &LonLatBox),
+) -> LonLatBox {
+    let mut boxes = ops.iter().map(Region::bounding_box);
+    let Some(mut out) = boxes.next() else {
+        return no_operands;
+    };
+    for b in boxes {
+        combine(&mut out, &b);
+    }
+    out
 }
 
 /// The relation of a pixel (a convex polygon given by its vertices, e.g. an HTM

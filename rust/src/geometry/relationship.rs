@@ -74,6 +74,31 @@ impl Not for Relationship {
     }
 }
 
+/// The relation fixed by emptiness alone, or `None` when neither region is empty:
+/// an empty region is disjoint from and within every region, and contains only
+/// the empty one.
+pub(crate) fn relate_if_empty(self_empty: bool, other_empty: bool) -> Option<Relationship> {
+    use Relationship as R;
+    match (self_empty, other_empty) {
+        (true, true) => Some(R::CONTAINS | R::DISJOINT | R::WITHIN),
+        (true, false) => Some(R::DISJOINT | R::WITHIN),
+        (false, true) => Some(R::CONTAINS | R::DISJOINT),
+        (false, false) => None,
+    }
+}
+
+/// The relation fixed by fullness alone (for non-empty regions), or `None` when
+/// neither region is full.
+pub(crate) fn relate_if_full(self_full: bool, other_full: bool) -> Option<Relationship> {
+    use Relationship as R;
+    match (self_full, other_full) {
+        (true, true) => Some(R::CONTAINS | R::WITHIN),
+        (true, false) => Some(R::CONTAINS),
+        (false, true) => Some(R::WITHIN),
+        (false, false) => None,
+    }
+}
+
 /// sphgeom's `_relationship_to_overlaps`: DISJOINT → false, CONTAINS or WITHIN →
 /// true, otherwise unknown.
 pub fn relationship_to_overlaps(r: Relationship) -> Option<bool> {

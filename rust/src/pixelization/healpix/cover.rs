@@ -268,9 +268,17 @@ impl CoverShape {
 }
 
 /// A point of cell `h` given by projection-plane offsets `(dx, dy)` in `[0, 1]`
-/// (`(0,0)` is the south vertex, `(1,0)` east, `(1,1)` north, `(0,1)` west), as a
-/// unit vector and as (lon, lat) radians.
+/// (`(0,0)` is the south vertex, `(1,0)` east, `(1,1)` north, `(0,1)` west), as
+/// (lon, lat) radians (`cell_point` gives the same point as a unit vector).
 pub(crate) fn cell_point_lonlat(layer: &Layer, h: u64, dx: f64, dy: f64) -> (f64, f64) {
+    let (x, y) = cell_plane_point(layer, h, dx, dy);
+    cdshealpix::unproj(x, y)
+}
+
+/// The projection-plane point `(x, y)` (`x` in [0, 8], `y` in [-2, 2]) at offsets
+/// `(dx, dy)` of cell `h`, as in [`cell_point_lonlat`].
+#[inline]
+fn cell_plane_point(layer: &Layer, h: u64, dx: f64, dy: f64) -> (f64, f64) {
     let (cx, cy) = layer.center_of_projected_cell(h);
     let inv = 1.0 / (1u64 << layer.depth()) as f64;
     let mut x = cx + (dx - dy) * inv;
@@ -278,7 +286,7 @@ pub(crate) fn cell_point_lonlat(layer: &Layer, h: u64, dx: f64, dy: f64) -> (f64
     if x < 0.0 {
         x += 8.0;
     }
-    cdshealpix::unproj(x, y)
+    (x, y)
 }
 
 /// The unit vector of HEALPix projection-plane point `(x, y)`, `x` in [0, 8], `y` in
@@ -311,13 +319,7 @@ fn proj_to_vec(x: f64, y: f64) -> Vector3d {
 
 #[inline]
 fn cell_point(layer: &Layer, h: u64, dx: f64, dy: f64) -> Vector3d {
-    let (cx, cy) = layer.center_of_projected_cell(h);
-    let inv = 1.0 / (1u64 << layer.depth()) as f64;
-    let mut x = cx + (dx - dy) * inv;
-    let y = (cy + (dx + dy - 1.0) * inv).clamp(-2.0, 2.0);
-    if x < 0.0 {
-        x += 8.0;
-    }
+    let (x, y) = cell_plane_point(layer, h, dx, dy);
     proj_to_vec(x, y)
 }
 

@@ -134,41 +134,26 @@ impl Htm {
 
     /// The trixel containing `v` (no validation of `v` beyond being finite and non-zero).
     pub fn index_unchecked(&self, v: &Vector3d) -> u64 {
-        let r: usize = if v.z < 0.0 {
-            if v.y > 0.0 {
-                if v.x > 0.0 {
-                    0
-                } else {
-                    1
-                }
-            } else if v.y == 0.0 {
-                if v.x >= 0.0 {
-                    0
-                } else {
-                    2
-                }
-            } else if v.x < 0.0 {
-                2
-            } else {
-                3
-            }
-        } else if v.y > 0.0 {
+        // Quadrant of (x, y) counted eastward from +x; the southern roots S0..S3 follow
+        // it and the northern ones N0..N3 (roots 4..7) run the other way.
+        let quadrant: usize = if v.y > 0.0 {
             if v.x > 0.0 {
-                7
+                0
             } else {
-                6
+                1
             }
         } else if v.y == 0.0 {
             if v.x >= 0.0 {
-                7
+                0
             } else {
-                5
+                2
             }
         } else if v.x < 0.0 {
-            5
+            2
         } else {
-            4
+            3
         };
+        let r = if v.z < 0.0 { quadrant } else { 7 - quadrant };
         let [mut v0, mut v1, mut v2] = ROOT_VERTICES[r];
         let mut id = r as u64 + 8;
         for _ in 0..self.level {
