@@ -27,6 +27,7 @@ pub mod pixelization;
 pub mod projection;
 pub mod rangeset;
 pub mod records;
+pub mod simd;
 pub mod tessellation;
 
 #[cfg(feature = "python")]

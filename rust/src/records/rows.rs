@@ -129,10 +129,10 @@ pub fn skymap_rows(sky: &SkyMap) -> Result<SkymapRows> {
         out.tract_id.push(id);
         out.tract_region.push(&rows.region);
         out.tract_overlap_tract
-            .extend(std::iter::repeat(id).take(rows.pixels.len()));
+            .extend(std::iter::repeat_n(id, rows.pixels.len()));
         out.tract_overlap_pixel.extend_from_slice(&rows.pixels);
         out.patch_tract
-            .extend(std::iter::repeat(id).take(rows.patch_id.len()));
+            .extend(std::iter::repeat_n(id, rows.patch_id.len()));
         out.patch_id.extend_from_slice(&rows.patch_id);
         out.patch_cell_x
             .extend(rows.patch_index.iter().map(|ix| ix[0]));
@@ -140,9 +140,9 @@ pub fn skymap_rows(sky: &SkyMap) -> Result<SkymapRows> {
             .extend(rows.patch_index.iter().map(|ix| ix[1]));
         for (&pid, &count) in rows.patch_id.iter().zip(&rows.patch_pixel_counts) {
             out.patch_overlap_tract
-                .extend(std::iter::repeat(id).take(count));
+                .extend(std::iter::repeat_n(id, count));
             out.patch_overlap_patch
-                .extend(std::iter::repeat(pid).take(count));
+                .extend(std::iter::repeat_n(pid, count));
         }
         out.patch_overlap_pixel
             .extend_from_slice(&rows.patch_pixels);

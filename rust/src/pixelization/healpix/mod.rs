@@ -20,6 +20,7 @@ mod hash;
 
 use crate::geometry::UnitVector3d;
 use crate::rangeset::RangeSet;
+use crate::simd::{run_widest, LaneKernel};
 use crate::{Error, Result};
 
 pub use hash::{ang2pix_nest, ang2pix_ring};
@@ -120,10 +121,24 @@ impl Healpix {
     pub fn index_many_deg(&self, lon_deg: &[f64], lat_deg: &[f64]) -> Result<Vec<i64>> {
         super::check_lonlat_many(lon_deg, lat_deg)?;
         let mut out = vec![0i64; lon_deg.len()];
-        crate::parallel::fill_indexed(&mut out, |i| {
-            self.index_lonlat_deg_unchecked(lon_deg[i], lat_deg[i]) as i64
+        crate::parallel::fill_chunks(&mut out, |start, chunk| {
+            let end = start + chunk.len();
+            run_widest(&mut Hash {
+                healpix: self,
+                lon: &lon_deg[start..end],
+                lat: &lat_deg[start..end],
+                out: chunk,
+            });
         });
         Ok(out)
+    }
+
+    // Out of line: inlined, the compiler may compute the library `cos` for every
+    // point and then discard it.
+    #[cold]
+    #[inline(never)]
+    fn index_exactly(&self, lon_deg: f64, lat_deg: f64) -> i64 {
+        self.index_lonlat_deg_unchecked(lon_deg, lat_deg) as i64
     }
 
     /// The pixel containing the unit vector `v` (via its lon/lat).
@@ -218,6 +233,42 @@ impl Healpix {
         let layer = cdshealpix::nested::get(self.order);
         let ring: Vec<u64> = nested.values().map(|h| layer.to_ring(h)).collect();
         RangeSet::from_values(&ring)
+    }
+}
+
+/// Point → pixel for validated degrees in batches of lanes: the certified fast hash
+/// ([`hash::ang2pix_certified`]), and healpy's exact one for the points it declines.
+struct Hash<'a> {
+    healpix: &'a Healpix,
+    lon: &'a [f64],
+    lat: &'a [f64],
+    out: &'a mut [i64],
+}
+
+impl LaneKernel for Hash<'_> {
+    #[inline(always)]
+    fn run<const B: usize>(&mut self) {
+        let (order, nested) = (self.healpix.order, self.healpix.nested);
+        let mut lon = self.lon.chunks_exact(B);
+        let mut lat = self.lat.chunks_exact(B);
+        let mut out = self.out.chunks_exact_mut(B);
+        for ((lo, la), dst) in (&mut lon).zip(&mut lat).zip(&mut out) {
+            let mut lanes = ([0.0; B], [0.0; B]);
+            lanes.0.copy_from_slice(lo);
+            lanes.1.copy_from_slice(la);
+            let (ids, sure) = hash::ang2pix_certified::<B>(order, nested, &lanes.0, &lanes.1);
+            for l in 0..B {
+                dst[l] = if sure[l] {
+                    ids[l] as i64
+                } else {
+                    self.healpix.index_exactly(lo[l], la[l])
+                };
+            }
+        }
+        let rest = lon.remainder().iter().zip(lat.remainder());
+        for (slot, (&lo, &la)) in out.into_remainder().iter_mut().zip(rest) {
+            *slot = self.healpix.index_exactly(lo, la);
+        }
     }
 }
 

@@ -26,6 +26,7 @@
 use super::{Htm, ROOT_VERTICES};
 use crate::geometry::fast_contains::{sincos_deg, MAX_FAST_DEG};
 use crate::geometry::{UnitVector3d, Vector3d};
+use crate::simd::{run_widest, LaneKernel};
 
 /// Bound on the drift between sphgeom's trixel vertices and ours that the
 /// certificates allow for. The drift measured to level 24 is about 1e-15 (the test
@@ -377,32 +378,18 @@ fn locate_exactly<P: Points>(htm: &Htm, points: &P, i: usize) -> u64 {
     htm.index_unchecked(&points.exact(i))
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-fn locate_batches_avx512<P: Points>(htm: &Htm, out: &mut [u64], points: &P) {
-    locate_batches::<16, P>(htm, out, points)
+/// [`locate_batches`] as a [`LaneKernel`], run at the widest SIMD width.
+struct Locate<'a, P> {
+    htm: &'a Htm,
+    out: &'a mut [u64],
+    points: &'a P,
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn locate_batches_avx2<P: Points>(htm: &Htm, out: &mut [u64], points: &P) {
-    locate_batches::<8, P>(htm, out, points)
-}
-
-/// [`locate_batches`] for the widest vectors the CPU offers (checked at run time).
-fn locate_dispatch<P: Points>(htm: &Htm, out: &mut [u64], points: &P) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU supports AVX-512F, checked just above.
-            return unsafe { locate_batches_avx512(htm, out, points) };
-        }
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2, checked just above.
-            return unsafe { locate_batches_avx2(htm, out, points) };
-        }
+impl<P: Points> LaneKernel for Locate<'_, P> {
+    #[inline(always)]
+    fn run<const B: usize>(&mut self) {
+        locate_batches::<B, P>(self.htm, self.out, self.points)
     }
-    locate_batches::<4, P>(htm, out, points)
 }
 
 /// The level-`level` trixel of `v` if every decision is certified, else `None`.
@@ -425,7 +412,12 @@ impl Htm {
     /// SIMD batches.
     pub fn locate_many(&self, points: &[Vector3d], out: &mut [u64]) {
         let n = out.len().min(points.len());
-        locate_dispatch(self, &mut out[..n], &Vectors(points))
+        let points = Vectors(points);
+        run_widest(&mut Locate {
+            htm: self,
+            out: &mut out[..n],
+            points: &points,
+        })
     }
 
     /// The trixels of validated (lon, lat) points in degrees (finite, |lat| <= 90),
@@ -434,7 +426,12 @@ impl Htm {
     /// are redone from sphgeom's own conversion.
     pub fn locate_many_lonlat_deg_unchecked(&self, lon: &[f64], lat: &[f64], out: &mut [u64]) {
         let n = out.len().min(lon.len()).min(lat.len());
-        locate_dispatch(self, &mut out[..n], &LonLatDeg { lon, lat })
+        let points = LonLatDeg { lon, lat };
+        run_widest(&mut Locate {
+            htm: self,
+            out: &mut out[..n],
+            points: &points,
+        })
     }
 }
 
@@ -586,6 +583,9 @@ mod tests {
             assert_eq!(out, exact, "level {level}");
             let mut out4 = vec![0; points.len()];
             locate_batches::<4, _>(&htm, &mut out4, &Vectors(&points));
+            let mut out16 = vec![0; points.len()];
+            locate_batches::<16, _>(&htm, &mut out16, &Vectors(&points));
+            assert_eq!(out16, exact, "level {level}");
             assert_eq!(out4, exact, "level {level}");
         }
     }
