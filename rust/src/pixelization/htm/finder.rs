@@ -8,8 +8,13 @@
 //! outward for an envelope (so it stays a superset), inward for an interior (so it
 //! stays a subset). This is exactly what `lsst.sphgeom`'s `PixelFinder` does, so the
 //! same region gives the same ranges.
+//!
+//! Each trixel vertex is shared by several trixels (the 3 edge midpoints of a parent
+//! are vertices of all 4 children), so a region can compute something per vertex once,
+//! when the vertex is made ([`TrixelRelation::vertex`]), and read it in every trixel
+//! that has that vertex; for a polygon that is whether the vertex lies inside.
 
-use super::{children, ROOT_VERTICES};
+use super::{midpoint, ROOT_VERTICES};
 use crate::geometry::Vector3d;
 use crate::pixelization::{DISJOINT, WITHIN};
 use crate::rangeset::RangeSet;
@@ -19,13 +24,12 @@ use crate::rangeset::RangeSet;
 /// `WITHIN`: the trixel is inside the region). Conservative answers (0) are allowed
 /// and mean "maybe intersecting".
 pub trait TrixelRelation {
-    fn relate_trixel(&self, trixel: &[Vector3d; 3]) -> u8;
-}
-
-impl<F: Fn(&[Vector3d; 3]) -> u8> TrixelRelation for F {
-    fn relate_trixel(&self, trixel: &[Vector3d; 3]) -> u8 {
-        self(trixel)
-    }
+    /// What the region remembers about one trixel vertex.
+    type Vertex: Copy;
+    /// Computed once per vertex and passed to every trixel that has it.
+    fn vertex(&self, v: &Vector3d) -> Self::Vertex;
+    /// The relationship bits of trixel `t`, whose vertices carry `s`.
+    fn relate_trixel(&self, t: &[Vector3d; 3], s: &[Self::Vertex; 3]) -> u8;
 }
 
 struct Finder<'a, R: TrixelRelation + ?Sized> {
@@ -38,11 +42,11 @@ struct Finder<'a, R: TrixelRelation + ?Sized> {
 }
 
 impl<R: TrixelRelation + ?Sized> Finder<'_, R> {
-    fn visit(&mut self, t: &[Vector3d; 3], index: u64, level: i32) {
+    fn visit(&mut self, t: &[Vector3d; 3], s: &[R::Vertex; 3], index: u64, level: i32) {
         if level > self.level {
             return;
         }
-        let r = self.region.relate_trixel(t);
+        let r = self.region.relate_trixel(t, s);
         if r & DISJOINT != 0 {
             return;
         }
@@ -56,10 +60,20 @@ impl<R: TrixelRelation + ?Sized> Finder<'_, R> {
             }
             return;
         }
-        let kids = children(t);
-        for (k, child) in kids.iter().enumerate() {
-            self.visit(child, 4 * index + k as u64, level + 1);
-        }
+        // The children of `t` (see `super::children`), their vertex data made once.
+        let m12 = midpoint(&t[1], &t[2]);
+        let m20 = midpoint(&t[2], &t[0]);
+        let m01 = midpoint(&t[0], &t[1]);
+        let (s12, s20, s01) = (
+            self.region.vertex(&m12),
+            self.region.vertex(&m20),
+            self.region.vertex(&m01),
+        );
+        let i = 4 * index;
+        self.visit(&[t[0], m01, m20], &[s[0], s01, s20], i, level + 1);
+        self.visit(&[t[1], m12, m01], &[s[1], s12, s01], i + 1, level + 1);
+        self.visit(&[t[2], m20, m12], &[s[2], s20, s12], i + 2, level + 1);
+        self.visit(&[m12, m20, m01], &[s12, s20, s01], i + 3, level + 1);
     }
 
     fn insert(&mut self, index: u64, level: i32) {
@@ -98,7 +112,8 @@ pub fn find_pixels<R: TrixelRelation + ?Sized>(
         ranges: RangeSet::new(),
     };
     for (r, t) in ROOT_VERTICES.iter().enumerate() {
-        f.visit(t, r as u64 + 8, 0);
+        let s = t.map(|v| region.vertex(&v));
+        f.visit(t, &s, r as u64 + 8, 0);
     }
     f.ranges
 }

@@ -12,8 +12,10 @@
 //! points on trixel edges go to the same trixel as in sphgeom.
 
 mod finder;
+mod polygon;
 
 pub use finder::{find_pixels, TrixelRelation};
+pub(crate) use polygon::PolygonTrixels;
 
 use super::exact::{normalize_like_sphgeom, orientation};
 use crate::geometry::{UnitVector3d, Vector3d};
