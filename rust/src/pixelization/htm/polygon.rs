@@ -16,8 +16,11 @@
 //!   on the inner side (checked exactly, once per edge): the trixel is the cone of its
 //!   vertices, so it lies wholly outside that plane, and no polygon vertex can be in
 //!   it and no edge can cross it, which is what sphgeom's exact tests would find.
-//! * Every other trixel (a few per level, near the polygon's corners, or containing
-//!   the polygon) gets sphgeom's full relation.
+//! * The same two proofs run from the trixel's side: a polygon vertex strictly inside
+//!   the trixel (INTERSECTS), or every polygon vertex strictly beyond one trixel edge
+//!   plane (DISJOINT; the trixel is on the inner side of its own edge planes).
+//! * Every other trixel (a few per level, near the polygon's corners) gets sphgeom's
+//!   full relation.
 
 use std::cell::Cell;
 
@@ -105,6 +108,27 @@ impl<'a> PolygonTrixels<'a> {
     }
 }
 
+impl PolygonTrixels<'_> {
+    /// The same proofs from the trixel's side, for a trixel with no vertex inside the
+    /// polygon: a polygon vertex strictly inside the trixel means INTERSECTS (0); all
+    /// polygon vertices strictly beyond one trixel edge plane mean DISJOINT (the trixel
+    /// lies on the inner side of its own edge planes). `None`: undecided.
+    fn trixel_planes(&self, t: &[Vector3d; 3]) -> Option<u8> {
+        let planes = [t[2].cross(&t[0]), t[0].cross(&t[1]), t[1].cross(&t[2])];
+        let mut all_beyond = [true; 3];
+        for p in self.vertices {
+            let d = planes.map(|n| n.dot(p.as_vector()));
+            if d.iter().all(|&x| x > MARGIN) {
+                return Some(0);
+            }
+            for (beyond, x) in all_beyond.iter_mut().zip(d) {
+                *beyond &= x < -MARGIN;
+            }
+        }
+        all_beyond.contains(&true).then_some(DISJOINT)
+    }
+}
+
 impl TrixelRelation for PolygonTrixels<'_> {
     /// Whether the vertex is inside the polygon (boundary included), exactly as
     /// `vertices_contain`.
@@ -132,6 +156,9 @@ impl TrixelRelation for PolygonTrixels<'_> {
                 if t.iter().all(|v| n.dot(v) < -MARGIN) && self.edge_separates(k) {
                     return DISJOINT;
                 }
+            }
+            if let Some(r) = self.trixel_planes(t) {
+                return r;
             }
         }
         let tv = t.map(|p| UnitVector3d::from_normalized(p.x, p.y, p.z));
