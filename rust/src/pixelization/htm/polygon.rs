@@ -165,3 +165,114 @@ impl TrixelRelation for PolygonTrixels<'_> {
         relate_vertices(&tv, self.vertices).bits()
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::geometry::{vertices_contain, ConvexPolygon};
+    use crate::pixelization::htm::{Htm, ROOT_VERTICES};
+    use proptest::prelude::*;
+
+    /// Walks every trixel down to `max_level` that sphgeom's relation does not call
+    /// disjoint, checking the prepared relation's vertex flags and DISJOINT/WITHIN
+    /// bits against sphgeom's (`vertices_contain`, `relate_vertices`).
+    fn check_against_sphgeom(poly: &ConvexPolygon, max_level: u32) {
+        let prepared = PolygonTrixels::new(poly.vertices());
+        let mask = DISJOINT | WITHIN;
+        let mut stack: Vec<([Vector3d; 3], u32)> = ROOT_VERTICES.iter().map(|t| (*t, 0)).collect();
+        while let Some((t, level)) = stack.pop() {
+            let tv = t.map(|p| UnitVector3d::from_normalized(p.x, p.y, p.z));
+            let inside = t.map(|p| prepared.vertex(&p));
+            for (flag, v) in inside.iter().zip(&tv) {
+                assert_eq!(*flag, vertices_contain(poly.vertices(), v));
+            }
+            let want = relate_vertices(&tv, poly.vertices()).bits() & mask;
+            assert_eq!(prepared.relate_trixel(&t, &inside) & mask, want, "{t:?}");
+            if want == 0 && level < max_level {
+                stack.extend(super::super::children(&t).map(|c| (c, level + 1)));
+            }
+        }
+    }
+
+    fn lonlat_polygon(points: &[(f64, f64)]) -> ConvexPolygon {
+        let v: Vec<UnitVector3d> = points
+            .iter()
+            .map(|&(lon, lat)| UnitVector3d::from_lonlat_deg(lon, lat).unwrap())
+            .collect();
+        ConvexPolygon::convex_hull(&v).unwrap()
+    }
+
+    #[test]
+    fn trixels_as_polygons() {
+        // Edges on trixel edges and vertices on trixel vertices: exact ties everywhere.
+        for name in ["N0", "S3", "N012", "S2301", "N3210012"] {
+            let id = Htm::from_string(name).unwrap();
+            let t = Htm::trixel_vertices(id).unwrap();
+            let v = t
+                .map(|p| UnitVector3d::from_normalized(p.x, p.y, p.z))
+                .to_vec();
+            let depth = Htm::level_of(id).unwrap() as u32 + 3;
+            check_against_sphgeom(&ConvexPolygon::from_vertices(v).unwrap(), depth);
+        }
+    }
+
+    #[test]
+    fn polygons_on_coordinate_planes_and_poles() {
+        for lon0 in [0.0, 90.0, 180.0, 270.0] {
+            for size in [1e-4, 0.5, 20.0] {
+                let square = [
+                    (lon0, 0.0),
+                    (lon0 + size, 0.0),
+                    (lon0 + size, size),
+                    (lon0, size),
+                ];
+                check_against_sphgeom(&lonlat_polygon(&square), 8);
+                let cap = [
+                    (lon0, 90.0 - size),
+                    (lon0 + 120.0, 90.0 - size),
+                    (lon0 + 240.0, 90.0 - size),
+                ];
+                check_against_sphgeom(&lonlat_polygon(&cap), 8);
+            }
+        }
+    }
+
+    #[test]
+    fn non_unit_vertices_take_the_exact_path() {
+        let v = [(1.0, 0.0, 0.0), (0.0, 2.0, 0.0), (0.0, 0.0, 3.0)]
+            .map(|(x, y, z)| UnitVector3d::from_normalized(x, y, z));
+        let poly = ConvexPolygon::from_vertices(v.to_vec()).unwrap();
+        assert!(!PolygonTrixels::new(poly.vertices()).fast);
+        check_against_sphgeom(&poly, 4);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn random_polygons_match_sphgeom_relation(
+            lon in 0.0f64..360.0,
+            lat in -90.0f64..=90.0,
+            log_size in -5.0f64..1.9,
+            angles in proptest::collection::vec(0.0f64..360.0, 3..10),
+        ) {
+            let size = 10f64.powf(log_size);
+            let scale = lat.to_radians().cos().max(1e-3);
+            let pts: Vec<(f64, f64)> = angles
+                .iter()
+                .map(|a| {
+                    let (s, c) = a.to_radians().sin_cos();
+                    ((lon + size * c / scale).rem_euclid(360.0), (lat + size * s).clamp(-90.0, 90.0))
+                })
+                .collect();
+            let v: Vec<UnitVector3d> = pts
+                .iter()
+                .map(|&(lo, la)| UnitVector3d::from_lonlat_deg(lo, la).unwrap())
+                .collect();
+            if let Ok(poly) = ConvexPolygon::convex_hull(&v) {
+                let depth = ((90.0 / size).log2().max(0.0) as u32 + 4).min(14);
+                check_against_sphgeom(&poly, depth);
+            }
+        }
+    }
+}
