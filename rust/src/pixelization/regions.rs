@@ -26,18 +26,22 @@ struct Leaf<'a> {
 
 impl TrixelRelation for Leaf<'_> {
     type Vertex = ();
+    type Hint = ();
 
-    fn vertex(&self, _: &Vector3d) {}
+    fn root_hint(&self) {}
 
-    fn relate_trixel(&self, t: &[Vector3d; 3], _: &[(); 3]) -> u8 {
+    fn vertex(&self, _: &Vector3d, _: &()) {}
+
+    fn relate_trixel(&self, t: &[Vector3d; 3], _: &[(); 3], _: &()) -> (u8, ()) {
         let v = t.map(|p| UnitVector3d::from_normalized(p.x, p.y, p.z));
-        match self.region {
+        let r = match self.region {
             Region::ConvexPolygon(p) => relate_vertices(&v, p.vertices()).bits(),
             Region::Circle(c) => relate_vertices_circle(&v, c).bits(),
             Region::LonLatBox(b) => relate_vertices_box(&v, b).bits(),
             // Compound regions never reach here (see `htm_find`).
             Region::Union(_) | Region::Intersection(_) => 0,
-        }
+        };
+        (r, ())
     }
 }
 

@@ -12,7 +12,9 @@
 //! Each trixel vertex is shared by several trixels (the 3 edge midpoints of a parent
 //! are vertices of all 4 children), so a region can compute something per vertex once,
 //! when the vertex is made ([`TrixelRelation::vertex`]), and read it in every trixel
-//! that has that vertex; for a polygon that is whether the vertex lies inside.
+//! that has that vertex; for a polygon that is whether the vertex lies inside. A
+//! trixel can also pass a hint to its children ([`TrixelRelation::Hint`]): for a
+//! polygon, the edges that its children can still cross.
 
 use super::{midpoint, ROOT_VERTICES};
 use crate::geometry::Vector3d;
@@ -26,10 +28,21 @@ use crate::rangeset::RangeSet;
 pub trait TrixelRelation {
     /// What the region remembers about one trixel vertex.
     type Vertex: Copy;
-    /// Computed once per vertex and passed to every trixel that has it.
-    fn vertex(&self, v: &Vector3d) -> Self::Vertex;
-    /// The relationship bits of trixel `t`, whose vertices carry `s`.
-    fn relate_trixel(&self, t: &[Vector3d; 3], s: &[Self::Vertex; 3]) -> u8;
+    /// What a trixel tells its children (for a polygon: which edges can still matter).
+    type Hint: Copy;
+    /// The hint for the 8 root trixels.
+    fn root_hint(&self) -> Self::Hint;
+    /// Computed once per vertex of the children of a trixel whose children get
+    /// `hint`, and passed to every trixel that has the vertex.
+    fn vertex(&self, v: &Vector3d, hint: &Self::Hint) -> Self::Vertex;
+    /// The relationship bits of trixel `t`, whose vertices carry `s` and whose parent
+    /// gave `hint`; and the hint for its children.
+    fn relate_trixel(
+        &self,
+        t: &[Vector3d; 3],
+        s: &[Self::Vertex; 3],
+        hint: &Self::Hint,
+    ) -> (u8, Self::Hint);
 }
 
 struct Finder<'a, R: TrixelRelation + ?Sized> {
@@ -42,11 +55,18 @@ struct Finder<'a, R: TrixelRelation + ?Sized> {
 }
 
 impl<R: TrixelRelation + ?Sized> Finder<'_, R> {
-    fn visit(&mut self, t: &[Vector3d; 3], s: &[R::Vertex; 3], index: u64, level: i32) {
+    fn visit(
+        &mut self,
+        t: &[Vector3d; 3],
+        s: &[R::Vertex; 3],
+        hint: &R::Hint,
+        index: u64,
+        level: i32,
+    ) {
         if level > self.level {
             return;
         }
-        let r = self.region.relate_trixel(t, s);
+        let (r, hint) = self.region.relate_trixel(t, s, hint);
         if r & DISJOINT != 0 {
             return;
         }
@@ -65,15 +85,15 @@ impl<R: TrixelRelation + ?Sized> Finder<'_, R> {
         let m20 = midpoint(&t[2], &t[0]);
         let m01 = midpoint(&t[0], &t[1]);
         let (s12, s20, s01) = (
-            self.region.vertex(&m12),
-            self.region.vertex(&m20),
-            self.region.vertex(&m01),
+            self.region.vertex(&m12, &hint),
+            self.region.vertex(&m20, &hint),
+            self.region.vertex(&m01, &hint),
         );
-        let i = 4 * index;
-        self.visit(&[t[0], m01, m20], &[s[0], s01, s20], i, level + 1);
-        self.visit(&[t[1], m12, m01], &[s[1], s12, s01], i + 1, level + 1);
-        self.visit(&[t[2], m20, m12], &[s[2], s20, s12], i + 2, level + 1);
-        self.visit(&[m12, m20, m01], &[s12, s20, s01], i + 3, level + 1);
+        let (i, h, l) = (4 * index, &hint, level + 1);
+        self.visit(&[t[0], m01, m20], &[s[0], s01, s20], h, i, l);
+        self.visit(&[t[1], m12, m01], &[s[1], s12, s01], h, i + 1, l);
+        self.visit(&[t[2], m20, m12], &[s[2], s20, s12], h, i + 2, l);
+        self.visit(&[m12, m20, m01], &[s12, s20, s01], h, i + 3, l);
     }
 
     fn insert(&mut self, index: u64, level: i32) {
@@ -111,9 +131,10 @@ pub fn find_pixels<R: TrixelRelation + ?Sized>(
         },
         ranges: RangeSet::new(),
     };
+    let hint = region.root_hint();
     for (r, t) in ROOT_VERTICES.iter().enumerate() {
-        let s = t.map(|v| region.vertex(&v));
-        f.visit(t, &s, r as u64 + 8, 0);
+        let s = t.map(|v| region.vertex(&v, &hint));
+        f.visit(t, &s, &hint, r as u64 + 8, 0);
     }
     f.ranges
 }

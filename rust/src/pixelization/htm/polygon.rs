@@ -129,40 +129,107 @@ impl PolygonTrixels<'_> {
     }
 }
 
+/// The set bits of a mask, lowest first.
+struct Bits(u64);
+
+impl Iterator for Bits {
+    type Item = usize;
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        if self.0 == 0 {
+            return None;
+        }
+        let k = self.0.trailing_zeros() as usize;
+        self.0 &= self.0 - 1;
+        Some(k)
+    }
+}
+
+impl PolygonTrixels<'_> {
+    /// The edges in `mask` (a polygon of more than 64 edges has no masks: all edges).
+    #[inline]
+    fn edges_in(&self, mask: EdgeMask) -> std::iter::Chain<Bits, std::ops::Range<usize>> {
+        let n = self.normals.len();
+        if n <= MAX_MASKED_EDGES {
+            Bits(mask).chain(0..0)
+        } else {
+            Bits(0).chain(0..n)
+        }
+    }
+}
+
+/// Bit `k` set: edge `k` may still cross the trixel's descendants. Cleared once a
+/// trixel lies strictly (beyond [`DROP_MARGIN`]) on the inner side of the edge plane:
+/// its descendants lie in its cone (up to ~1e-14 of midpoint rounding over 24 levels),
+/// so every vertex below it is inside that plane by more than [`MARGIN`], and skipping
+/// the edge changes no answer.
+type EdgeMask = u64;
+
+const MAX_MASKED_EDGES: usize = 64;
+
+/// See [`EdgeMask`]: 4 times [`MARGIN`], far above the drift of nested midpoints.
+const DROP_MARGIN: f64 = 4.0 * MARGIN;
+
 impl TrixelRelation for PolygonTrixels<'_> {
     /// Whether the vertex is inside the polygon (boundary included), exactly as
     /// `vertices_contain`.
     type Vertex = bool;
+    type Hint = EdgeMask;
+
+    fn root_hint(&self) -> EdgeMask {
+        let n = self.normals.len();
+        if n >= MAX_MASKED_EDGES {
+            u64::MAX
+        } else {
+            (1u64 << n) - 1
+        }
+    }
 
     #[inline]
-    fn vertex(&self, v: &Vector3d) -> bool {
+    fn vertex(&self, v: &Vector3d, mask: &EdgeMask) -> bool {
         let p = UnitVector3d::from_normalized(v.x, v.y, v.z);
         if !self.fast {
             return crate::geometry::vertices_contain(self.vertices, &p);
         }
-        (0..self.normals.len()).all(|k| self.side(k, &p) >= 0)
+        let mut edges = self.edges_in(*mask);
+        edges.all(|k| self.side(k, &p) >= 0)
     }
 
-    fn relate_trixel(&self, t: &[Vector3d; 3], inside: &[bool; 3]) -> u8 {
+    fn relate_trixel(
+        &self,
+        t: &[Vector3d; 3],
+        inside: &[bool; 3],
+        mask: &EdgeMask,
+    ) -> (u8, EdgeMask) {
         // sphgeom: all trixel vertices inside -> WITHIN; some -> INTERSECTS.
         if inside[0] && inside[1] && inside[2] {
-            return WITHIN;
+            return (WITHIN, 0);
+        }
+        if !self.fast {
+            let tv = t.map(|p| UnitVector3d::from_normalized(p.x, p.y, p.z));
+            return (relate_vertices(&tv, self.vertices).bits(), *mask);
+        }
+        let masked = self.normals.len() <= MAX_MASKED_EDGES;
+        let mut child_mask = *mask;
+        for k in self.edges_in(*mask) {
+            let n = &self.normals[k];
+            let d = t.map(|v| n.dot(&v));
+            // Strictly outside one edge plane (impossible with a vertex inside).
+            if d.iter().all(|&x| x < -MARGIN) && self.edge_separates(k) {
+                return (DISJOINT, 0);
+            }
+            if masked && d.iter().all(|&x| x > DROP_MARGIN) {
+                child_mask &= !(1u64 << k);
+            }
         }
         if inside[0] || inside[1] || inside[2] {
-            return 0;
+            return (0, child_mask);
         }
-        if self.fast {
-            for (k, n) in self.normals.iter().enumerate() {
-                if t.iter().all(|v| n.dot(v) < -MARGIN) && self.edge_separates(k) {
-                    return DISJOINT;
-                }
-            }
-            if let Some(r) = self.trixel_planes(t) {
-                return r;
-            }
+        if let Some(r) = self.trixel_planes(t) {
+            return (r, child_mask);
         }
         let tv = t.map(|p| UnitVector3d::from_normalized(p.x, p.y, p.z));
-        relate_vertices(&tv, self.vertices).bits()
+        (relate_vertices(&tv, self.vertices).bits(), child_mask)
     }
 }
 
@@ -180,17 +247,20 @@ mod tests {
     fn check_against_sphgeom(poly: &ConvexPolygon, max_level: u32) {
         let prepared = PolygonTrixels::new(poly.vertices());
         let mask = DISJOINT | WITHIN;
-        let mut stack: Vec<([Vector3d; 3], u32)> = ROOT_VERTICES.iter().map(|t| (*t, 0)).collect();
-        while let Some((t, level)) = stack.pop() {
+        let root = prepared.root_hint();
+        let mut stack: Vec<([Vector3d; 3], u32, EdgeMask)> =
+            ROOT_VERTICES.iter().map(|t| (*t, 0, root)).collect();
+        while let Some((t, level, hint)) = stack.pop() {
             let tv = t.map(|p| UnitVector3d::from_normalized(p.x, p.y, p.z));
-            let inside = t.map(|p| prepared.vertex(&p));
+            let inside = t.map(|p| prepared.vertex(&p, &hint));
             for (flag, v) in inside.iter().zip(&tv) {
                 assert_eq!(*flag, vertices_contain(poly.vertices(), v));
             }
             let want = relate_vertices(&tv, poly.vertices()).bits() & mask;
-            assert_eq!(prepared.relate_trixel(&t, &inside) & mask, want, "{t:?}");
+            let (got, child_hint) = prepared.relate_trixel(&t, &inside, &hint);
+            assert_eq!(got & mask, want, "{t:?}");
             if want == 0 && level < max_level {
-                stack.extend(super::super::children(&t).map(|c| (c, level + 1)));
+                stack.extend(super::super::children(&t).map(|c| (c, level + 1, child_hint)));
             }
         }
     }
