@@ -52,6 +52,9 @@ pub(crate) struct PolygonTrixels<'a> {
     /// False for vertex lists the margins were not derived for (non-unit vectors):
     /// every decision then takes the exact path.
     fast: bool,
+    /// Squared edge chord above which a trixel counts as large next to the polygon
+    /// (twice the polygon's rough radius, squared): only orders the work.
+    big_trixel_chord2: f64,
 }
 
 impl<'a> PolygonTrixels<'a> {
@@ -65,11 +68,21 @@ impl<'a> PolygonTrixels<'a> {
                 let v = v.as_vector();
                 v.is_finite() && (v.norm() - 1.0).abs() <= MAX_NORM_ERROR
             });
+        // A rough centre and radius: the normalised vertex sum, the farthest vertex.
+        let sum = vertices
+            .iter()
+            .fold(Vector3d::default(), |acc, v| acc.add(v.as_vector()));
+        let centre = sum.scale(1.0 / sum.norm().max(f64::MIN_POSITIVE));
+        let radius2 = vertices
+            .iter()
+            .map(|v| v.as_vector().sub(&centre).squared_norm())
+            .fold(0.0, f64::max);
         PolygonTrixels {
             vertices,
             normals,
             separates: vec![Cell::new(UNKNOWN); n],
             fast,
+            big_trixel_chord2: 4.0 * radius2,
         }
     }
 
@@ -129,32 +142,24 @@ impl PolygonTrixels<'_> {
     }
 }
 
-/// The set bits of a mask, lowest first.
-struct Bits(u64);
-
-impl Iterator for Bits {
-    type Item = usize;
-    #[inline]
-    fn next(&mut self) -> Option<usize> {
-        if self.0 == 0 {
-            return None;
-        }
-        let k = self.0.trailing_zeros() as usize;
-        self.0 &= self.0 - 1;
-        Some(k)
-    }
-}
-
 impl PolygonTrixels<'_> {
-    /// The edges in `mask` (a polygon of more than 64 edges has no masks: all edges).
+    /// Calls `f` on each edge in `mask` (on every edge of a polygon with more than 64,
+    /// which has no masks) until it returns false; true if it never did.
     #[inline]
-    fn edges_in(&self, mask: EdgeMask) -> std::iter::Chain<Bits, std::ops::Range<usize>> {
+    fn all_edges_in(&self, mask: EdgeMask, mut f: impl FnMut(usize) -> bool) -> bool {
         let n = self.normals.len();
-        if n <= MAX_MASKED_EDGES {
-            Bits(mask).chain(0..0)
-        } else {
-            Bits(0).chain(0..n)
+        if n > MAX_MASKED_EDGES {
+            return (0..n).all(f);
         }
+        let mut m = mask;
+        while m != 0 {
+            let k = m.trailing_zeros() as usize;
+            m &= m - 1;
+            if !f(k) {
+                return false;
+            }
+        }
+        true
     }
 }
 
@@ -191,8 +196,7 @@ impl TrixelRelation for PolygonTrixels<'_> {
         if !self.fast {
             return crate::geometry::vertices_contain(self.vertices, &p);
         }
-        let mut edges = self.edges_in(*mask);
-        edges.all(|k| self.side(k, &p) >= 0)
+        self.all_edges_in(*mask, |k| self.side(k, &p) >= 0)
     }
 
     fn relate_trixel(
@@ -209,24 +213,45 @@ impl TrixelRelation for PolygonTrixels<'_> {
             let tv = t.map(|p| UnitVector3d::from_normalized(p.x, p.y, p.z));
             return (relate_vertices(&tv, self.vertices).bits(), *mask);
         }
+        let none_inside = !(inside[0] || inside[1] || inside[2]);
+        // A trixel much larger than the polygon is best decided from its own planes
+        // (it usually contains a polygon vertex, or has the whole polygon beyond one
+        // of its edges); both kinds of proof give sphgeom's answer, so only the order
+        // of the work changes. Its children keep all edges (always allowed).
+        let big = t[0].sub(&t[1]).squared_norm() > self.big_trixel_chord2;
+        if none_inside && big {
+            if let Some(r) = self.trixel_planes(t) {
+                return (r, *mask);
+            }
+        }
         let masked = self.normals.len() <= MAX_MASKED_EDGES;
         let mut child_mask = *mask;
-        for k in self.edges_in(*mask) {
+        let not_disjoint = self.all_edges_in(*mask, |k| {
             let n = &self.normals[k];
-            let d = t.map(|v| n.dot(&v));
-            // Strictly outside one edge plane (impossible with a vertex inside).
-            if d.iter().all(|&x| x < -MARGIN) && self.edge_separates(k) {
-                return (DISJOINT, 0);
+            let d0 = n.dot(&t[0]);
+            if d0 > DROP_MARGIN {
+                if masked && n.dot(&t[1]) > DROP_MARGIN && n.dot(&t[2]) > DROP_MARGIN {
+                    child_mask &= !(1u64 << k);
+                }
+                true
+            } else {
+                // Strictly outside one edge plane (impossible with a vertex inside).
+                !(d0 < -MARGIN
+                    && n.dot(&t[1]) < -MARGIN
+                    && n.dot(&t[2]) < -MARGIN
+                    && self.edge_separates(k))
             }
-            if masked && d.iter().all(|&x| x > DROP_MARGIN) {
-                child_mask &= !(1u64 << k);
-            }
+        });
+        if !not_disjoint {
+            return (DISJOINT, 0);
         }
-        if inside[0] || inside[1] || inside[2] {
+        if !none_inside {
             return (0, child_mask);
         }
-        if let Some(r) = self.trixel_planes(t) {
-            return (r, child_mask);
+        if !big {
+            if let Some(r) = self.trixel_planes(t) {
+                return (r, child_mask);
+            }
         }
         let tv = t.map(|p| UnitVector3d::from_normalized(p.x, p.y, p.z));
         (relate_vertices(&tv, self.vertices).bits(), child_mask)
