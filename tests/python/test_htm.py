@@ -321,3 +321,31 @@ def test_hard_polygons_identical_to_sphgeom(max_ranges):
                 _ranges(pix.envelope(ref, max_ranges)), (ref, level)
             assert _ranges(htm.interior(ours, max_ranges)) == \
                 _ranges(pix.interior(ref, max_ranges)), (ref, level)
+
+
+def test_improper_decoded_vertex_lists_identical_to_sphgeom():
+    """Encodings neither library would make (clockwise, self-crossing, repeated or
+    collinear vertices) decode as they are in both; envelopes must still agree."""
+    import struct
+
+    def ll(lon, lat):
+        lo, la = np.radians(lon), np.radians(lat)
+        return [np.cos(lo) * np.cos(la), np.sin(lo) * np.cos(la), np.sin(la)]
+
+    lists = [
+        [ll(0, 0), ll(0, 10), ll(10, 0)],
+        [ll(0, 0), ll(10, 10), ll(10, 0), ll(0, 10)],
+        [ll(0, 0), ll(10, 0), ll(10, 0), ll(5, 10)],
+        [ll(0, 0), ll(60, 0), ll(120, 0)],
+        [ll(350, -5), ll(10, -5), ll(0, 89.9)],
+    ]
+    for verts in lists:
+        data = b"p" + b"".join(struct.pack("<3d", *v) for v in verts)
+        ours, ref = Region.decode(data), sg.Region.decode(data)
+        for level in (2, 5, 8):
+            pix = sg.HtmPixelization(level)
+            for max_ranges in (0, 8):
+                assert _ranges(Htm(level).envelope(ours, max_ranges)) == \
+                    _ranges(pix.envelope(ref, max_ranges))
+                assert _ranges(Htm(level).interior(ours, max_ranges)) == \
+                    _ranges(pix.interior(ref, max_ranges))

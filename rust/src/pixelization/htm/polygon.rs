@@ -12,17 +12,20 @@
 //!   beyond [`MARGIN`] its sign is the exact orientation's; closer calls use the exact
 //!   orientation itself.
 //! * A trixel with no vertex inside is DISJOINT when its 3 vertices lie strictly on
-//!   the outer side of one edge plane (beyond the margin) and every polygon vertex lies
-//!   on the inner side (checked exactly, once per edge): the trixel is the cone of its
-//!   vertices, so it lies wholly outside that plane, and no polygon vertex can be in
-//!   it and no edge can cross it, which is what sphgeom's exact tests would find.
+//!   the outer side of one edge plane (beyond the margin): the trixel is the cone of
+//!   its vertices, so it lies wholly outside that plane while the polygon lies inside
+//!   it; no polygon vertex can be in the trixel and no edge can cross it, which is what
+//!   sphgeom's exact tests would find.
 //! * The same two proofs run from the trixel's side: a polygon vertex strictly inside
 //!   the trixel (INTERSECTS), or every polygon vertex strictly beyond one trixel edge
 //!   plane (DISJOINT; the trixel is on the inner side of its own edge planes).
 //! * Every other trixel (a few per level, near the polygon's corners) gets sphgeom's
 //!   full relation.
-
-use std::cell::Cell;
+//!
+//! The proofs are geometric, so they hold for proper polygons only: unit vertices
+//! (the margins assume them) and strict convexity (every vertex strictly left of
+//! every other edge, checked exactly per call). A decoded vertex list that is neither
+//! goes through sphgeom's relation for every trixel.
 
 use super::finder::TrixelRelation;
 use crate::geometry::{orientation, relate_vertices, UnitVector3d, Vector3d};
@@ -35,22 +38,14 @@ const MARGIN: f64 = 1e-13;
 /// Largest deviation of a vertex norm from 1 for which [`MARGIN`] is trusted.
 const MAX_NORM_ERROR: f64 = 1e-9;
 
-/// Whether an edge plane may be used to prove disjointness (all polygon vertices on
-/// its inner side): not yet known, yes, no.
-const UNKNOWN: u8 = 0;
-const SEPARATES: u8 = 1;
-const DOES_NOT_SEPARATE: u8 = 2;
-
 /// A convex polygon's vertex list with its edge planes, for [`super::find_pixels`].
 pub(crate) struct PolygonTrixels<'a> {
     vertices: &'a [UnitVector3d],
     /// `normals[k] = vertices[k - 1] × vertices[k]`, the plane of edge `k` (the edge
     /// order of `vertices_contain`); positive on the inner side.
     normals: Vec<Vector3d>,
-    /// Per edge: [`UNKNOWN`], [`SEPARATES`] or [`DOES_NOT_SEPARATE`], found lazily.
-    separates: Vec<Cell<u8>>,
-    /// False for vertex lists the margins were not derived for (non-unit vectors):
-    /// every decision then takes the exact path.
+    /// False for vertex lists the proofs were not made for (non-unit vectors, not
+    /// strictly convex): every decision then takes sphgeom's relation.
     fast: bool,
     /// Squared edge chord above which a trixel counts as large next to the polygon
     /// (twice the polygon's rough radius, squared): only orders the work.
@@ -63,11 +58,10 @@ impl<'a> PolygonTrixels<'a> {
         let normals = (0..n)
             .map(|k| vertices[(k + n - 1) % n].cross(&vertices[k]))
             .collect();
-        let fast = n >= 3
-            && vertices.iter().all(|v| {
-                let v = v.as_vector();
-                v.is_finite() && (v.norm() - 1.0).abs() <= MAX_NORM_ERROR
-            });
+        let unit = vertices.iter().all(|v| {
+            let v = v.as_vector();
+            v.is_finite() && (v.norm() - 1.0).abs() <= MAX_NORM_ERROR
+        });
         // A rough centre and radius: the normalised vertex sum, the farthest vertex.
         let sum = vertices
             .iter()
@@ -77,13 +71,27 @@ impl<'a> PolygonTrixels<'a> {
             .iter()
             .map(|v| v.as_vector().sub(&centre).squared_norm())
             .fold(0.0, f64::max);
-        PolygonTrixels {
+        let mut prepared = PolygonTrixels {
             vertices,
             normals,
-            separates: vec![Cell::new(UNKNOWN); n],
-            fast,
+            fast: false,
             big_trixel_chord2: 4.0 * radius2,
-        }
+        };
+        prepared.fast = n >= 3 && unit && prepared.strictly_convex();
+        prepared
+    }
+
+    /// Whether every vertex lies strictly left of every edge it is not on (exact, as
+    /// `ConvexPolygon::from_vertices` requires).
+    fn strictly_convex(&self) -> bool {
+        let n = self.vertices.len();
+        (0..n).all(|k| {
+            let (a, b) = ((k + n - 1) % n, k);
+            self.vertices
+                .iter()
+                .enumerate()
+                .all(|(j, p)| j == a || j == b || self.side(k, p) > 0)
+        })
     }
 
     /// The edge `k` as (start, end).
@@ -106,18 +114,6 @@ impl<'a> PolygonTrixels<'a> {
             let (a, b) = self.edge(k);
             orientation(p, a, b)
         }
-    }
-
-    /// Whether every polygon vertex is on the inner side of edge `k` (exact; computed
-    /// the first time it is asked).
-    fn edge_separates(&self, k: usize) -> bool {
-        let state = self.separates[k].get();
-        if state != UNKNOWN {
-            return state == SEPARATES;
-        }
-        let ok = self.vertices.iter().all(|p| self.side(k, p) >= 0);
-        self.separates[k].set(if ok { SEPARATES } else { DOES_NOT_SEPARATE });
-        ok
     }
 }
 
@@ -236,10 +232,7 @@ impl TrixelRelation for PolygonTrixels<'_> {
                 true
             } else {
                 // Strictly outside one edge plane (impossible with a vertex inside).
-                !(d0 < -MARGIN
-                    && n.dot(&t[1]) < -MARGIN
-                    && n.dot(&t[2]) < -MARGIN
-                    && self.edge_separates(k))
+                !(d0 < -MARGIN && n.dot(&t[1]) < -MARGIN && n.dot(&t[2]) < -MARGIN)
             }
         });
         if !not_disjoint {
@@ -340,6 +333,34 @@ mod tests {
         let poly = ConvexPolygon::from_vertices(v.to_vec()).unwrap();
         assert!(!PolygonTrixels::new(poly.vertices()).fast);
         check_against_sphgeom(&poly, 4);
+    }
+
+    #[test]
+    fn improper_vertex_lists_take_sphgeom_relation() {
+        // What decoding may hand over: clockwise, self-crossing, repeated or collinear
+        // vertices. No proof applies; the answers must still be sphgeom's.
+        let ll = |lon: f64, lat: f64| UnitVector3d::from_lonlat_deg(lon, lat).unwrap();
+        let lists = [
+            vec![ll(0.0, 0.0), ll(0.0, 10.0), ll(10.0, 0.0)],
+            vec![ll(0.0, 0.0), ll(10.0, 10.0), ll(10.0, 0.0), ll(0.0, 10.0)],
+            vec![ll(0.0, 0.0), ll(10.0, 0.0), ll(10.0, 0.0), ll(5.0, 10.0)],
+            vec![ll(0.0, 0.0), ll(60.0, 0.0), ll(120.0, 0.0)],
+            vec![ll(0.0, 0.0), ll(90.0, 0.0), ll(180.0, 0.0), ll(270.0, 0.0)],
+        ];
+        for v in lists {
+            let poly = ConvexPolygon::from_vertices_unchecked(v);
+            assert!(!PolygonTrixels::new(poly.vertices()).fast);
+            check_against_sphgeom(&poly, 6);
+        }
+    }
+
+    #[test]
+    fn polygons_of_more_than_64_edges_have_no_masks() {
+        let ring: Vec<(f64, f64)> = (0..100).map(|k| (k as f64 * 3.6, 60.0)).collect();
+        let poly = lonlat_polygon(&ring);
+        assert_eq!(poly.vertices().len(), 100);
+        assert!(PolygonTrixels::new(poly.vertices()).fast);
+        check_against_sphgeom(&poly, 7);
     }
 
     proptest! {
