@@ -1,9 +1,11 @@
 //! Envelopes and interiors of `geometry::Region`s for both pixelizations.
 //!
-//! HTM follows `lsst.sphgeom`'s `findPixels`: polygons, circles and boxes are related
-//! to each trixel with sphgeom's own vertex-list relations (so the answer is the same
-//! as sphgeom's); a union is the union of its operands' results and an intersection
-//! the intersection (starting from the universe), as in sphgeom.
+//! HTM follows `lsst.sphgeom`'s `findPixels`: circles and boxes are related to each
+//! trixel with sphgeom's own vertex-list relations, and polygons with
+//! `htm::PolygonTrixels`, which proves most of those relations from precomputed edge
+//! planes and falls back to sphgeom's for the rest (so the answer is the same as
+//! sphgeom's either way); a union is the union of its operands' results and an
+//! intersection the intersection (starting from the universe), as in sphgeom.
 //!
 //! HEALPix turns polygons, circles and boxes into [`CoverShape`]s for the exact search.
 //! For compound regions: the envelope of a union is the union of envelopes (exact);
@@ -35,6 +37,7 @@ impl TrixelRelation for Leaf<'_> {
     fn relate_trixel(&self, t: &[Vector3d; 3], _: &[(); 3], _: &()) -> (u8, ()) {
         let v = t.map(|p| UnitVector3d::from_normalized(p.x, p.y, p.z));
         let r = match self.region {
+            // Polygons normally take `PolygonTrixels` (see `htm_find`).
             Region::ConvexPolygon(p) => relate_vertices(&v, p.vertices()).bits(),
             Region::Circle(c) => relate_vertices_circle(&v, c).bits(),
             Region::LonLatBox(b) => relate_vertices_box(&v, b).bits(),
