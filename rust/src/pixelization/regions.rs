@@ -90,7 +90,15 @@ impl Htm {
     /// [`Htm::envelope`] of many regions, in parallel; one list of trixel ids per region
     /// (the butler's per-region skypix rows).
     pub fn envelope_pixels_many(&self, regions: &[Region], max_ranges: usize) -> Vec<Vec<u64>> {
-        crate::parallel::map_items(regions, |r| self.envelope(r, max_ranges).values().collect())
+        crate::parallel::map_items(regions, |r| {
+            let ranges = self.envelope(r, max_ranges);
+            // HTM ids stay below 2^53, so no range ends at 2^64 (stored as 0).
+            let mut ids = Vec::with_capacity(ranges.cardinality() as usize);
+            for &(begin, end) in ranges.ranges() {
+                ids.extend(begin..end);
+            }
+            ids
+        })
     }
 }
 
