@@ -349,3 +349,37 @@ def test_improper_decoded_vertex_lists_identical_to_sphgeom():
                     _ranges(pix.envelope(ref, max_ranges))
                 assert _ranges(Htm(level).interior(ours, max_ranges)) == \
                     _ranges(pix.interior(ref, max_ranges))
+
+
+from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    lon=st.floats(0.0, 360.0),
+    lat=st.floats(-90.0, 90.0),
+    log_size=st.floats(-6.0, 1.9),
+    angles=st.lists(st.floats(0.0, 360.0), min_size=3, max_size=10),
+    max_ranges=st.sampled_from([0, 1, 8, 64]),
+    interior=st.booleans(),
+)
+def test_property_polygon_envelope_and_interior_equal_sphgeom(
+        lon, lat, log_size, angles, max_ranges, interior):
+    size = 10.0**log_size
+    scale = max(np.cos(np.radians(lat)), 1e-3)
+    pa = np.radians(angles)
+    vlon = (lon + size * np.cos(pa) / scale) % 360.0
+    vlat = np.clip(lat + size * np.sin(pa), -90.0, 90.0)
+    try:
+        ref = _sg_lonlat_hull(vlon, vlat)
+    except Exception:  # collinear or coincident draws: no polygon in sphgeom either
+        ref = None
+    assume(ref is not None)
+    ours = Region.decode(ref.encode())
+    level = _level_for(size)
+    pix, htm = sg.HtmPixelization(level), Htm(level)
+    if interior:
+        assert _ranges(htm.interior(ours, max_ranges)) == _ranges(pix.interior(ref, max_ranges))
+    else:
+        assert _ranges(htm.envelope(ours, max_ranges)) == _ranges(pix.envelope(ref, max_ranges))
