@@ -266,3 +266,153 @@ def test_pixel_is_sphgeom_triangle():
     t = Htm(4).pixel(Htm.from_string("N01230"))
     ref = sg.HtmPixelization(4).triangle(Htm.from_string("N01230"))
     assert t.encode() == ref.encode()
+
+
+# --------------------------------------------------------------------------------------
+# Hard cases for the fast polygon path (regions built in sphgeom, decoded into skymaps,
+# so both libraries see the same vertices): trixels themselves, edges on trixel edges,
+# vertices on the coordinate planes and at the poles, tiny to near-hemisphere sizes.
+
+
+def _sg_hull(vectors):
+    return sg.ConvexPolygon.convexHull([sg.UnitVector3d(*map(float, v)) for v in vectors])
+
+
+def _sg_lonlat_hull(lon, lat):
+    return sg.ConvexPolygon.convexHull(
+        [sg.UnitVector3d(sg.LonLat.fromDegrees(float(a), float(b)))
+         for a, b in zip(lon, lat, strict=True)])
+
+
+def _level_for(size_deg):
+    """A level with a few dozen trixels along the region's edge (keeps sphgeom quick)."""
+    return int(np.clip(np.round(np.log2(90.0 / size_deg)) + 3, 0, 20))
+
+
+def _hard_polygons(rng):
+    """(sphgeom polygon, size in degrees) pairs."""
+    out = []
+    # trixels of several levels, and hulls of a trixel and one point beyond an edge
+    for level in (0, 1, 3, 6, 10):
+        pix = sg.HtmPixelization(level)
+        size = 90.0 / 2**level
+        for _ in range(3):
+            tid = int(rng.integers(8 << (2 * level), 16 << (2 * level)))
+            tri = pix.triangle(tid)
+            out.append((tri, size))
+            v = np.array([[u.x(), u.y(), u.z()] for u in tri.getVertices()])
+            beyond = v[0] + v[1] - 0.5 * v[2]
+            out.append((_sg_hull([*v, beyond / np.linalg.norm(beyond)]), 2 * size))
+    # vertices on the equator, on the meridians 0/90/180/270 and at the poles
+    for lon0 in (0.0, 90.0, 180.0, 270.0, 45.0):
+        for size in (1e-5, 0.3, 10.0):
+            out.append((_sg_lonlat_hull([lon0, lon0 + size, lon0 + size, lon0],
+                                        [0.0, 0.0, size, size]), size))
+            out.append((_sg_lonlat_hull([lon0 - size, lon0 + size, lon0],
+                                        [-size, -size, size]), size))
+            out.append((_sg_lonlat_hull([lon0, lon0 + 120, lon0 + 240],
+                                        [90.0 - size] * 3), size))
+            out.append((_sg_lonlat_hull([lon0, lon0 + 90, lon0 + 180, lon0 + 270],
+                                        [-90.0 + size] * 4), size))
+    out.append((_sg_hull([[1, 0, 0], [0, 1, 0], [0, 0, 1]]), 90.0))
+    out.append((_sg_hull([[1, 0, 0], [0, 1, 0], [0, 0, -1]]), 90.0))
+    # random convex polygons from tiny to nearly a hemisphere, some around the poles
+    # and across RA 0
+    for k in range(60):
+        size = float(10 ** rng.uniform(-6, np.log10(85.0)))
+        lon = float(rng.uniform(0, 360)) if k % 4 else float(rng.choice([0.0, 359.99]))
+        lat = float(np.degrees(np.arcsin(rng.uniform(-1, 1))))
+        if k % 5 == 0:
+            lat = float(rng.choice([-90.0, 90.0])) * (1 - 1e-3 * rng.uniform())
+        c = np.array([np.cos(np.radians(lon)) * np.cos(np.radians(lat)),
+                      np.sin(np.radians(lon)) * np.cos(np.radians(lat)),
+                      np.sin(np.radians(lat))])
+        e = np.cross([0.3, 0.1, 1.0], c)
+        e /= np.linalg.norm(e)
+        f = np.cross(c, e)
+        nv = int(rng.integers(3, 12))
+        pa = rng.uniform(0, 2 * np.pi, nv)
+        r = np.radians(size)
+        verts = [np.cos(r) * c + np.sin(r) * (np.cos(p) * e + np.sin(p) * f) for p in pa]
+        try:
+            out.append((_sg_hull(verts), size))
+        except Exception:  # degenerate draw (e.g. collinear): sphgeom refuses it too
+            continue
+    return out
+
+
+@pytest.mark.parametrize("max_ranges", [0, 1, 8, 64])
+def test_hard_polygons_identical_to_sphgeom(max_ranges):
+    rng = np.random.default_rng(77 + max_ranges)
+    for ref, size in _hard_polygons(rng):
+        ours = Region.decode(ref.encode())
+        base = _level_for(size)
+        for level in {max(base - 3, 0), base, min(base + 2, 20)}:
+            pix = sg.HtmPixelization(level)
+            htm = Htm(level)
+            assert _ranges(htm.envelope(ours, max_ranges)) == \
+                _ranges(pix.envelope(ref, max_ranges)), (ref, level)
+            assert _ranges(htm.interior(ours, max_ranges)) == \
+                _ranges(pix.interior(ref, max_ranges)), (ref, level)
+
+
+def test_improper_decoded_vertex_lists_identical_to_sphgeom():
+    """Encodings neither library would make (clockwise, self-crossing, repeated or
+    collinear vertices) decode as they are in both; envelopes must still agree."""
+    import struct
+
+    def ll(lon, lat):
+        lo, la = np.radians(lon), np.radians(lat)
+        return [np.cos(lo) * np.cos(la), np.sin(lo) * np.cos(la), np.sin(la)]
+
+    lists = [
+        [ll(0, 0), ll(0, 10), ll(10, 0)],
+        [ll(0, 0), ll(10, 10), ll(10, 0), ll(0, 10)],
+        [ll(0, 0), ll(10, 0), ll(10, 0), ll(5, 10)],
+        [ll(0, 0), ll(60, 0), ll(120, 0)],
+        [ll(350, -5), ll(10, -5), ll(0, 89.9)],
+    ]
+    for verts in lists:
+        data = b"p" + b"".join(struct.pack("<3d", *v) for v in verts)
+        ours, ref = Region.decode(data), sg.Region.decode(data)
+        for level in (2, 5, 8):
+            pix = sg.HtmPixelization(level)
+            for max_ranges in (0, 8):
+                assert _ranges(Htm(level).envelope(ours, max_ranges)) == \
+                    _ranges(pix.envelope(ref, max_ranges))
+                assert _ranges(Htm(level).interior(ours, max_ranges)) == \
+                    _ranges(pix.interior(ref, max_ranges))
+
+
+from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    lon=st.floats(0.0, 360.0),
+    lat=st.floats(-90.0, 90.0),
+    log_size=st.floats(-6.0, 1.9),
+    angles=st.lists(st.floats(0.0, 360.0), min_size=3, max_size=10),
+    max_ranges=st.sampled_from([0, 1, 8, 64]),
+    interior=st.booleans(),
+)
+def test_property_polygon_envelope_and_interior_equal_sphgeom(
+        lon, lat, log_size, angles, max_ranges, interior):
+    size = 10.0**log_size
+    scale = max(np.cos(np.radians(lat)), 1e-3)
+    pa = np.radians(angles)
+    vlon = (lon + size * np.cos(pa) / scale) % 360.0
+    vlat = np.clip(lat + size * np.sin(pa), -90.0, 90.0)
+    try:
+        ref = _sg_lonlat_hull(vlon, vlat)
+    except Exception:  # collinear or coincident draws: no polygon in sphgeom either
+        ref = None
+    assume(ref is not None)
+    ours = Region.decode(ref.encode())
+    level = _level_for(size)
+    pix, htm = sg.HtmPixelization(level), Htm(level)
+    if interior:
+        assert _ranges(htm.interior(ours, max_ranges)) == _ranges(pix.interior(ref, max_ranges))
+    else:
+        assert _ranges(htm.envelope(ours, max_ranges)) == _ranges(pix.envelope(ref, max_ranges))

@@ -1,9 +1,11 @@
 //! Envelopes and interiors of `geometry::Region`s for both pixelizations.
 //!
-//! HTM follows `lsst.sphgeom`'s `findPixels`: polygons, circles and boxes are related
-//! to each trixel with sphgeom's own vertex-list relations (so the answer is the same
-//! as sphgeom's); a union is the union of its operands' results and an intersection
-//! the intersection (starting from the universe), as in sphgeom.
+//! HTM follows `lsst.sphgeom`'s `findPixels`: circles and boxes are related to each
+//! trixel with sphgeom's own vertex-list relations, and polygons with
+//! `htm::PolygonTrixels`, which proves most of those relations from precomputed edge
+//! planes and falls back to sphgeom's for the rest (so the answer is the same as
+//! sphgeom's either way); a union is the union of its operands' results and an
+//! intersection the intersection (starting from the universe), as in sphgeom.
 //!
 //! HEALPix turns polygons, circles and boxes into [`CoverShape`]s for the exact search.
 //! For compound regions: the envelope of a union is the union of envelopes (exact);
@@ -12,114 +14,37 @@
 //! envelopes and the union of interiors (a superset and a subset, not exact).
 
 use super::healpix::cover::CoverShape;
-use super::htm::{find_pixels, TrixelRelation};
+use super::htm::{find_pixels, PolygonTrixels, TrixelRelation};
 use super::{Healpix, Htm};
 use crate::geometry::{relate_vertices, relate_vertices_box, relate_vertices_circle};
 use crate::geometry::{Region, UnitVector3d, Vector3d};
 use crate::rangeset::RangeSet;
 use crate::Result;
 
+/// A circle or box related to trixels with sphgeom's own vertex-list relations.
 struct Leaf<'a> {
     region: &'a Region,
-    /// Unit inward edge normals of a polygon, for the quick tests.
-    normals: Vec<Vector3d>,
-}
-
-impl<'a> Leaf<'a> {
-    fn new(region: &'a Region) -> Self {
-        let normals = match region {
-            Region::ConvexPolygon(p) => {
-                let v = p.vertices();
-                (0..v.len())
-                    .filter_map(|i| {
-                        let n = v[i].cross(&v[(i + 1) % v.len()]);
-                        n.normalize().ok().map(|u| *u.as_vector())
-                    })
-                    .collect()
-            }
-            _ => Vec::new(),
-        };
-        Leaf { region, normals }
-    }
-
-    /// A decision that sphgeom's exact polygon relation is certain to agree with, made
-    /// from the trixel's bounding cap (centre `c`, angular radius `r` around its vertices):
-    /// DISJOINT when the cap lies beyond one edge's great circle, WITHIN when it lies
-    /// inside all of them, each with a margin far above rounding (so the exact test
-    /// would find the same). `None`: run the full test.
-    fn quick_polygon(&self, t: &[Vector3d; 3]) -> Option<u8> {
-        const MARGIN: f64 = 1e-9;
-        let c = t[0].add(&t[1]).add(&t[2]);
-        let c = c.scale(1.0 / c.norm());
-        let min_cos = t.iter().map(|v| v.dot(&c)).fold(1.0f64, f64::min);
-        // sin of (cap radius + margin)
-        let r = min_cos.clamp(-1.0, 1.0).acos() + MARGIN;
-        if r >= std::f64::consts::FRAC_PI_2 {
-            return None;
-        }
-        let s = r.sin();
-        let mut inside_all = true;
-        for n in &self.normals {
-            let d = n.dot(&c);
-            if d < -s {
-                return Some(super::DISJOINT);
-            }
-            if d <= s {
-                inside_all = false;
-            }
-        }
-        if inside_all {
-            return Some(super::WITHIN);
-        }
-        // Trixel vertices that are certainly inside / outside the polygon: one of each
-        // means the two share a point but the trixel is not within (sphgeom: INTERSECTS);
-        // all three inside means WITHIN, as sphgeom's all-vertices-inside rule.
-        const VERTEX_MARGIN: f64 = 1e-12;
-        let (mut any_in, mut any_out) = (false, false);
-        for v in t {
-            let mut certainly_in = true;
-            let mut out = false;
-            for n in &self.normals {
-                let d = n.dot(v);
-                if d < -VERTEX_MARGIN {
-                    out = true;
-                    break;
-                }
-                if d <= VERTEX_MARGIN {
-                    certainly_in = false;
-                }
-            }
-            if out {
-                any_out = true;
-            } else if certainly_in {
-                any_in = true;
-            } else {
-                return None;
-            }
-        }
-        match (any_in, any_out) {
-            (true, true) => Some(0),
-            (true, false) => Some(super::WITHIN),
-            _ => None,
-        }
-    }
 }
 
 impl TrixelRelation for Leaf<'_> {
-    fn relate_trixel(&self, t: &[Vector3d; 3]) -> u8 {
-        if !self.normals.is_empty() {
-            if let Some(r) = self.quick_polygon(t) {
-                return r;
-            }
-        }
+    type Vertex = ();
+    type Hint = ();
+
+    fn root_hint(&self) {}
+
+    fn vertex(&self, _: &Vector3d, _: &()) {}
+
+    fn relate_trixel(&self, t: &[Vector3d; 3], _: &[(); 3], _: &()) -> (u8, ()) {
         let v = t.map(|p| UnitVector3d::from_normalized(p.x, p.y, p.z));
-        match self.region {
+        let r = match self.region {
+            // Polygons normally take `PolygonTrixels` (see `htm_find`).
             Region::ConvexPolygon(p) => relate_vertices(&v, p.vertices()).bits(),
             Region::Circle(c) => relate_vertices_circle(&v, c).bits(),
             Region::LonLatBox(b) => relate_vertices_box(&v, b).bits(),
             // Compound regions never reach here (see `htm_find`).
             Region::Union(_) | Region::Intersection(_) => 0,
-        }
+        };
+        (r, ())
     }
 }
 
@@ -131,7 +56,13 @@ fn htm_find(htm: &Htm, region: &Region, max_ranges: usize, interior: bool) -> Ra
         Region::Intersection(ops) => ops.iter().fold(htm.universe(), |acc, r| {
             acc.intersection(&htm_find(htm, r, max_ranges, interior))
         }),
-        leaf => find_pixels(&Leaf::new(leaf), htm.level(), max_ranges, interior),
+        Region::ConvexPolygon(p) => find_pixels(
+            &PolygonTrixels::new(p.vertices()),
+            htm.level(),
+            max_ranges,
+            interior,
+        ),
+        leaf => find_pixels(&Leaf { region: leaf }, htm.level(), max_ranges, interior),
     }
 }
 
@@ -159,7 +90,15 @@ impl Htm {
     /// [`Htm::envelope`] of many regions, in parallel; one list of trixel ids per region
     /// (the butler's per-region skypix rows).
     pub fn envelope_pixels_many(&self, regions: &[Region], max_ranges: usize) -> Vec<Vec<u64>> {
-        crate::parallel::map_items(regions, |r| self.envelope(r, max_ranges).values().collect())
+        crate::parallel::map_items(regions, |r| {
+            let ranges = self.envelope(r, max_ranges);
+            // HTM ids stay below 2^53, so no range ends at 2^64 (stored as 0).
+            let mut ids = Vec::with_capacity(ranges.cardinality() as usize);
+            for &(begin, end) in ranges.ranges() {
+                ids.extend(begin..end);
+            }
+            ids
+        })
     }
 }
 

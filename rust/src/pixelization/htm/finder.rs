@@ -8,8 +8,15 @@
 //! outward for an envelope (so it stays a superset), inward for an interior (so it
 //! stays a subset). This is exactly what `lsst.sphgeom`'s `PixelFinder` does, so the
 //! same region gives the same ranges.
+//!
+//! Each trixel vertex is shared by several trixels (the 3 edge midpoints of a parent
+//! are vertices of all 4 children), so a region can compute something per vertex once,
+//! when the vertex is made ([`TrixelRelation::vertex`]), and read it in every trixel
+//! that has that vertex; for a polygon that is whether the vertex lies inside. A
+//! trixel can also pass a hint to its children ([`TrixelRelation::Hint`]): for a
+//! polygon, the edges that its children can still cross.
 
-use super::{children, ROOT_VERTICES};
+use super::{midpoint, ROOT_VERTICES};
 use crate::geometry::Vector3d;
 use crate::pixelization::{DISJOINT, WITHIN};
 use crate::rangeset::RangeSet;
@@ -19,13 +26,23 @@ use crate::rangeset::RangeSet;
 /// `WITHIN`: the trixel is inside the region). Conservative answers (0) are allowed
 /// and mean "maybe intersecting".
 pub trait TrixelRelation {
-    fn relate_trixel(&self, trixel: &[Vector3d; 3]) -> u8;
-}
-
-impl<F: Fn(&[Vector3d; 3]) -> u8> TrixelRelation for F {
-    fn relate_trixel(&self, trixel: &[Vector3d; 3]) -> u8 {
-        self(trixel)
-    }
+    /// What the region remembers about one trixel vertex.
+    type Vertex: Copy;
+    /// What a trixel tells its children (for a polygon: which edges can still matter).
+    type Hint: Copy;
+    /// The hint for the 8 root trixels.
+    fn root_hint(&self) -> Self::Hint;
+    /// Computed once per vertex of the children of a trixel whose children get
+    /// `hint`, and passed to every trixel that has the vertex.
+    fn vertex(&self, v: &Vector3d, hint: &Self::Hint) -> Self::Vertex;
+    /// The relationship bits of trixel `t`, whose vertices carry `s` and whose parent
+    /// gave `hint`; and the hint for its children.
+    fn relate_trixel(
+        &self,
+        t: &[Vector3d; 3],
+        s: &[Self::Vertex; 3],
+        hint: &Self::Hint,
+    ) -> (u8, Self::Hint);
 }
 
 struct Finder<'a, R: TrixelRelation + ?Sized> {
@@ -38,11 +55,18 @@ struct Finder<'a, R: TrixelRelation + ?Sized> {
 }
 
 impl<R: TrixelRelation + ?Sized> Finder<'_, R> {
-    fn visit(&mut self, t: &[Vector3d; 3], index: u64, level: i32) {
+    fn visit(
+        &mut self,
+        t: &[Vector3d; 3],
+        s: &[R::Vertex; 3],
+        hint: &R::Hint,
+        index: u64,
+        level: i32,
+    ) {
         if level > self.level {
             return;
         }
-        let r = self.region.relate_trixel(t);
+        let (r, hint) = self.region.relate_trixel(t, s, hint);
         if r & DISJOINT != 0 {
             return;
         }
@@ -56,10 +80,20 @@ impl<R: TrixelRelation + ?Sized> Finder<'_, R> {
             }
             return;
         }
-        let kids = children(t);
-        for (k, child) in kids.iter().enumerate() {
-            self.visit(child, 4 * index + k as u64, level + 1);
-        }
+        // The children of `t` (see `super::children`), their vertex data made once.
+        let m12 = midpoint(&t[1], &t[2]);
+        let m20 = midpoint(&t[2], &t[0]);
+        let m01 = midpoint(&t[0], &t[1]);
+        let (s12, s20, s01) = (
+            self.region.vertex(&m12, &hint),
+            self.region.vertex(&m20, &hint),
+            self.region.vertex(&m01, &hint),
+        );
+        let (i, h, l) = (4 * index, &hint, level + 1);
+        self.visit(&[t[0], m01, m20], &[s[0], s01, s20], h, i, l);
+        self.visit(&[t[1], m12, m01], &[s[1], s12, s01], h, i + 1, l);
+        self.visit(&[t[2], m20, m12], &[s[2], s20, s12], h, i + 2, l);
+        self.visit(&[m12, m20, m01], &[s12, s20, s01], h, i + 3, l);
     }
 
     fn insert(&mut self, index: u64, level: i32) {
@@ -97,8 +131,10 @@ pub fn find_pixels<R: TrixelRelation + ?Sized>(
         },
         ranges: RangeSet::new(),
     };
+    let hint = region.root_hint();
     for (r, t) in ROOT_VERTICES.iter().enumerate() {
-        f.visit(t, r as u64 + 8, 0);
+        let s = t.map(|v| region.vertex(&v, &hint));
+        f.visit(t, &s, &hint, r as u64 + 8, 0);
     }
     f.ranges
 }

@@ -13,8 +13,10 @@
 
 mod finder;
 mod locate;
+mod polygon;
 
 pub use finder::{find_pixels, TrixelRelation};
+pub(crate) use polygon::PolygonTrixels;
 
 use super::exact::{normalize_like_sphgeom, orientation};
 use crate::geometry::{UnitVector3d, Vector3d};
@@ -44,9 +46,33 @@ pub(crate) const ROOT_VERTICES: [[Vector3d; 3]; 8] = [
 ];
 
 /// The unit vector halfway between `a` and `b` (sphgeom's bits).
+///
+/// This is [`normalize_like_sphgeom`] of `a + b`, written out for the pixel finder's
+/// inner loop: sphgeom divides the two smaller components by the largest one `m`,
+/// takes `n = sqrt(1 + (u² + v²))` and returns `(u/n, v/n, ±1/n)`. Only which
+/// component is the largest matters for the bits (`u² + v²` is commutative, and when
+/// two components tie either choice gives ±1 for both), so one comparison chain
+/// replaces the general sort.
 #[inline]
 pub(crate) fn midpoint(a: &Vector3d, b: &Vector3d) -> Vector3d {
-    normalize_like_sphgeom(&a.add(b))
+    let s = a.add(b);
+    let (ax, ay, az) = (s.x.abs(), s.y.abs(), s.z.abs());
+    if ax >= ay && ax >= az && ax > 0.0 {
+        let (u, v) = (s.y / ax, s.z / ax);
+        let n = (1.0 + (u * u + v * v)).sqrt();
+        Vector3d::new(1f64.copysign(s.x) / n, u / n, v / n)
+    } else if ay >= az && ay > ax {
+        let (u, v) = (s.x / ay, s.z / ay);
+        let n = (1.0 + (u * u + v * v)).sqrt();
+        Vector3d::new(u / n, 1f64.copysign(s.y) / n, v / n)
+    } else if az > ax && az > ay {
+        let (u, v) = (s.x / az, s.y / az);
+        let n = (1.0 + (u * u + v * v)).sqrt();
+        Vector3d::new(u / n, v / n, 1f64.copysign(s.z) / n)
+    } else {
+        // Zero or NaN: not a midpoint of two trixel vertices; the general path.
+        normalize_like_sphgeom(&s)
+    }
 }
 
 /// The 4 children of trixel `t`, in child order 0..3.
@@ -292,6 +318,53 @@ mod tests {
         assert!(Htm::from_string("N4").is_err());
         assert_eq!(Htm::to_string(8).unwrap(), "S0");
         assert_eq!(Htm::to_string(15).unwrap(), "N3");
+    }
+
+    /// The midpoint's inlined normalisation gives the same bits as the general one.
+    fn assert_same_midpoint(a: &Vector3d, b: &Vector3d) {
+        let want = normalize_like_sphgeom(&a.add(b));
+        let got = midpoint(a, b);
+        assert_eq!(
+            [got.x, got.y, got.z].map(f64::to_bits),
+            [want.x, want.y, want.z].map(f64::to_bits),
+            "{a:?} + {b:?}"
+        );
+    }
+
+    #[test]
+    fn midpoints_have_sphgeom_bits() {
+        // Ties between components, signs, zeros, and every midpoint down to level 6.
+        let ties = [
+            Vector3d::new(1.0, 1.0, 0.0),
+            Vector3d::new(-1.0, 1.0, 1.0),
+            Vector3d::new(0.5, -0.5, 0.5),
+            Vector3d::new(0.0, -2.0, 2.0),
+            Vector3d::new(-0.0, 0.0, -3.0),
+            Vector3d::new(0.0, 0.0, 0.0),
+            Vector3d::new(f64::NAN, 1.0, 0.0),
+        ];
+        for a in &ties {
+            assert_same_midpoint(a, &Vector3d::new(0.0, 0.0, 0.0));
+        }
+        let mut trixels: Vec<[Vector3d; 3]> = ROOT_VERTICES.to_vec();
+        for _ in 0..6 {
+            for t in &trixels {
+                for k in 0..3 {
+                    assert_same_midpoint(&t[k], &t[(k + 1) % 3]);
+                }
+            }
+            trixels = trixels.iter().flat_map(children).collect();
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn random_midpoints_have_sphgeom_bits(
+            a in proptest::array::uniform3(-1.0f64..1.0),
+            b in proptest::array::uniform3(-1.0f64..1.0),
+        ) {
+            assert_same_midpoint(&Vector3d::new(a[0], a[1], a[2]), &Vector3d::new(b[0], b[1], b[2]));
+        }
     }
 
     #[test]
