@@ -23,14 +23,16 @@
 //! follows the true curves down to ~1e-9 of an edge length, far below float noise
 //! for the pixel sizes involved.
 //!
-//! The search is top down over the nested tree: a cell whose bounding cap is outside
-//! one half-space is dropped, a cell whose cap is inside all of them is kept whole,
-//! the others are split; only cells at the target order on the region's boundary
-//! get the exact test. Levels are processed breadth first so that large frontiers run
-//! in parallel.
+//! The search is top down over the nested tree (see [`super::bounds`]): a cell whose
+//! bounding cap is outside one half-space is dropped, a cell whose cap is inside all of
+//! them is kept whole, the others are split; only cells at the target order on the
+//! region's boundary get the exact test ([`super::edges`]). Levels are processed
+//! breadth first so that large frontiers run in parallel.
 
 use cdshealpix::nested::Layer;
 
+use super::bounds::{DepthBound, DOT_SLACK};
+use super::edges::{cell_intersects, cell_intersects_open, cell_plane_point, cell_within};
 use crate::geometry::Vector3d;
 use crate::rangeset::RangeSet;
 use crate::{Error, Result};
@@ -40,6 +42,7 @@ use crate::{Error, Result};
 pub struct HalfSpace {
     pub n: Vector3d,
     pub c: f64,
+    /// `acos(c)`, the cap's angular radius.
     theta: f64,
     /// `sin(theta)`.
     sin_theta: f64,
@@ -55,8 +58,17 @@ impl HalfSpace {
             sin_theta: theta.sin(),
         }
     }
+    /// The closed complement `n · p <= c`, as `-n · p >= -c`.
+    fn complement(&self) -> HalfSpace {
+        HalfSpace {
+            n: self.n.neg(),
+            c: -self.c,
+            theta: std::f64::consts::PI - self.theta,
+            sin_theta: self.sin_theta,
+        }
+    }
     #[inline]
-    fn eval(&self, p: &Vector3d) -> f64 {
+    pub(crate) fn eval(&self, p: &Vector3d) -> f64 {
         self.n.dot(p) - self.c
     }
 }
@@ -64,18 +76,31 @@ impl HalfSpace {
 /// An intersection of half-spaces plus points known to be inside it.
 #[derive(Debug, Clone)]
 pub struct Conj {
-    halves: Vec<HalfSpace>,
+    pub(crate) halves: Vec<HalfSpace>,
     anchors: Vec<Vector3d>,
     /// A point outside the region that the pixel must not contain for the pixel to be
     /// inside (the anti-centre of a circle larger than a hemisphere).
     hole: Option<Vector3d>,
     /// The cells of `anchors` and `hole` at the target order (filled by `prepared`).
-    anchor_cells: Vec<u64>,
-    hole_cell: Option<u64>,
+    pub(crate) anchor_cells: Vec<u64>,
+    pub(crate) hole_cell: Option<u64>,
+    /// A cap (centre, angular radius < pi) containing the whole region, if known.
+    cap: Option<(Vector3d, f64)>,
 }
 
 impl Conj {
-    fn contains(&self, p: &Vector3d) -> bool {
+    fn new(halves: Vec<HalfSpace>, anchors: Vec<Vector3d>) -> Conj {
+        Conj {
+            halves,
+            anchors,
+            hole: None,
+            anchor_cells: Vec::new(),
+            hole_cell: None,
+            cap: None,
+        }
+    }
+
+    pub(crate) fn contains(&self, p: &Vector3d) -> bool {
         self.halves.iter().all(|h| h.eval(p) >= 0.0)
     }
 
@@ -146,13 +171,9 @@ impl CoverShape {
             let n = unit(a.cross(&b)).map_err(|_| Error::region("degenerate polygon edge"))?;
             halves.push(HalfSpace::new(n, 0.0));
         }
-        Ok(CoverShape::Conj(Conj {
-            halves,
-            anchors: vertices.to_vec(),
-            hole: None,
-            anchor_cells: Vec::new(),
-            hole_cell: None,
-        }))
+        let mut conj = Conj::new(halves, vertices.to_vec());
+        conj.cap = polygon_cap(vertices, &conj.halves);
+        Ok(CoverShape::Conj(conj))
     }
 
     /// A circle (spherical cap) of angular radius `radius_rad` around `center`.
@@ -171,13 +192,10 @@ impl CoverShape {
         }
         let c = unit(center)?;
         let hole = (radius_rad > std::f64::consts::FRAC_PI_2).then(|| c.neg());
-        Ok(CoverShape::Conj(Conj {
-            halves: vec![HalfSpace::new(c, radius_rad.cos())],
-            anchors: vec![c],
-            hole,
-            anchor_cells: Vec::new(),
-            hole_cell: None,
-        }))
+        let mut conj = Conj::new(vec![HalfSpace::new(c, radius_rad.cos())], vec![c]);
+        conj.hole = hole;
+        conj.cap = Some((c, radius_rad));
+        Ok(CoverShape::Conj(conj))
     }
 
     /// A lon/lat box: longitudes from `lon_a` eastward to `lon_b` (wrapping through 0 if
@@ -222,240 +240,71 @@ impl CoverShape {
             if band.is_empty() {
                 return Ok(CoverShape::Full);
             }
-            return Ok(CoverShape::Conj(Conj {
-                halves: band,
-                anchors: vec![lonlat_vec(0.0, mid_lat)],
-                hole: None,
-                anchor_cells: Vec::new(),
-                hole_cell: None,
-            }));
+            return Ok(CoverShape::Conj(Conj::new(
+                band,
+                vec![lonlat_vec(0.0, mid_lat)],
+            )));
         }
         let mid_lon = lon_a + 0.5 * width;
         if width <= PI {
             let mut halves = band;
             halves.push(HalfSpace::new(meridian_left(lon_a), 0.0));
             halves.push(HalfSpace::new(meridian_left(lon_a + width).neg(), 0.0));
-            return Ok(CoverShape::Conj(Conj {
+            return Ok(CoverShape::Conj(Conj::new(
                 halves,
-                anchors: vec![lonlat_vec(mid_lon, mid_lat)],
-                hole: None,
-                anchor_cells: Vec::new(),
-                hole_cell: None,
-            }));
+                vec![lonlat_vec(mid_lon, mid_lat)],
+            )));
         }
         // The excluded longitudes (lon_b, lon_a), narrower than 180 deg.
-        let excluded = Conj {
-            halves: vec![
+        let excluded = Conj::new(
+            vec![
                 HalfSpace::new(meridian_left(lon_a + width), 0.0),
                 HalfSpace::new(meridian_left(lon_a).neg(), 0.0),
             ],
-            anchors: vec![],
-            hole: None,
-            anchor_cells: Vec::new(),
-            hole_cell: None,
-        };
+            vec![],
+        );
         Ok(CoverShape::WideBox {
-            band: Conj {
-                halves: band,
-                anchors: vec![lonlat_vec(mid_lon, mid_lat)],
-                hole: None,
-                anchor_cells: Vec::new(),
-                hole_cell: None,
-            },
+            band: Conj::new(band, vec![lonlat_vec(mid_lon, mid_lat)]),
             excluded,
         })
     }
 }
 
-/// A point of cell `h` given by projection-plane offsets `(dx, dy)` in `[0, 1]`
-/// (`(0,0)` is the south vertex, `(1,0)` east, `(1,1)` north, `(0,1)` west), as
-/// (lon, lat) radians (`cell_point` gives the same point as a unit vector).
-pub(crate) fn cell_point_lonlat(layer: &Layer, h: u64, dx: f64, dy: f64) -> (f64, f64) {
-    let (x, y) = cell_plane_point(layer, h, dx, dy);
-    cdshealpix::unproj(x, y)
-}
-
-/// The projection-plane point `(x, y)` (`x` in [0, 8], `y` in [-2, 2]) at offsets
-/// `(dx, dy)` of cell `h`, as in [`cell_point_lonlat`].
-#[inline]
-fn cell_plane_point(layer: &Layer, h: u64, dx: f64, dy: f64) -> (f64, f64) {
-    let (cx, cy) = layer.center_of_projected_cell(h);
-    let inv = 1.0 / (1u64 << layer.depth()) as f64;
-    let mut x = cx + (dx - dy) * inv;
-    let y = (cy + (dx + dy - 1.0) * inv).clamp(-2.0, 2.0);
-    if x < 0.0 {
-        x += 8.0;
-    }
-    (x, y)
-}
-
-/// The unit vector of HEALPix projection-plane point `(x, y)`, `x` in [0, 8], `y` in
-/// [-2, 2] (the inverse of the HEALPix projection, as `cdshealpix::unproj` but straight
-/// to a vector: no latitude trigonometry).
-#[inline]
-fn proj_to_vec(x: f64, y: f64) -> Vector3d {
-    let odd = (x as u32) | 1;
-    let offset = (odd & 7) as f64;
-    let pm1 = x - odd as f64;
-    let ya = y.abs();
-    let (l, z, cos_lat) = if ya <= 1.0 {
-        let z = ya * (2.0 / 3.0);
-        (pm1, z, ((1.0 - z) * (1.0 + z)).sqrt())
-    } else {
-        // Collignon part: t = sqrt(3 (1 - |z|)).
-        let t = 2.0 - ya;
-        let l = if t > 1e-14 {
-            (pm1 / t).clamp(-1.0, 1.0)
-        } else {
-            0.0
-        };
-        let t2 = t * t / 3.0;
-        (l, 1.0 - t2, t * ((2.0 - t2) / 3.0).sqrt())
-    };
-    let lon = (offset + l) * std::f64::consts::FRAC_PI_4;
-    let (s, c) = lon.sin_cos();
-    Vector3d::new(cos_lat * c, cos_lat * s, z.copysign(y))
-}
-
-#[inline]
-fn cell_point(layer: &Layer, h: u64, dx: f64, dy: f64) -> Vector3d {
-    let (x, y) = cell_plane_point(layer, h, dx, dy);
-    proj_to_vec(x, y)
-}
-
-const CORNERS: [(f64, f64); 4] = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)];
 
 fn angle(a: &Vector3d, b: &Vector3d) -> f64 {
     a.cross(b).norm().atan2(a.dot(b))
 }
 
-/// Relationship of a cell's bounding cap with a conjunction.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Rel {
-    Disjoint,
-    Within,
-    Maybe,
+/// A cap containing a convex polygon: around the normalised sum of its vertices, out to
+/// the farthest vertex. Valid when every vertex satisfies every edge half-space (the
+/// polygon is then the set of positive combinations of its vertices, and a cap narrower
+/// than a hemisphere contains those); `None` otherwise or for a cap of 90 deg or more.
+fn polygon_cap(vertices: &[Vector3d], halves: &[HalfSpace]) -> Option<(Vector3d, f64)> {
+    let convex = vertices
+        .iter()
+        .all(|v| halves.iter().all(|hs| hs.n.dot(v) >= -1e-12 * v.norm()));
+    if !convex {
+        return None;
+    }
+    let sum = vertices
+        .iter()
+        .filter_map(|v| v.normalized_with_norm())
+        .fold(Vector3d::new(0.0, 0.0, 0.0), |acc, (u, _)| acc.add(&u));
+    let center = unit(sum).ok()?;
+    let radius = vertices
+        .iter()
+        .map(|v| angle(&center, v))
+        .fold(0.0f64, f64::max)
+        + 1e-9;
+    (radius < std::f64::consts::FRAC_PI_2 - 1e-6).then_some((center, radius))
 }
 
-fn cap_vs_conj(center: &Vector3d, rho: f64, c: &Conj) -> Rel {
-    use std::f64::consts::PI;
-    let (sin_rho, cos_rho) = rho.sin_cos();
-    let mut within = true;
-    for h in &c.halves {
-        // angle(n, centre) > theta + rho  <=>  n.centre < cos(theta + rho), and
-        // angle(n, centre) + rho <= theta <=>  n.centre >= cos(theta - rho).
-        let d = h.n.dot(center);
-        if h.theta + rho < PI && d < h.c * cos_rho - h.sin_theta * sin_rho {
-            return Rel::Disjoint;
-        }
-        if !(h.theta >= rho && d >= h.c * cos_rho + h.sin_theta * sin_rho) {
-            within = false;
-        }
-    }
-    if within {
-        Rel::Within
-    } else {
-        Rel::Maybe
-    }
-}
-
-fn cap_vs_shape(center: &Vector3d, rho: f64, s: &CoverShape) -> Rel {
-    match s {
-        CoverShape::Full => Rel::Within,
-        CoverShape::Empty => Rel::Disjoint,
-        CoverShape::Conj(c) => cap_vs_conj(center, rho, c),
-        CoverShape::WideBox { band, excluded } => {
-            match (
-                cap_vs_conj(center, rho, band),
-                cap_vs_conj(center, rho, excluded),
-            ) {
-                (Rel::Disjoint, _) | (_, Rel::Within) => Rel::Disjoint,
-                (Rel::Within, Rel::Disjoint) => Rel::Within,
-                _ => Rel::Maybe,
-            }
-        }
-    }
-}
-
-/// A cap (centre, angular radius) that contains cell `h`: cdshealpix's bound on the
-/// centre-to-vertex distance at that latitude, with a 15% margin for the curvature of
-/// the edges.
-fn bounding_cap(layer: &Layer, h: u64) -> (Vector3d, f64) {
-    let c = cell_point(layer, h, 0.5, 0.5);
-    let lon = c.y.atan2(c.x).rem_euclid(std::f64::consts::TAU);
-    let lat = c.z.clamp(-1.0, 1.0).asin();
-    let r = cdshealpix::largest_center_to_vertex_distance(layer.depth(), lon, lat);
-    (c, r * 1.15 + 1e-15)
-}
-
-/// Is there a point on edge `k` of cell `h` (from vertex `k` to vertex `k + 1`) where
-/// every half-space value is `>= 0` (or `> 0` if `strict`)?
-fn exists_on_edge(
-    layer: &Layer,
-    h: u64,
-    k: usize,
-    verts: &[Vector3d; 4],
-    halves: &[HalfSpace],
-    strict: bool,
-) -> bool {
-    let (a, b) = (CORNERS[k], CORNERS[(k + 1) % 4]);
-    let point = |t: f64| cell_point(layer, h, a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1));
-    let ok = |v: f64| if strict { v > 0.0 } else { v >= 0.0 };
-    let (p0, p1) = (verts[k], verts[(k + 1) % 4]);
-    // Bound on |d^2 (n.p) / dt^2|: the edge's angular length squared, with a generous
-    // factor for the non-uniform speed of the parametrisation. A half-space value is
-    // then within `m / 8` of the chord between its end values.
-    let len = angle(&p0, &p1);
-    let m = 8.0 * len * len + 1e-300;
-    // Keep only the half-spaces that can matter on this edge: one violated at both
-    // ends beyond the bulge rules the edge out; one satisfied at both ends beyond the
-    // bulge holds along the whole edge.
-    let mut active: Vec<&HalfSpace> = Vec::with_capacity(4);
-    let (mut all0, mut all1) = (true, true);
-    for hs in halves {
-        let (f0, f1) = (hs.eval(&p0), hs.eval(&p1));
-        all0 &= ok(f0);
-        all1 &= ok(f1);
-        if f0.max(f1) + m / 8.0 < 0.0 {
-            return false;
-        }
-        if f0.min(f1) - m / 8.0 <= 0.0 {
-            active.push(hs);
-        }
-    }
-    if all0 || all1 {
-        return true;
-    }
-    if active.is_empty() {
-        return true;
-    }
-    // Branch and bound over t; values of the active half-spaces live in one arena.
-    let n = active.len();
-    let mut arena: Vec<f64> = Vec::with_capacity(8 * n);
-    arena.extend(active.iter().map(|hs| hs.eval(&p0)));
-    arena.extend(active.iter().map(|hs| hs.eval(&p1)));
-    let mut stack: Vec<(f64, f64, usize, usize)> = vec![(0.0, 1.0, 0, n)];
-    while let Some((t0, t1, i0, i1)) = stack.pop() {
-        let dt = t1 - t0;
-        let bulge = m * dt * dt / 8.0;
-        let prunable = (0..n).any(|j| {
-            let hi = arena[i0 + j].max(arena[i1 + j]) + bulge;
-            hi < 0.0 || (strict && hi <= 0.0)
-        });
-        if prunable || dt < 1e-9 {
-            continue;
-        }
-        let tm = 0.5 * (t0 + t1);
-        let pm = point(tm);
-        let im = arena.len();
-        arena.extend(active.iter().map(|hs| hs.eval(&pm)));
-        if arena[im..].iter().all(|&v| ok(v)) {
-            return true;
-        }
-        stack.push((t0, tm, i0, im));
-        stack.push((tm, t1, im, i1));
-    }
-    false
+/// A point of cell `h` given by projection-plane offsets `(dx, dy)` in `[0, 1]`
+/// (`(0,0)` is the south vertex, `(1,0)` east, `(1,1)` north, `(0,1)` west), as
+/// (lon, lat) radians.
+pub(crate) fn cell_point_lonlat(layer: &Layer, h: u64, dx: f64, dy: f64) -> (f64, f64) {
+    let (x, y) = cell_plane_point(layer, h, dx, dy);
+    cdshealpix::unproj(x, y)
 }
 
 /// The cell of `layer` containing `p`.
@@ -464,37 +313,129 @@ fn cell_of(layer: &Layer, p: &Vector3d) -> u64 {
     layer.hash(v.lon_rad(), v.lat_rad())
 }
 
-/// Does cell `h` (at the layer's depth) intersect the conjunction?
-fn cell_vertices(layer: &Layer, h: u64) -> [Vector3d; 4] {
-    CORNERS.map(|(dx, dy)| cell_point(layer, h, dx, dy))
+/// Relationship of a cell (through its bounding cap) with the region.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rel {
+    Disjoint,
+    Within,
+    Maybe,
 }
 
-fn cell_intersects(layer: &Layer, h: u64, c: &Conj) -> bool {
-    let verts = cell_vertices(layer, h);
-    if verts.iter().any(|v| c.contains(v)) {
-        return true;
-    }
-    if c.anchor_cells.contains(&h) {
-        return true;
-    }
-    (0..4).any(|k| exists_on_edge(layer, h, k, &verts, &c.halves, false))
+/// Per half-space thresholds on `n · centre` at one depth: below `lo` the cell's cap is
+/// outside the half-space, from `hi` on it is inside.
+#[derive(Clone, Copy)]
+struct Thresholds {
+    lo: f64,
+    hi: f64,
 }
 
-/// Is the whole of cell `h` inside the conjunction?
-fn cell_within(layer: &Layer, h: u64, c: &Conj) -> bool {
-    if c.hole_cell == Some(h) {
-        return false;
+impl Thresholds {
+    fn of(hs: &HalfSpace, bound: &DepthBound) -> Thresholds {
+        use std::f64::consts::PI;
+        // angle(n, centre) > theta + rho  <=>  n.centre < cos(theta + rho), and
+        // angle(n, centre) + rho <= theta <=>  n.centre >= cos(theta - rho).
+        let lo = if hs.theta + bound.rho < PI {
+            hs.c * bound.cos_rho - hs.sin_theta * bound.sin_rho - DOT_SLACK
+        } else {
+            f64::NEG_INFINITY
+        };
+        let hi = if hs.theta >= bound.rho {
+            hs.c * bound.cos_rho + hs.sin_theta * bound.sin_rho + DOT_SLACK
+        } else {
+            f64::INFINITY
+        };
+        Thresholds { lo, hi }
     }
-    let verts = cell_vertices(layer, h);
-    for hs in &c.halves {
-        let outside = [HalfSpace::new(hs.n.neg(), -hs.c)];
-        if (0..4).any(|k| exists_on_edge(layer, h, k, &verts, &outside, true)) {
-            return false;
+}
+
+/// The cheap cap test of one depth for one conjunction.
+struct ConjTest {
+    normals: Vec<(Vector3d, Thresholds)>,
+}
+
+impl ConjTest {
+    fn new(c: &Conj, bound: &DepthBound) -> ConjTest {
+        ConjTest {
+            normals: c
+                .halves
+                .iter()
+                .map(|hs| (hs.n, Thresholds::of(hs, bound)))
+                .collect(),
         }
     }
-    true
+
+    #[inline]
+    fn relate(&self, center: &Vector3d) -> Rel {
+        let mut within = true;
+        for (n, t) in &self.normals {
+            let d = n.dot(center);
+            if d < t.lo {
+                return Rel::Disjoint;
+            }
+            within &= d >= t.hi;
+        }
+        if within {
+            Rel::Within
+        } else {
+            Rel::Maybe
+        }
+    }
 }
 
+/// The cheap test of every cell of one depth against the shape.
+struct DepthTest {
+    cap_center: Vector3d,
+    far_cos: f64,
+    kind: DepthTestKind,
+}
+
+enum DepthTestKind {
+    Conj(ConjTest),
+    WideBox { band: ConjTest, excluded: ConjTest },
+}
+
+impl DepthTest {
+    /// `None` for the full and empty shapes (no cell needs testing).
+    fn new(shape: &CoverShape, depth: u8) -> Option<DepthTest> {
+        let cap = match shape {
+            CoverShape::Conj(c) => c.cap,
+            _ => None,
+        };
+        let bound = DepthBound::new(depth, cap);
+        let kind = match shape {
+            CoverShape::Conj(c) => DepthTestKind::Conj(ConjTest::new(c, &bound)),
+            CoverShape::WideBox { band, excluded } => DepthTestKind::WideBox {
+                band: ConjTest::new(band, &bound),
+                excluded: ConjTest::new(excluded, &bound),
+            },
+            CoverShape::Full | CoverShape::Empty => return None,
+        };
+        Some(DepthTest {
+            cap_center: cap.map_or(Vector3d::new(0.0, 0.0, 1.0), |c| c.0),
+            far_cos: bound.far_cos,
+            kind,
+        })
+    }
+
+    #[inline]
+    fn relate(&self, center: &Vector3d) -> Rel {
+        if self.cap_center.dot(center) < self.far_cos {
+            return Rel::Disjoint;
+        }
+        match &self.kind {
+            DepthTestKind::Conj(t) => t.relate(center),
+            DepthTestKind::WideBox { band, excluded } => {
+                match (band.relate(center), excluded.relate(center)) {
+                    (Rel::Disjoint, _) | (_, Rel::Within) => Rel::Disjoint,
+                    (Rel::Within, Rel::Disjoint) => Rel::Within,
+                    _ => Rel::Maybe,
+                }
+            }
+        }
+    }
+}
+
+/// The exact decision for a cell at the target order that the cap test left open.
 fn final_test(layer: &Layer, h: u64, shape: &CoverShape, interior: bool) -> bool {
     match shape {
         CoverShape::Full => true,
@@ -512,79 +453,300 @@ fn final_test(layer: &Layer, h: u64, shape: &CoverShape, interior: bool) -> bool
             } else {
                 // band minus the open wedge == band ∩ (closed complement of the wedge),
                 // and that complement is the union of two half-spaces.
-                let mut hit = false;
-                for hs in &excluded.halves {
-                    let mut halves = band.halves.clone();
-                    halves.push(HalfSpace::new(hs.n.neg(), -hs.c));
-                    let part = Conj {
-                        halves,
-                        anchors: vec![],
-                        hole: None,
-                        anchor_cells: Vec::new(),
-                        hole_cell: None,
-                    };
-                    if cell_intersects(layer, h, &part) {
-                        hit = true;
-                        break;
-                    }
-                }
-                hit || band.anchor_cells.contains(&h)
+                band.anchor_cells.contains(&h)
+                    || excluded.halves.iter().any(|hs| {
+                        let mut halves = band.halves.clone();
+                        halves.push(hs.complement());
+                        cell_intersects(layer, h, &Conj::new(halves, vec![]))
+                    })
             }
         }
     }
 }
 
-/// Does cell `h` meet the *open* region `{n_k · p > c_k}`?
-fn cell_intersects_open(layer: &Layer, h: u64, c: &Conj) -> bool {
-    let verts = cell_vertices(layer, h);
-    if verts
-        .iter()
-        .any(|p| c.halves.iter().all(|hs| hs.eval(p) > 0.0))
-    {
-        return true;
-    }
-    (0..4).any(|k| exists_on_edge(layer, h, k, &verts, &c.halves, true))
+/// A cell of the search: its nested id and the projection-plane point of its centre
+/// (carried down the tree, so no id decoding per cell).
+#[derive(Clone, Copy, Debug)]
+struct Cell {
+    h: u64,
+    x: f64,
+    y: f64,
 }
 
-/// Frontier size from which cells are classified in parallel.
-const PARALLEL_MIN_CELLS: usize = 512;
+impl Cell {
+    fn base(h: u64) -> Cell {
+        let (x, y) = cdshealpix::nested::get(0).center_of_projected_cell(h);
+        Cell { h, x, y }
+    }
 
-/// Nested pixels at `order` that intersect (`interior == false`) or lie inside the shape.
-pub fn cover_nested(shape: &CoverShape, order: u8, interior: bool) -> RangeSet {
-    let shape = &shape.prepared(cdshealpix::nested::get(order));
-    let mut found: Vec<(u64, u64)> = Vec::new();
-    let mut frontier: Vec<u64> = (0..12).collect();
-    for depth in 0..=order {
-        let layer = cdshealpix::nested::get(depth);
-        let shift = 2 * (order - depth) as u32;
-        let classify = |&h: &u64| {
-            let (c, rho) = bounding_cap(layer, h);
-            let rel = cap_vs_shape(&c, rho, shape);
-            if rel == Rel::Maybe && depth == order {
-                let hit = final_test(layer, h, shape, interior);
-                (if hit { Rel::Within } else { Rel::Disjoint }, h)
+    /// The 4 children of this cell of `depth`, in nested order (S, E, W, N).
+    #[inline]
+    fn children(&self, depth: u8) -> [Cell; 4] {
+        // Child centres sit a quarter of the parent's diagonal away in the plane.
+        let q = 0.5 / (1u64 << depth) as f64;
+        let wrap = |x: f64| {
+            if x < 0.0 {
+                x + 8.0
+            } else if x >= 8.0 {
+                x - 8.0
             } else {
-                (rel, h)
+                x
             }
         };
-        // Classifying one cell takes ~1 us: only large frontiers are worth threads.
-        let decided: Vec<(Rel, u64)> = if frontier.len() >= PARALLEL_MIN_CELLS {
-            crate::parallel::map_items(&frontier, classify)
+        let offsets = [(0.0, -q), (q, 0.0), (-q, 0.0), (0.0, q)];
+        std::array::from_fn(|k| Cell {
+            h: 4 * self.h + k as u64,
+            x: wrap(self.x + offsets[k].0),
+            y: self.y + offsets[k].1,
+        })
+    }
+
+    #[inline]
+    fn center(&self) -> Vector3d {
+        proj_to_vec_approx(self.x, self.y)
+    }
+}
+
+/// As [`super::edges::proj_to_vec`] with the longitude's sine and cosine from a series
+/// (accurate to a few 1e-16; used only for cell centres in the cap tests, whose radii
+/// carry far larger margins).
+#[inline]
+fn proj_to_vec_approx(x: f64, y: f64) -> Vector3d {
+    let odd = (x as u32) | 1;
+    let pm1 = x - odd as f64;
+    let ya = y.abs();
+    let (l, z, cos_lat) = if ya <= 1.0 {
+        let z = ya * (2.0 / 3.0);
+        (pm1, z, ((1.0 - z) * (1.0 + z)).sqrt())
+    } else {
+        let t = 2.0 - ya;
+        let l = if t > 1e-14 {
+            (pm1 / t).clamp(-1.0, 1.0)
         } else {
-            frontier.iter().map(classify).collect()
+            0.0
         };
-        let mut next = Vec::new();
-        for (rel, h) in decided {
-            match rel {
-                Rel::Within => found.push((h << shift, (h + 1) << shift)),
+        let t2 = t * t / 3.0;
+        (l, 1.0 - t2, t * ((2.0 - t2) / 3.0).sqrt())
+    };
+    let (s, c) = sin_cos_odd_octant(odd, l);
+    Vector3d::new(cos_lat * c, cos_lat * s, z.copysign(y))
+}
+
+/// `(sin, cos)` of `(odd + l) pi / 4` for odd `odd` and `l` in `[-1, 1]`: Taylor series
+/// of `l pi / 4` (truncation below 5e-17), rotated by the odd multiple of 45 deg.
+#[inline]
+fn sin_cos_odd_octant(odd: u32, l: f64) -> (f64, f64) {
+    let a = l * std::f64::consts::FRAC_PI_4;
+    let a2 = a * a;
+    let s = a
+        * (1.0
+            + a2 * (-1.0 / 6.0
+                + a2 * (1.0 / 120.0
+                    + a2 * (-1.0 / 5040.0
+                        + a2 * (1.0 / 362_880.0
+                            + a2 * (-1.0 / 39_916_800.0
+                                + a2 * (1.0 / 6_227_020_800.0
+                                    + a2 * (-1.0 / 1_307_674_368_000.0))))))));
+    let c = 1.0
+        + a2 * (-0.5
+            + a2 * (1.0 / 24.0
+                + a2 * (-1.0 / 720.0
+                    + a2 * (1.0 / 40_320.0
+                        + a2 * (-1.0 / 3_628_800.0
+                            + a2 * (1.0 / 479_001_600.0
+                                + a2 * (-1.0 / 87_178_291_200.0
+                                    + a2 * (1.0 / 20_922_789_888_000.0))))))));
+    let h = std::f64::consts::FRAC_1_SQRT_2;
+    let (sb, cb) = match odd & 7 {
+        1 => (h, h),
+        3 => (h, -h),
+        5 => (-h, -h),
+        _ => (-h, h),
+    };
+    (s * cb + c * sb, c * cb - s * sb)
+}
+
+/// Everything one cover query needs, shared by the (possibly parallel) subtrees.
+struct Search<'a> {
+    shape: &'a CoverShape,
+    tests: Vec<DepthTest>,
+    order: u8,
+    interior: bool,
+}
+
+impl Search<'_> {
+    #[inline]
+    fn classify(&self, depth: u8, cell: &Cell) -> Rel {
+        let rel = self.tests[depth as usize].relate(&cell.center());
+        if rel == Rel::Maybe && depth == self.order {
+            let layer = cdshealpix::nested::get(depth);
+            if final_test(layer, cell.h, self.shape, self.interior) {
+                Rel::Within
+            } else {
+                Rel::Disjoint
+            }
+        } else {
+            rel
+        }
+    }
+
+    /// The pixel range of a cell of `depth` kept whole.
+    #[inline]
+    fn range(&self, depth: u8, h: u64) -> (u64, u64) {
+        let shift = 2 * (self.order - depth) as u32;
+        (h << shift, (h + 1) << shift)
+    }
+
+    /// Depth-first search below `cell` (of `depth`): appends the ranges found, in
+    /// increasing order.
+    fn descend(&self, depth: u8, cell: Cell, out: &mut Vec<(u64, u64)>) {
+        match self.classify(depth, &cell) {
+            Rel::Within => out.push(self.range(depth, cell.h)),
+            Rel::Disjoint => {}
+            Rel::Maybe => {
+                for child in cell.children(depth) {
+                    self.descend(depth + 1, child, out);
+                }
+            }
+        }
+    }
+}
+
+/// Frontier size from which subtrees are searched in parallel (when at least
+/// [`PARALLEL_MIN_LEVELS`] levels remain below it).
+const PARALLEL_MIN_CELLS: usize = 32;
+const PARALLEL_MIN_LEVELS: u8 = 4;
+
+/// Nested pixels at `order` that intersect (`interior == false`) or lie inside the shape.
+///
+/// The coarse levels go breadth first while the frontier is small; the rest is a
+/// depth-first search per frontier cell (in parallel for large frontiers far from the
+/// target order), which yields each subtree's ranges already sorted.
+pub fn cover_nested(shape: &CoverShape, order: u8, interior: bool) -> RangeSet {
+    let npix = 12u64 << (2 * order as u32);
+    match shape {
+        CoverShape::Full => return RangeSet::from_range(0, npix),
+        CoverShape::Empty => return RangeSet::new(),
+        _ => {}
+    }
+    let shape = &shape.prepared(cdshealpix::nested::get(order));
+    let tests: Option<Vec<DepthTest>> = (0..=order).map(|d| DepthTest::new(shape, d)).collect();
+    let Some(tests) = tests else {
+        return RangeSet::new();
+    };
+    let search = Search {
+        shape,
+        tests,
+        order,
+        interior,
+    };
+    let mut found: Vec<(u64, u64)> = Vec::new();
+    let mut frontier: Vec<Cell> = (0..12).map(Cell::base).collect();
+    let mut depth = 0u8;
+    while depth < order && frontier.len() < PARALLEL_MIN_CELLS {
+        let mut next = Vec::with_capacity(4 * frontier.len());
+        for cell in &frontier {
+            match search.classify(depth, cell) {
+                Rel::Within => found.push(search.range(depth, cell.h)),
                 Rel::Disjoint => {}
-                Rel::Maybe => next.extend((0..4).map(|k| 4 * h + k)),
+                Rel::Maybe => next.extend(cell.children(depth)),
             }
         }
         frontier = next;
-        if frontier.is_empty() {
-            break;
+        depth += 1;
+    }
+    if frontier.len() >= PARALLEL_MIN_CELLS && order - depth >= PARALLEL_MIN_LEVELS {
+        let parts = crate::parallel::map_items(&frontier, |&cell| {
+            let mut out = Vec::new();
+            search.descend(depth, cell, &mut out);
+            out
+        });
+        for part in parts {
+            found.extend(part);
+        }
+    } else {
+        for cell in frontier {
+            search.descend(depth, cell, &mut found);
         }
     }
-    RangeSet::from_ranges(&found).unwrap_or_default()
+    sorted_rangeset(found)
+}
+
+/// A range set from disjoint cell ranges (sorted here; the breadth-first part adds a
+/// few out of order), merging adjacent ones.
+fn sorted_rangeset(mut ranges: Vec<(u64, u64)>) -> RangeSet {
+    ranges.sort_unstable_by_key(|r| r.0);
+    let mut merged: Vec<(u128, u128)> = Vec::with_capacity(ranges.len());
+    for (b, e) in ranges {
+        match merged.last_mut() {
+            Some(last) if last.1 == b as u128 => last.1 = e as u128,
+            _ => merged.push((b as u128, e as u128)),
+        }
+    }
+    RangeSet::from_sorted_u128(merged)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn carried_cell_centres_match_cdshealpix() {
+        let mut cells: Vec<Cell> = (0..12).map(Cell::base).collect();
+        for depth in 0..6u8 {
+            let layer = cdshealpix::nested::get(depth);
+            for c in &cells {
+                let (x, y) = layer.center_of_projected_cell(c.h);
+                let x = if x < 0.0 { x + 8.0 } else { x };
+                assert!((x - c.x).abs() < 1e-12 && (y - c.y).abs() < 1e-12, "{depth} {c:?}");
+                let exact = super::super::edges::proj_to_vec(c.x, c.y);
+                assert!(exact.sub(&c.center()).norm() < 1e-15, "{depth} {c:?}");
+            }
+            cells = cells.iter().flat_map(|c| c.children(depth)).collect();
+        }
+    }
+
+    #[test]
+    fn series_sin_cos_match_libm() {
+        for odd in [1u32, 3, 5, 7] {
+            for i in 0..=1000 {
+                let l = -1.0 + 2.0 * i as f64 / 1000.0;
+                let (s, c) = sin_cos_odd_octant(odd, l);
+                // (the reference angle itself is rounded by up to ~1e-15 near 2 pi)
+                let (s0, c0) = ((odd as f64 + l) * std::f64::consts::FRAC_PI_4).sin_cos();
+                assert!((s - s0).abs() < 3e-15 && (c - c0).abs() < 3e-15, "{odd} {l} {} {}", s - s0, c - c0);
+            }
+        }
+    }
+}
+
+#[test]
+#[ignore]
+fn timing_tmp() {
+    let mut shapes = Vec::new();
+    let mut polys = Vec::new();
+    for i in 0..40 {
+        let lon = (i as f64 * 37.3) % 360.0;
+        let lat = ((i as f64 * 13.7) % 140.0) - 70.0;
+        let c = lonlat_vec(lon.to_radians(), lat.to_radians());
+        shapes.push(CoverShape::circle(c, 1f64.to_radians()).unwrap());
+        let e = unit(Vector3d::new(0.0, 0.0, 1.0).cross(&c)).unwrap();
+        let nrt = c.cross(&e);
+        let r = 1f64.to_radians();
+        let verts: Vec<Vector3d> = (0..5).map(|k| { let a = k as f64 * 1.2566 + 0.1 * (i as f64); c.scale(r.cos()).add(&e.scale(r.sin() * a.cos()).add(&nrt.scale(r.sin() * a.sin()))) }).collect();
+        polys.push(CoverShape::polygon(&verts).unwrap());
+    }
+    let only: Option<u8> = std::env::var("HPX_ORDER").ok().map(|o| o.parse().unwrap());
+    for order in [8u8, 12, 16] {
+        if only.is_some_and(|o| o != order) { continue; }
+        let reps = match order { 8 => 200, 12 => 10, _ => 1 };
+        for (name, set) in [("circle", &shapes), ("poly", &polys)] {
+            let t0 = std::time::Instant::now();
+            let mut n = 0;
+            for _ in 0..reps { for s in set.iter() { n += cover_nested(s, order, false).values().count() * 0 + 1; } }
+            let dt = t0.elapsed().as_secs_f64() / n as f64 * 1e6;
+            eprintln!("order {order} {name}: {dt:.2} us/call");
+        }
+    }
 }

@@ -15,7 +15,9 @@
 //! projection), so envelopes and interiors are computed by an exact search that
 //! treats edges as the curves they are (see [`cover`]).
 
+mod bounds;
 pub mod cover;
+mod edges;
 mod hash;
 
 use crate::geometry::UnitVector3d;
