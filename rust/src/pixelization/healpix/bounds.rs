@@ -57,7 +57,7 @@ fn c2v_max(depth: u8, lo: f64, hi: f64) -> f64 {
 }
 
 /// A radius bounding every cell of `depth`, anywhere on the sphere.
-fn global_radius(depth: u8) -> f64 {
+pub(crate) fn global_radius(depth: u8) -> f64 {
     static CACHE: OnceLock<[f64; 30]> = OnceLock::new();
     let table = CACHE.get_or_init(|| {
         std::array::from_fn(|d| EDGE_MARGIN * c2v_max(d as u8, 0.0, FRAC_PI_2) + ANGLE_SLACK)

@@ -32,7 +32,7 @@
 use cdshealpix::nested::Layer;
 
 use super::bounds::{DepthBound, DOT_SLACK};
-use super::edges::{cell_intersects, cell_intersects_open, cell_plane_point, cell_within};
+use super::edges::{cell_intersects, cell_intersects_open, cell_plane_point, cell_within, PlaneCell};
 use crate::geometry::Vector3d;
 use crate::rangeset::RangeSet;
 use crate::{Error, Result};
@@ -395,6 +395,17 @@ enum DepthTestKind {
 }
 
 impl DepthTest {
+    /// A placeholder for depths above the starting depth (never consulted).
+    fn unused() -> DepthTest {
+        DepthTest {
+            cap_center: Vector3d::new(0.0, 0.0, 1.0),
+            far_cos: f64::NEG_INFINITY,
+            kind: DepthTestKind::Conj(ConjTest {
+                normals: Vec::new(),
+            }),
+        }
+    }
+
     /// `None` for the full and empty shapes (no cell needs testing).
     fn new(shape: &CoverShape, depth: u8) -> Option<DepthTest> {
         let cap = match shape {
@@ -435,135 +446,41 @@ impl DepthTest {
     }
 }
 
-/// The exact decision for a cell at the target order that the cap test left open.
-fn final_test(layer: &Layer, h: u64, shape: &CoverShape, interior: bool) -> bool {
+/// The exact decision for a cell of `depth` (the target order) that the cap test left
+/// open; `center` is the cell's centre.
+fn final_test(
+    cell: &PlaneCell,
+    depth: u8,
+    center: &Vector3d,
+    shape: &CoverShape,
+    interior: bool,
+) -> bool {
     match shape {
         CoverShape::Full => true,
         CoverShape::Empty => false,
         CoverShape::Conj(c) => {
             if interior {
-                cell_within(layer, h, c)
+                cell_within(cell, depth, center, c)
             } else {
-                cell_intersects(layer, h, c)
+                cell_intersects(cell, depth, center, c)
             }
         }
         CoverShape::WideBox { band, excluded } => {
             if interior {
-                cell_within(layer, h, band) && !cell_intersects_open(layer, h, excluded)
+                cell_within(cell, depth, center, band)
+                    && !cell_intersects_open(cell, depth, excluded)
             } else {
                 // band minus the open wedge == band ∩ (closed complement of the wedge),
                 // and that complement is the union of two half-spaces.
-                band.anchor_cells.contains(&h)
+                band.anchor_cells.contains(&cell.h)
                     || excluded.halves.iter().any(|hs| {
                         let mut halves = band.halves.clone();
                         halves.push(hs.complement());
-                        cell_intersects(layer, h, &Conj::new(halves, vec![]))
+                        cell_intersects(cell, depth, center, &Conj::new(halves, vec![]))
                     })
             }
         }
     }
-}
-
-/// A cell of the search: its nested id and the projection-plane point of its centre
-/// (carried down the tree, so no id decoding per cell).
-#[derive(Clone, Copy, Debug)]
-struct Cell {
-    h: u64,
-    x: f64,
-    y: f64,
-}
-
-impl Cell {
-    fn base(h: u64) -> Cell {
-        let (x, y) = cdshealpix::nested::get(0).center_of_projected_cell(h);
-        Cell { h, x, y }
-    }
-
-    /// The 4 children of this cell of `depth`, in nested order (S, E, W, N).
-    #[inline]
-    fn children(&self, depth: u8) -> [Cell; 4] {
-        // Child centres sit a quarter of the parent's diagonal away in the plane.
-        let q = 0.5 / (1u64 << depth) as f64;
-        let wrap = |x: f64| {
-            if x < 0.0 {
-                x + 8.0
-            } else if x >= 8.0 {
-                x - 8.0
-            } else {
-                x
-            }
-        };
-        let offsets = [(0.0, -q), (q, 0.0), (-q, 0.0), (0.0, q)];
-        std::array::from_fn(|k| Cell {
-            h: 4 * self.h + k as u64,
-            x: wrap(self.x + offsets[k].0),
-            y: self.y + offsets[k].1,
-        })
-    }
-
-    #[inline]
-    fn center(&self) -> Vector3d {
-        proj_to_vec_approx(self.x, self.y)
-    }
-}
-
-/// As [`super::edges::proj_to_vec`] with the longitude's sine and cosine from a series
-/// (accurate to a few 1e-16; used only for cell centres in the cap tests, whose radii
-/// carry far larger margins).
-#[inline]
-fn proj_to_vec_approx(x: f64, y: f64) -> Vector3d {
-    let odd = (x as u32) | 1;
-    let pm1 = x - odd as f64;
-    let ya = y.abs();
-    let (l, z, cos_lat) = if ya <= 1.0 {
-        let z = ya * (2.0 / 3.0);
-        (pm1, z, ((1.0 - z) * (1.0 + z)).sqrt())
-    } else {
-        let t = 2.0 - ya;
-        let l = if t > 1e-14 {
-            (pm1 / t).clamp(-1.0, 1.0)
-        } else {
-            0.0
-        };
-        let t2 = t * t / 3.0;
-        (l, 1.0 - t2, t * ((2.0 - t2) / 3.0).sqrt())
-    };
-    let (s, c) = sin_cos_odd_octant(odd, l);
-    Vector3d::new(cos_lat * c, cos_lat * s, z.copysign(y))
-}
-
-/// `(sin, cos)` of `(odd + l) pi / 4` for odd `odd` and `l` in `[-1, 1]`: Taylor series
-/// of `l pi / 4` (truncation below 5e-17), rotated by the odd multiple of 45 deg.
-#[inline]
-fn sin_cos_odd_octant(odd: u32, l: f64) -> (f64, f64) {
-    let a = l * std::f64::consts::FRAC_PI_4;
-    let a2 = a * a;
-    let s = a
-        * (1.0
-            + a2 * (-1.0 / 6.0
-                + a2 * (1.0 / 120.0
-                    + a2 * (-1.0 / 5040.0
-                        + a2 * (1.0 / 362_880.0
-                            + a2 * (-1.0 / 39_916_800.0
-                                + a2 * (1.0 / 6_227_020_800.0
-                                    + a2 * (-1.0 / 1_307_674_368_000.0))))))));
-    let c = 1.0
-        + a2 * (-0.5
-            + a2 * (1.0 / 24.0
-                + a2 * (-1.0 / 720.0
-                    + a2 * (1.0 / 40_320.0
-                        + a2 * (-1.0 / 3_628_800.0
-                            + a2 * (1.0 / 479_001_600.0
-                                + a2 * (-1.0 / 87_178_291_200.0
-                                    + a2 * (1.0 / 20_922_789_888_000.0))))))));
-    let h = std::f64::consts::FRAC_1_SQRT_2;
-    let (sb, cb) = match odd & 7 {
-        1 => (h, h),
-        3 => (h, -h),
-        5 => (-h, -h),
-        _ => (-h, h),
-    };
-    (s * cb + c * sb, c * cb - s * sb)
 }
 
 /// Everything one cover query needs, shared by the (possibly parallel) subtrees.
@@ -576,11 +493,11 @@ struct Search<'a> {
 
 impl Search<'_> {
     #[inline]
-    fn classify(&self, depth: u8, cell: &Cell) -> Rel {
-        let rel = self.tests[depth as usize].relate(&cell.center());
+    fn classify(&self, depth: u8, cell: &PlaneCell) -> Rel {
+        let center = cell.center();
+        let rel = self.tests[depth as usize].relate(&center);
         if rel == Rel::Maybe && depth == self.order {
-            let layer = cdshealpix::nested::get(depth);
-            if final_test(layer, cell.h, self.shape, self.interior) {
+            if final_test(cell, depth, &center, self.shape, self.interior) {
                 Rel::Within
             } else {
                 Rel::Disjoint
@@ -599,7 +516,7 @@ impl Search<'_> {
 
     /// Depth-first search below `cell` (of `depth`): appends the ranges found, in
     /// increasing order.
-    fn descend(&self, depth: u8, cell: Cell, out: &mut Vec<(u64, u64)>) {
+    fn descend(&self, depth: u8, cell: PlaneCell, out: &mut Vec<(u64, u64)>) {
         match self.classify(depth, &cell) {
             Rel::Within => out.push(self.range(depth, cell.h)),
             Rel::Disjoint => {}
@@ -612,16 +529,47 @@ impl Search<'_> {
     }
 }
 
-/// Frontier size from which subtrees are searched in parallel (when at least
-/// [`PARALLEL_MIN_LEVELS`] levels remain below it).
-const PARALLEL_MIN_CELLS: usize = 32;
+/// Most cells the ring scan may hand to the tree search as starting points.
+const MAX_START_CELLS: f64 = 96.0;
+
+/// Levels below the starting depth from which the starting cells' subtrees are searched
+/// in parallel.
 const PARALLEL_MIN_LEVELS: u8 = 4;
+
+/// The depth at which to start and the cells to start from: for a region with a small
+/// bounding cap, the deepest depth (up to `order`) where about [`MAX_START_CELLS`] cell
+/// centres lie within reach of the cap, found by a ring scan; otherwise the 12 base
+/// cells. Sorted by id.
+fn start_cells(shape: &CoverShape, order: u8) -> (u8, Vec<PlaneCell>) {
+    let base = || {
+        let layer = cdshealpix::nested::get(0);
+        (0u8, (0..12).map(|h| PlaneCell::of(layer, h)).collect())
+    };
+    let CoverShape::Conj(Conj {
+        cap: Some((center, radius)),
+        ..
+    }) = shape
+    else {
+        return base();
+    };
+    // About 3 4^d (R + rho_d)^2 centres lie within R + rho_d (12 4^d cells on 4 pi sr).
+    let reach = |d: u8| radius + super::bounds::global_radius(d);
+    let estimate = |d: u8| 3.0 * (1u64 << (2 * d as u32)) as f64 * reach(d) * reach(d);
+    let Some(depth) = (1..=order).rev().find(|&d| estimate(d) <= MAX_START_CELLS) else {
+        return base();
+    };
+    let layer = cdshealpix::nested::get(depth);
+    let cells = super::ring_scan::cells_near(depth, center, reach(depth))
+        .into_iter()
+        .map(|h| PlaneCell::of(layer, h))
+        .collect();
+    (depth, cells)
+}
 
 /// Nested pixels at `order` that intersect (`interior == false`) or lie inside the shape.
 ///
-/// The coarse levels go breadth first while the frontier is small; the rest is a
-/// depth-first search per frontier cell (in parallel for large frontiers far from the
-/// target order), which yields each subtree's ranges already sorted.
+/// A depth-first search from the starting cells (see [`start_cells`]; in parallel when
+/// their subtrees are deep), each subtree yielding its ranges in order.
 pub fn cover_nested(shape: &CoverShape, order: u8, interior: bool) -> RangeSet {
     let npix = 12u64 << (2 * order as u32);
     match shape {
@@ -630,7 +578,16 @@ pub fn cover_nested(shape: &CoverShape, order: u8, interior: bool) -> RangeSet {
         _ => {}
     }
     let shape = &shape.prepared(cdshealpix::nested::get(order));
-    let tests: Option<Vec<DepthTest>> = (0..=order).map(|d| DepthTest::new(shape, d)).collect();
+    let (depth, cells) = start_cells(shape, order);
+    let tests: Option<Vec<DepthTest>> = (0..=order)
+        .map(|d| {
+            if d < depth {
+                Some(DepthTest::unused())
+            } else {
+                DepthTest::new(shape, d)
+            }
+        })
+        .collect();
     let Some(tests) = tests else {
         return RangeSet::new();
     };
@@ -641,22 +598,8 @@ pub fn cover_nested(shape: &CoverShape, order: u8, interior: bool) -> RangeSet {
         interior,
     };
     let mut found: Vec<(u64, u64)> = Vec::new();
-    let mut frontier: Vec<Cell> = (0..12).map(Cell::base).collect();
-    let mut depth = 0u8;
-    while depth < order && frontier.len() < PARALLEL_MIN_CELLS {
-        let mut next = Vec::with_capacity(4 * frontier.len());
-        for cell in &frontier {
-            match search.classify(depth, cell) {
-                Rel::Within => found.push(search.range(depth, cell.h)),
-                Rel::Disjoint => {}
-                Rel::Maybe => next.extend(cell.children(depth)),
-            }
-        }
-        frontier = next;
-        depth += 1;
-    }
-    if frontier.len() >= PARALLEL_MIN_CELLS && order - depth >= PARALLEL_MIN_LEVELS {
-        let parts = crate::parallel::map_items(&frontier, |&cell| {
+    if cells.len() > 1 && order - depth >= PARALLEL_MIN_LEVELS {
+        let parts = crate::parallel::map_items(&cells, |&cell| {
             let mut out = Vec::new();
             search.descend(depth, cell, &mut out);
             out
@@ -665,17 +608,15 @@ pub fn cover_nested(shape: &CoverShape, order: u8, interior: bool) -> RangeSet {
             found.extend(part);
         }
     } else {
-        for cell in frontier {
+        for cell in cells {
             search.descend(depth, cell, &mut found);
         }
     }
     sorted_rangeset(found)
 }
 
-/// A range set from disjoint cell ranges (sorted here; the breadth-first part adds a
-/// few out of order), merging adjacent ones.
-fn sorted_rangeset(mut ranges: Vec<(u64, u64)>) -> RangeSet {
-    ranges.sort_unstable_by_key(|r| r.0);
+/// A range set from sorted, disjoint cell ranges, merging adjacent ones.
+fn sorted_rangeset(ranges: Vec<(u64, u64)>) -> RangeSet {
     let mut merged: Vec<(u128, u128)> = Vec::with_capacity(ranges.len());
     for (b, e) in ranges {
         match merged.last_mut() {
@@ -684,41 +625,6 @@ fn sorted_rangeset(mut ranges: Vec<(u64, u64)>) -> RangeSet {
         }
     }
     RangeSet::from_sorted_u128(merged)
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn carried_cell_centres_match_cdshealpix() {
-        let mut cells: Vec<Cell> = (0..12).map(Cell::base).collect();
-        for depth in 0..6u8 {
-            let layer = cdshealpix::nested::get(depth);
-            for c in &cells {
-                let (x, y) = layer.center_of_projected_cell(c.h);
-                let x = if x < 0.0 { x + 8.0 } else { x };
-                assert!((x - c.x).abs() < 1e-12 && (y - c.y).abs() < 1e-12, "{depth} {c:?}");
-                let exact = super::super::edges::proj_to_vec(c.x, c.y);
-                assert!(exact.sub(&c.center()).norm() < 1e-15, "{depth} {c:?}");
-            }
-            cells = cells.iter().flat_map(|c| c.children(depth)).collect();
-        }
-    }
-
-    #[test]
-    fn series_sin_cos_match_libm() {
-        for odd in [1u32, 3, 5, 7] {
-            for i in 0..=1000 {
-                let l = -1.0 + 2.0 * i as f64 / 1000.0;
-                let (s, c) = sin_cos_odd_octant(odd, l);
-                // (the reference angle itself is rounded by up to ~1e-15 near 2 pi)
-                let (s0, c0) = ((odd as f64 + l) * std::f64::consts::FRAC_PI_4).sin_cos();
-                assert!((s - s0).abs() < 3e-15 && (c - c0).abs() < 3e-15, "{odd} {l} {} {}", s - s0, c - c0);
-            }
-        }
-    }
 }
 
 #[test]

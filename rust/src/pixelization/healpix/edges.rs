@@ -74,11 +74,69 @@ pub(crate) fn cell_point(layer: &Layer, h: u64, dx: f64, dy: f64) -> Vector3d {
 /// vertex `k + 1`.
 pub(crate) const CORNERS: [(f64, f64); 4] = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)];
 
+/// A cell of the search: its nested id and the projection-plane point of its centre
+/// (carried down the tree, so no id decoding per cell; `x` may run up to just past 8,
+/// which [`proj_to_vec`] treats as just past 0).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PlaneCell {
+    pub h: u64,
+    pub x: f64,
+    pub y: f64,
+}
+
+impl PlaneCell {
+    /// Cell `h` of `layer`.
+    pub(crate) fn of(layer: &Layer, h: u64) -> PlaneCell {
+        let (x, y) = layer.center_of_projected_cell(h);
+        PlaneCell {
+            h,
+            x: if x < 0.0 { x + 8.0 } else { x },
+            y,
+        }
+    }
+
+    /// The 4 children of this cell of `depth`, in nested order (S, E, W, N).
+    #[inline]
+    pub(crate) fn children(&self, depth: u8) -> [PlaneCell; 4] {
+        // Child centres sit a quarter of the parent's diagonal away in the plane (all
+        // values are dyadic, so these sums are exact).
+        let q = 0.5 / (1u64 << depth) as f64;
+        let offsets = [(0.0, -q), (q, 0.0), (-q, 0.0), (0.0, q)];
+        std::array::from_fn(|k| {
+            let x = self.x + offsets[k].0;
+            PlaneCell {
+                h: 4 * self.h + k as u64,
+                x: if x < 0.0 { x + 8.0 } else { x },
+                y: self.y + offsets[k].1,
+            }
+        })
+    }
+
+    /// The cell's centre as a unit vector.
+    #[inline]
+    pub(crate) fn center(&self) -> Vector3d {
+        proj_to_vec(self.x, self.y)
+    }
+
+    /// The point at projection offsets `(dx, dy)` (see [`cell_plane_point`]) of this
+    /// cell of `depth`.
+    #[inline]
+    fn point(&self, depth: u8, dx: f64, dy: f64) -> Vector3d {
+        let inv = 1.0 / (1u64 << depth) as f64;
+        let mut x = self.x + (dx - dy) * inv;
+        let y = (self.y + (dx + dy - 1.0) * inv).clamp(-2.0, 2.0);
+        if x < 0.0 {
+            x += 8.0;
+        }
+        proj_to_vec(x, y)
+    }
+}
+
 /// A cell's vertices and, per edge, the bound on how far a half-space value can leave
 /// the chord of its end values along the whole edge.
 struct CellGeometry<'a> {
-    layer: &'a Layer,
-    h: u64,
+    cell: &'a PlaneCell,
+    depth: u8,
     verts: [Vector3d; 4],
     bulge: [f64; 4],
 }
@@ -95,16 +153,31 @@ fn squared_angle_bound(chord2: f64) -> f64 {
     chord2 / rest
 }
 
+/// The vertices of a cell, computed one at a time until `stop` holds for one.
+fn vertices_until(
+    cell: &PlaneCell,
+    depth: u8,
+    stop: impl Fn(&Vector3d) -> bool,
+) -> Result<[Vector3d; 4], ()> {
+    let mut verts = [Vector3d::new(0.0, 0.0, 0.0); 4];
+    for (k, &(dx, dy)) in CORNERS.iter().enumerate() {
+        verts[k] = cell.point(depth, dx, dy);
+        if stop(&verts[k]) {
+            return Err(());
+        }
+    }
+    Ok(verts)
+}
+
 impl<'a> CellGeometry<'a> {
-    fn new(layer: &'a Layer, h: u64) -> CellGeometry<'a> {
-        let verts = CORNERS.map(|(dx, dy)| cell_point(layer, h, dx, dy));
+    fn new(cell: &'a PlaneCell, depth: u8, verts: [Vector3d; 4]) -> CellGeometry<'a> {
         let bulge = std::array::from_fn(|k| {
             let chord = verts[k].sub(&verts[(k + 1) % 4]);
             squared_angle_bound(chord.squared_norm()) + 1e-300
         });
         CellGeometry {
-            layer,
-            h,
+            cell,
+            depth,
             verts,
             bulge,
         }
@@ -113,12 +186,8 @@ impl<'a> CellGeometry<'a> {
     /// The point at parameter `t` of edge `k`.
     fn edge_point(&self, k: usize, t: f64) -> Vector3d {
         let (a, b) = (CORNERS[k], CORNERS[(k + 1) % 4]);
-        cell_point(
-            self.layer,
-            self.h,
-            a.0 + t * (b.0 - a.0),
-            a.1 + t * (b.1 - a.1),
-        )
+        self.cell
+            .point(self.depth, a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1))
     }
 
     /// Is there a point on edge `k` where every half-space value is `>= 0` (or `> 0`
@@ -189,45 +258,50 @@ impl<'a> CellGeometry<'a> {
     }
 }
 
-/// Does cell `h` (at the layer's depth) intersect the closed conjunction?
-pub(crate) fn cell_intersects(layer: &Layer, h: u64, c: &Conj) -> bool {
-    if c.anchor_cells.contains(&h) {
+/// Margin on half-space values at a cell centre for deciding a cell from its centre
+/// alone (rounding leaves those values off by a few 1e-16).
+const CENTER_MARGIN: f64 = 1e-13;
+
+/// Does the cell (of `depth`, centre vector `center`) intersect the closed conjunction?
+pub(crate) fn cell_intersects(cell: &PlaneCell, depth: u8, center: &Vector3d, c: &Conj) -> bool {
+    if c.anchor_cells.contains(&cell.h) {
         return true;
     }
-    let g = CellGeometry::new(layer, h);
-    if g.verts.iter().any(|v| c.contains(v)) {
+    // The centre, then any vertex, inside: the cell meets the region.
+    if c.halves.iter().all(|hs| hs.eval(center) >= CENTER_MARGIN) {
         return true;
     }
+    let Ok(verts) = vertices_until(cell, depth, |v| c.contains(v)) else {
+        return true;
+    };
+    let g = CellGeometry::new(cell, depth, verts);
     (0..4).any(|k| g.exists_on_edge(k, &c.halves, false, false))
 }
 
-/// Does cell `h` meet the *open* conjunction `{n_k · p > c_k}`?
-pub(crate) fn cell_intersects_open(layer: &Layer, h: u64, c: &Conj) -> bool {
-    let g = CellGeometry::new(layer, h);
-    if g
-        .verts
-        .iter()
-        .any(|p| c.halves.iter().all(|hs| hs.eval(p) > 0.0))
-    {
+/// Does the cell meet the *open* conjunction `{n_k · p > c_k}`?
+pub(crate) fn cell_intersects_open(cell: &PlaneCell, depth: u8, c: &Conj) -> bool {
+    let open = |p: &Vector3d| c.halves.iter().all(|hs| hs.eval(p) > 0.0);
+    let Ok(verts) = vertices_until(cell, depth, open) else {
         return true;
-    }
+    };
+    let g = CellGeometry::new(cell, depth, verts);
     (0..4).any(|k| g.exists_on_edge(k, &c.halves, false, true))
 }
 
-/// Is the whole of cell `h` inside the closed conjunction?
-pub(crate) fn cell_within(layer: &Layer, h: u64, c: &Conj) -> bool {
-    if c.hole_cell == Some(h) {
+/// Is the whole cell (of `depth`, centre vector `center`) inside the closed conjunction?
+pub(crate) fn cell_within(cell: &PlaneCell, depth: u8, center: &Vector3d, c: &Conj) -> bool {
+    if c.hole_cell == Some(cell.h) {
         return false;
     }
-    let g = CellGeometry::new(layer, h);
-    // A vertex strictly outside one half-space decides at once.
-    if g
-        .verts
-        .iter()
-        .any(|p| c.halves.iter().any(|hs| hs.eval(p) < 0.0))
-    {
+    // The centre, then any vertex, strictly outside one half-space decides at once.
+    if c.halves.iter().any(|hs| hs.eval(center) <= -CENTER_MARGIN) {
         return false;
     }
+    let outside = |p: &Vector3d| c.halves.iter().any(|hs| hs.eval(p) < 0.0);
+    let Ok(verts) = vertices_until(cell, depth, outside) else {
+        return false;
+    };
+    let g = CellGeometry::new(cell, depth, verts);
     // Otherwise look for an edge point strictly outside, one half-space at a time.
     !c.halves.iter().any(|hs| {
         (0..4).any(|k| g.exists_on_edge(k, std::slice::from_ref(hs), true, true))
@@ -237,6 +311,24 @@ pub(crate) fn cell_within(layer: &Layer, h: u64, c: &Conj) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn carried_cell_centres_match_cdshealpix() {
+        let mut cells: Vec<PlaneCell> = (0..12).map(|h| PlaneCell::of(cdshealpix::nested::get(0), h)).collect();
+        for depth in 0..6u8 {
+            let layer = cdshealpix::nested::get(depth);
+            for c in &cells {
+                let (x, y) = cell_plane_point(layer, c.h, 0.5, 0.5);
+                assert!(x == c.x && y == c.y, "{depth} {c:?}");
+                for (dx, dy) in CORNERS {
+                    let a = cell_point(layer, c.h, dx, dy);
+                    let b = c.point(depth, dx, dy);
+                    assert!(a.sub(&b).norm() == 0.0, "{depth} {c:?}");
+                }
+            }
+            cells = cells.iter().flat_map(|c| c.children(depth)).collect();
+        }
+    }
 
     #[test]
     fn squared_angle_bound_is_an_upper_bound() {

@@ -19,6 +19,7 @@ mod bounds;
 pub mod cover;
 mod edges;
 mod hash;
+mod ring_scan;
 
 use crate::geometry::UnitVector3d;
 use crate::rangeset::RangeSet;
