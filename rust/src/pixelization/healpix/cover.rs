@@ -33,6 +33,7 @@ use cdshealpix::nested::Layer;
 
 use super::bounds::{DepthBound, DOT_SLACK};
 use super::edges::{cell_intersects, cell_intersects_open, cell_plane_point, cell_within, PlaneCell};
+use super::ring_scan::{cells_near, CentreTest, Label};
 use crate::geometry::Vector3d;
 use crate::rangeset::RangeSet;
 use crate::{Error, Result};
@@ -536,34 +537,74 @@ const MAX_START_CELLS: f64 = 96.0;
 /// in parallel.
 const PARALLEL_MIN_LEVELS: u8 = 4;
 
-/// The depth at which to start and the cells to start from: for a region with a small
-/// bounding cap, the deepest depth (up to `order`) where about [`MAX_START_CELLS`] cell
-/// centres lie within reach of the cap, found by a ring scan; otherwise the 12 base
-/// cells. Sorted by id.
-fn start_cells(shape: &CoverShape, order: u8) -> (u8, Vec<PlaneCell>) {
-    let base = || {
-        let layer = cdshealpix::nested::get(0);
-        (0u8, (0..12).map(|h| PlaneCell::of(layer, h)).collect())
-    };
+/// A starting point of the search.
+#[derive(Clone, Copy)]
+enum Start {
+    /// A cell the ring scan found inside the region.
+    Whole(u64),
+    /// A cell to search.
+    Search(PlaneCell),
+}
+
+/// The depth at which to start the search: for a region with a small bounding cap, the
+/// deepest depth (up to `order`) where about [`MAX_START_CELLS`] cell centres lie
+/// within reach of the cap; otherwise 0.
+fn start_depth(shape: &CoverShape, order: u8) -> u8 {
     let CoverShape::Conj(Conj {
-        cap: Some((center, radius)),
+        cap: Some((_, radius)),
         ..
     }) = shape
     else {
-        return base();
+        return 0;
     };
     // About 3 4^d (R + rho_d)^2 centres lie within R + rho_d (12 4^d cells on 4 pi sr).
     let reach = |d: u8| radius + super::bounds::global_radius(d);
     let estimate = |d: u8| 3.0 * (1u64 << (2 * d as u32)) as f64 * reach(d) * reach(d);
-    let Some(depth) = (1..=order).rev().find(|&d| estimate(d) <= MAX_START_CELLS) else {
-        return base();
-    };
+    (1..=order)
+        .rev()
+        .find(|&d| estimate(d) <= MAX_START_CELLS)
+        .unwrap_or(0)
+}
+
+/// The cells of `depth` to start from, sorted by id: the 12 base cells at depth 0, or
+/// else those a ring scan finds near the region's bounding cap, classed by the cap
+/// tests of that depth.
+fn start_cells(shape: &CoverShape, depth: u8, test: &DepthTest) -> Vec<Start> {
     let layer = cdshealpix::nested::get(depth);
-    let cells = super::ring_scan::cells_near(depth, center, reach(depth))
-        .into_iter()
-        .map(|h| PlaneCell::of(layer, h))
+    let (
+        CoverShape::Conj(Conj {
+            cap: Some((center, radius)),
+            ..
+        }),
+        DepthTestKind::Conj(conj_test),
+    ) = (shape, &test.kind)
+    else {
+        return (0..12u64 << (2 * depth as u32))
+            .map(|h| Start::Search(PlaneCell::of(layer, h)))
+            .collect();
+    };
+    if depth == 0 {
+        return (0..12).map(|h| Start::Search(PlaneCell::of(layer, h))).collect();
+    }
+    // A cell meeting the cap has its centre within the cap radius plus the cell radius,
+    // and the local radius bound holds for every such cell.
+    let local = DepthBound::new(depth, Some((*center, *radius))).rho;
+    let tests: Vec<CentreTest> = conj_test
+        .normals
+        .iter()
+        .map(|(n, t)| CentreTest {
+            n: *n,
+            lo: t.lo,
+            hi: t.hi,
+        })
         .collect();
-    (depth, cells)
+    cells_near(depth, center, radius + local, &tests)
+        .into_iter()
+        .map(|(h, label)| match label {
+            Label::Within => Start::Whole(h),
+            Label::Maybe => Start::Search(PlaneCell::of(layer, h)),
+        })
+        .collect()
 }
 
 /// Nested pixels at `order` that intersect (`interior == false`) or lie inside the shape.
@@ -578,7 +619,7 @@ pub fn cover_nested(shape: &CoverShape, order: u8, interior: bool) -> RangeSet {
         _ => {}
     }
     let shape = &shape.prepared(cdshealpix::nested::get(order));
-    let (depth, cells) = start_cells(shape, order);
+    let depth = start_depth(shape, order);
     let tests: Option<Vec<DepthTest>> = (0..=order)
         .map(|d| {
             if d < depth {
@@ -591,25 +632,30 @@ pub fn cover_nested(shape: &CoverShape, order: u8, interior: bool) -> RangeSet {
     let Some(tests) = tests else {
         return RangeSet::new();
     };
+    let starts = start_cells(shape, depth, &tests[depth as usize]);
     let search = Search {
         shape,
         tests,
         order,
         interior,
     };
-    let mut found: Vec<(u64, u64)> = Vec::new();
-    if cells.len() > 1 && order - depth >= PARALLEL_MIN_LEVELS {
-        let parts = crate::parallel::map_items(&cells, |&cell| {
+    let run = |start: &Start, out: &mut Vec<(u64, u64)>| match *start {
+        Start::Whole(h) => out.push(search.range(depth, h)),
+        Start::Search(cell) => search.descend(depth, cell, out),
+    };
+    let mut found: Vec<(u64, u64)> = Vec::with_capacity(starts.len());
+    if starts.len() > 1 && order - depth >= PARALLEL_MIN_LEVELS {
+        let parts = crate::parallel::map_items(&starts, |start| {
             let mut out = Vec::new();
-            search.descend(depth, cell, &mut out);
+            run(start, &mut out);
             out
         });
         for part in parts {
             found.extend(part);
         }
     } else {
-        for cell in cells {
-            search.descend(depth, cell, &mut found);
+        for start in &starts {
+            run(start, &mut found);
         }
     }
     sorted_rangeset(found)

@@ -219,8 +219,61 @@ impl<'a> CellGeometry<'a> {
     }
 
     /// Branch and bound along edge `k` over the half-spaces that neither end value
-    /// settles (see the module docs).
+    /// settles (see the module docs). Each pending interval carries its end values for
+    /// up to [`INLINE_HALVES`] active half-spaces, so the common case allocates nothing.
     fn search_edge(&self, k: usize, halves: &[HalfSpace], sign: f64, strict: bool) -> bool {
+        let (p0, p1) = (&self.verts[k], &self.verts[(k + 1) % 4]);
+        let m = self.bulge[k];
+        let mut active = [0usize; INLINE_HALVES];
+        let mut n = 0;
+        for (i, hs) in halves.iter().enumerate() {
+            if (sign * hs.eval(p0)).min(sign * hs.eval(p1)) - m <= 0.0 {
+                if n == INLINE_HALVES {
+                    return self.search_edge_many(k, halves, sign, strict);
+                }
+                active[n] = i;
+                n += 1;
+            }
+        }
+        let ok = |v: f64| if strict { v > 0.0 } else { v >= 0.0 };
+        let values = |p: &Vector3d| {
+            let mut v = [0.0; INLINE_HALVES];
+            for j in 0..n {
+                v[j] = sign * halves[active[j]].eval(p);
+            }
+            v
+        };
+        // Depth-first over halvings of [0, 1]: at most one pending sibling per level,
+        // and intervals stop at 1e-9 (30 levels).
+        let mut stack = [(0.0, 0.0, [0.0; INLINE_HALVES], [0.0; INLINE_HALVES]); 40];
+        stack[0] = (0.0, 1.0, values(p0), values(p1));
+        let mut top = 1;
+        while top > 0 {
+            top -= 1;
+            let (t0, t1, v0, v1) = stack[top];
+            let dt = t1 - t0;
+            let bulge = m * dt * dt;
+            let prunable = (0..n).any(|j| {
+                let hi = v0[j].max(v1[j]) + bulge;
+                hi < 0.0 || (strict && hi <= 0.0)
+            });
+            if prunable || dt < 1e-9 {
+                continue;
+            }
+            let tm = 0.5 * (t0 + t1);
+            let vm = values(&self.edge_point(k, tm));
+            if vm[..n].iter().all(|&v| ok(v)) {
+                return true;
+            }
+            stack[top] = (t0, tm, v0, vm);
+            stack[top + 1] = (tm, t1, vm, v1);
+            top += 2;
+        }
+        false
+    }
+
+    /// [`Self::search_edge`] for more than [`INLINE_HALVES`] active half-spaces.
+    fn search_edge_many(&self, k: usize, halves: &[HalfSpace], sign: f64, strict: bool) -> bool {
         let ok = |v: f64| if strict { v > 0.0 } else { v >= 0.0 };
         let (p0, p1) = (&self.verts[k], &self.verts[(k + 1) % 4]);
         let m = self.bulge[k];
@@ -257,6 +310,9 @@ impl<'a> CellGeometry<'a> {
         false
     }
 }
+
+/// Active half-spaces an edge search keeps inline (more fall back to the heap).
+const INLINE_HALVES: usize = 6;
 
 /// Margin on half-space values at a cell centre for deciding a cell from its centre
 /// alone (rounding leaves those values off by a few 1e-16).

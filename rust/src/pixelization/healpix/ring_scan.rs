@@ -6,8 +6,8 @@
 //! in a longitude window `|phi - phi_b| <= dphi` from the spherical law of cosines. This
 //! is how `query_disc` finds candidates; here it starts the exact search at a depth
 //! where a region spans a few cells, instead of walking down from the 12 base cells.
-//! Every bound is widened (one ring and one cell either side), so the result is a
-//! superset of the centres within `D`.
+//! Every bound is widened (the radius by 1e-9, index ranges rounded outwards), so the
+//! result is a superset of the centres within `D`.
 
 use std::f64::consts::{PI, TAU};
 
@@ -60,9 +60,100 @@ fn ring_layout(nside: u64, i: u64) -> (u64, u64, f64) {
     }
 }
 
+/// A cap test on cell centres `c`: a cell is outside the region if `n · c < lo` and
+/// inside it if `n · c >= hi` for every test (see `cover::Thresholds`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CentreTest {
+    pub n: Vector3d,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+/// How a ring scan classed a cell from its centre.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Label {
+    /// Every [`CentreTest`] says inside.
+    Within,
+    /// Undecided by the centre tests.
+    Maybe,
+}
+
+/// A [`CentreTest`] along one ring: `n · c = a + b cos(phi - phi_n)` for centres at
+/// longitude `phi`, so each threshold holds on an arc `|phi - phi_n| <= w`.
+struct RingArcs {
+    phi_n: f64,
+    /// Half-width of the arc outside which a centre fails `lo` (`>= PI`: none fail).
+    w_lo: f64,
+    /// Half-width of the arc inside which a centre passes `hi` (`< 0`: none pass).
+    w_hi: f64,
+}
+
+impl RingArcs {
+    fn new(t: &CentreTest, phi_n: f64, rho_n: f64, z: f64, sin_t: f64) -> RingArcs {
+        let b = sin_t * rho_n;
+        let a = t.n.z * z;
+        if b < 1e-9 {
+            // Nearly constant along the ring: decide nothing from the arcs.
+            return RingArcs {
+                phi_n,
+                w_lo: PI,
+                w_hi: -1.0,
+            };
+        }
+        // Rounding in a, b and the thresholds moves kappa by up to ~1e-14 / b, and acos
+        // turns an error d in kappa into at most sqrt(2 d) in angle.
+        let margin = 2.0 * (1e-14 / b).sqrt() + 1e-12;
+        let arc = |threshold: f64| {
+            let kappa = (threshold - a) / b;
+            if kappa <= -1.0 {
+                PI
+            } else if kappa > 1.0 {
+                -1.0
+            } else {
+                kappa.acos()
+            }
+        };
+        let w_lo = if t.lo == f64::NEG_INFINITY {
+            PI
+        } else {
+            arc(t.lo) + margin
+        };
+        let w_hi = if t.hi == f64::INFINITY {
+            -1.0
+        } else {
+            let w = arc(t.hi);
+            if w < 0.0 {
+                -1.0
+            } else {
+                w - margin
+            }
+        };
+        RingArcs { phi_n, w_lo, w_hi }
+    }
+}
+
+/// `|phi - phi_n|` folded into `[0, pi]`, for `phi - phi_n` within a few turns.
+#[inline]
+fn angular_gap(phi: f64, phi_n: f64) -> f64 {
+    let mut d = phi - phi_n;
+    while d > PI {
+        d -= TAU;
+    }
+    while d < -PI {
+        d += TAU;
+    }
+    d.abs()
+}
+
 /// Nested ids of the cells of `depth` whose centre may lie within `radius_rad` of the
-/// unit vector `center` (a superset of those that do), sorted.
-pub(crate) fn cells_near(depth: u8, center: &Vector3d, radius_rad: f64) -> Vec<u64> {
+/// unit vector `center` (a superset of those that do), sorted, each with what `tests`
+/// say of its centre (cells that a test puts outside the region are left out).
+pub(crate) fn cells_near(
+    depth: u8,
+    center: &Vector3d,
+    radius_rad: f64,
+    tests: &[CentreTest],
+) -> Vec<(u64, Label)> {
     let layer = cdshealpix::nested::get(depth);
     let nside = 1u64 << depth;
     let nrings = 4 * nside - 1;
@@ -75,9 +166,19 @@ pub(crate) fn cells_near(depth: u8, center: &Vector3d, radius_rad: f64) -> Vec<u
     let first = (ring_of_z(nside, z_hi).floor() as u64).saturating_sub(1).max(1);
     let last = ((ring_of_z(nside, z_lo).ceil() as u64) + 1).min(nrings);
     let cos_reach = reach.min(PI).cos();
-    let mut out = Vec::new();
+    let polar: Vec<(f64, f64)> = tests
+        .iter()
+        .map(|t| (t.n.y.atan2(t.n.x), t.n.x.hypot(t.n.y)))
+        .collect();
+    let mut arcs: Vec<RingArcs> = Vec::with_capacity(tests.len());
+    // About pi reach^2 / (4 pi / 12 nside^2) centres, plus the rounding at ring ends.
+    let estimate = 3.0 * (nside as f64 * reach).powi(2) + 2.0 * (last + 1 - first) as f64;
+    let mut out = Vec::with_capacity(estimate.min(1e6) as usize + 4);
     for i in first..=last {
         let (z, sin_t) = ring_z(nside, i);
+        if z > z_hi + 1e-12 || z < z_lo - 1e-12 {
+            continue;
+        }
         let (start, count, offset) = ring_layout(nside, i);
         let width = TAU / count as f64;
         // cos(dist) = z z_b + sin_t sin_b cos(dphi) >= cos(reach)
@@ -88,23 +189,52 @@ pub(crate) fn cells_near(depth: u8, center: &Vector3d, radius_rad: f64) -> Vec<u
             let c = (cos_reach - z * center.z) / denom;
             if c <= -1.0 {
                 PI
+            } else if c > 1.0 + 1e-12 {
+                // No centre of this ring is within reach (which has slack built in).
+                continue;
             } else {
-                // Past c = 1 no centre qualifies; keep the nearest cells anyway.
-                c.min(1.0).acos()
+                c.min(1.0).acos() + 1e-9
             }
         };
-        // Centres at phi_j = (j + offset) width, j in [lo, hi] (one cell of slack).
-        let lo = ((phi_b - dphi) / width - offset).floor() as i64 - 1;
-        let hi = ((phi_b + dphi) / width - offset).ceil() as i64 + 1;
-        if dphi >= PI || hi - lo + 1 >= count as i64 {
-            out.extend((start..start + count).map(|r| layer.from_ring(r)));
+        arcs.clear();
+        arcs.extend(
+            tests
+                .iter()
+                .zip(&polar)
+                .map(|(t, &(phi_n, rho_n))| RingArcs::new(t, phi_n, rho_n, z, sin_t)),
+        );
+        // Centres at phi_j = (j + offset) width, j in [lo, hi] (rounded outwards).
+        let (lo, hi) = if dphi >= PI {
+            (0, count as i64 - 1)
         } else {
-            let count = count as i64;
-            out.extend((lo..=hi).map(|j| layer.from_ring(start + j.rem_euclid(count) as u64)));
+            let lo = ((phi_b - dphi) / width - offset).floor() as i64;
+            let hi = ((phi_b + dphi) / width - offset).ceil() as i64;
+            if hi - lo + 1 >= count as i64 {
+                (0, count as i64 - 1)
+            } else {
+                (lo, hi)
+            }
+        };
+        for j in lo..=hi {
+            let phi = (j as f64 + offset) * width;
+            let mut within = true;
+            let mut outside = false;
+            for arc in &arcs {
+                let gap = angular_gap(phi, arc.phi_n);
+                if gap > arc.w_lo {
+                    outside = true;
+                    break;
+                }
+                within &= gap < arc.w_hi;
+            }
+            if !outside {
+                let h = layer.from_ring(start + j.rem_euclid(count as i64) as u64);
+                out.push((h, if within { Label::Within } else { Label::Maybe }));
+            }
         }
     }
-    out.sort_unstable();
-    out.dedup();
+    out.sort_unstable_by_key(|c| c.0);
+    out.dedup_by_key(|c| c.0);
     out
 }
 
@@ -135,7 +265,8 @@ mod tests {
             for &(lon, lat) in &points {
                 let b = vec_of(lon, lat);
                 for radius in [0.0, 1e-3, 0.02, 0.1, 0.5, 1.5, 3.0] {
-                    let found = cells_near(depth, &b, radius);
+                    let found: Vec<u64> =
+                        cells_near(depth, &b, radius, &[]).iter().map(|c| c.0).collect();
                     assert!(found.windows(2).all(|w| w[0] < w[1]));
                     for h in 0..layer.n_hash() {
                         let (clon, clat) = layer.center(h);
