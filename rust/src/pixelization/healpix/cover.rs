@@ -32,7 +32,9 @@
 use cdshealpix::nested::Layer;
 
 use super::bounds::{DepthBound, DOT_SLACK};
-use super::edges::{cell_intersects, cell_intersects_open, cell_plane_point, cell_within, PlaneCell};
+use super::edges::{
+    cell_intersects, cell_intersects_open, cell_plane_point, cell_within, PlaneCell,
+};
 use super::ring_scan::{cells_near, CentreTest, Label};
 use crate::geometry::Vector3d;
 use crate::rangeset::RangeSet;
@@ -270,7 +272,6 @@ impl CoverShape {
         })
     }
 }
-
 
 fn angle(a: &Vector3d, b: &Vector3d) -> f64 {
     a.cross(b).norm().atan2(a.dot(b))
@@ -531,7 +532,7 @@ impl Search<'_> {
 }
 
 /// Most cells the ring scan may hand to the tree search as starting points.
-const MAX_START_CELLS: f64 = 96.0;
+const MAX_START_CELLS: f64 = 1024.0;
 
 /// Levels below the starting depth from which the starting cells' subtrees are searched
 /// in parallel.
@@ -569,22 +570,33 @@ fn start_depth(shape: &CoverShape, order: u8) -> u8 {
 /// The cells of `depth` to start from, sorted by id: the 12 base cells at depth 0, or
 /// else those a ring scan finds near the region's bounding cap, classed by the cap
 /// tests of that depth.
-fn start_cells(shape: &CoverShape, depth: u8, test: &DepthTest) -> Vec<Start> {
+fn start_cells(
+    shape: &CoverShape,
+    depth: u8,
+    test: &DepthTest,
+    order: u8,
+    interior: bool,
+) -> Vec<Start> {
     let layer = cdshealpix::nested::get(depth);
     let (
-        CoverShape::Conj(Conj {
-            cap: Some((center, radius)),
-            ..
-        }),
+        CoverShape::Conj(
+            conj @ Conj {
+                cap: Some((center, radius)),
+                ..
+            },
+        ),
         DepthTestKind::Conj(conj_test),
     ) = (shape, &test.kind)
     else {
+        // No bounding cap: `start_depth` chose 0.
         return (0..12u64 << (2 * depth as u32))
             .map(|h| Start::Search(PlaneCell::of(layer, h)))
             .collect();
     };
     if depth == 0 {
-        return (0..12).map(|h| Start::Search(PlaneCell::of(layer, h))).collect();
+        return (0..12)
+            .map(|h| Start::Search(PlaneCell::of(layer, h)))
+            .collect();
     }
     // A cell meeting the cap has its centre within the cap radius plus the cell radius,
     // and the local radius bound holds for every such cell.
@@ -592,17 +604,24 @@ fn start_cells(shape: &CoverShape, depth: u8, test: &DepthTest) -> Vec<Start> {
     let tests: Vec<CentreTest> = conj_test
         .normals
         .iter()
-        .map(|(n, t)| CentreTest {
+        .zip(&conj.halves)
+        .map(|((n, t), hs)| CentreTest {
             n: *n,
             lo: t.lo,
+            mid: hs.c,
             hi: t.hi,
         })
         .collect();
+    // At the target order a cell whose centre is in the region intersects it, and one
+    // whose centre is outside it is not inside it.
+    let final_depth = depth == order;
     cells_near(depth, center, radius + local, &tests)
         .into_iter()
-        .map(|(h, label)| match label {
-            Label::Within => Start::Whole(h),
-            Label::Maybe => Start::Search(PlaneCell::of(layer, h)),
+        .filter_map(|(h, label)| match label {
+            Label::Within => Some(Start::Whole(h)),
+            Label::CentreInside if final_depth && !interior => Some(Start::Whole(h)),
+            Label::CentreOutside if final_depth && interior => None,
+            _ => Some(Start::Search(PlaneCell::of(layer, h))),
         })
         .collect()
 }
@@ -632,7 +651,7 @@ pub fn cover_nested(shape: &CoverShape, order: u8, interior: bool) -> RangeSet {
     let Some(tests) = tests else {
         return RangeSet::new();
     };
-    let starts = start_cells(shape, depth, &tests[depth as usize]);
+    let starts = start_cells(shape, depth, &tests[depth as usize], order, interior);
     let search = Search {
         shape,
         tests,
@@ -673,32 +692,122 @@ fn sorted_rangeset(ranges: Vec<(u64, u64)>) -> RangeSet {
     RangeSet::from_sorted_u128(merged)
 }
 
-#[test]
-#[ignore]
-fn timing_tmp() {
-    let mut shapes = Vec::new();
-    let mut polys = Vec::new();
-    for i in 0..40 {
-        let lon = (i as f64 * 37.3) % 360.0;
-        let lat = ((i as f64 * 13.7) % 140.0) - 70.0;
-        let c = lonlat_vec(lon.to_radians(), lat.to_radians());
-        shapes.push(CoverShape::circle(c, 1f64.to_radians()).unwrap());
-        let e = unit(Vector3d::new(0.0, 0.0, 1.0).cross(&c)).unwrap();
-        let nrt = c.cross(&e);
-        let r = 1f64.to_radians();
-        let verts: Vec<Vector3d> = (0..5).map(|k| { let a = k as f64 * 1.2566 + 0.1 * (i as f64); c.scale(r.cos()).add(&e.scale(r.sin() * a.cos()).add(&nrt.scale(r.sin() * a.sin()))) }).collect();
-        polys.push(CoverShape::polygon(&verts).unwrap());
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// The exact per-cell decision, without any pruning.
+    fn brute(shape: &CoverShape, order: u8, interior: bool, cells: &[u64]) -> Vec<u64> {
+        let layer = cdshealpix::nested::get(order);
+        let shape = shape.prepared(layer);
+        cells
+            .iter()
+            .copied()
+            .filter(|&h| {
+                let cell = PlaneCell::of(layer, h);
+                final_test(&cell, order, &cell.center(), &shape, interior)
+            })
+            .collect()
     }
-    let only: Option<u8> = std::env::var("HPX_ORDER").ok().map(|o| o.parse().unwrap());
-    for order in [8u8, 12, 16] {
-        if only.is_some_and(|o| o != order) { continue; }
-        let reps = match order { 8 => 200, 12 => 10, _ => 1 };
-        for (name, set) in [("circle", &shapes), ("poly", &polys)] {
-            let t0 = std::time::Instant::now();
-            let mut n = 0;
-            for _ in 0..reps { for s in set.iter() { n += cover_nested(s, order, false).values().count() * 0 + 1; } }
-            let dt = t0.elapsed().as_secs_f64() / n as f64 * 1e6;
-            eprintln!("order {order} {name}: {dt:.2} us/call");
+
+    fn check(shape: &CoverShape, order: u8, candidates: &[u64]) {
+        for interior in [false, true] {
+            let got: Vec<u64> = cover_nested(shape, order, interior).values().collect();
+            let want = brute(shape, order, interior, candidates);
+            assert_eq!(got, want, "order {order} interior {interior} {shape:?}");
+        }
+    }
+
+    /// Deterministic pseudo-random numbers in [0, 1).
+    fn lcg(state: &mut u64) -> f64 {
+        *state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (*state >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn centres(state: &mut u64) -> Vec<(f64, f64)> {
+        let mut out = vec![
+            (0.0, 90.0),
+            (10.0, -90.0),
+            (0.0, 0.0),
+            (359.999, 41.81),
+            (45.0, -41.81),
+            (0.0, 89.99),
+            (180.0, -89.9),
+        ];
+        for _ in 0..5 {
+            out.push((
+                360.0 * lcg(state),
+                (2.0 * lcg(state) - 1.0).asin().to_degrees(),
+            ));
+        }
+        out
+    }
+
+    fn polygon_around(
+        lon: f64,
+        lat: f64,
+        radius_rad: f64,
+        n: usize,
+        state: &mut u64,
+    ) -> CoverShape {
+        let c = lonlat_vec(lon.to_radians(), lat.to_radians());
+        let e =
+            unit(Vector3d::new(0.0, 0.0, 1.0).cross(&c)).unwrap_or(Vector3d::new(1.0, 0.0, 0.0));
+        let north = c.cross(&e);
+        let mut angles: Vec<f64> = (0..n).map(|_| std::f64::consts::TAU * lcg(state)).collect();
+        angles.sort_by(f64::total_cmp);
+        let verts: Vec<Vector3d> = angles
+            .iter()
+            .map(|a| {
+                c.scale(radius_rad.cos())
+                    .add(&e.scale(radius_rad.sin() * a.cos()))
+                    .add(&north.scale(radius_rad.sin() * a.sin()))
+            })
+            .collect();
+        CoverShape::polygon(&verts).unwrap()
+    }
+
+    /// Whole sphere at low orders: every cell is a candidate.
+    #[test]
+    fn search_equals_the_exact_test_everywhere_at_low_orders() {
+        let mut state = 1;
+        for (lon, lat) in centres(&mut state) {
+            for radius in [1e-4, 0.05, 0.4, 1.2, 2.0] {
+                let c = lonlat_vec(lon.to_radians(), lat.to_radians());
+                let order = if radius < 0.01 { 5 } else { 3 };
+                let all: Vec<u64> = (0..12u64 << (2 * order)).collect();
+                check(&CoverShape::circle(c, radius).unwrap(), order, &all);
+                if radius < 1.5 {
+                    let p = polygon_around(lon, lat, radius, 5, &mut state);
+                    check(&p, order, &all);
+                }
+            }
+        }
+    }
+
+    /// Deep orders: candidates from cdshealpix's cone coverage with a wide margin.
+    #[test]
+    fn search_equals_the_exact_test_near_small_regions_at_deep_orders() {
+        let mut state = 7;
+        for (lon, lat) in centres(&mut state) {
+            for (order, radius) in [(8u8, 0.02), (12, 2e-3), (16, 1.5e-4), (20, 1e-5)] {
+                let c = lonlat_vec(lon.to_radians(), lat.to_radians());
+                let margin = 4.0 * super::super::bounds::global_radius(order);
+                let candidates: Vec<u64> = cdshealpix::nested::cone_coverage_approx(
+                    order,
+                    lon.to_radians(),
+                    lat.to_radians(),
+                    radius + margin,
+                )
+                .to_flat_array()
+                .to_vec();
+                check(&CoverShape::circle(c, radius).unwrap(), order, &candidates);
+                let p = polygon_around(lon, lat, radius, 6, &mut state);
+                check(&p, order, &candidates);
+            }
         }
     }
 }

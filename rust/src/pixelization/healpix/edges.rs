@@ -64,7 +64,7 @@ pub(crate) fn proj_to_vec(x: f64, y: f64) -> Vector3d {
 }
 
 /// The point of cell `h` at projection offsets `(dx, dy)`, as a unit vector.
-#[inline]
+#[cfg(test)]
 pub(crate) fn cell_point(layer: &Layer, h: u64, dx: f64, dy: f64) -> Vector3d {
     let (x, y) = cell_plane_point(layer, h, dx, dy);
     proj_to_vec(x, y)
@@ -359,9 +359,9 @@ pub(crate) fn cell_within(cell: &PlaneCell, depth: u8, center: &Vector3d, c: &Co
     };
     let g = CellGeometry::new(cell, depth, verts);
     // Otherwise look for an edge point strictly outside, one half-space at a time.
-    !c.halves.iter().any(|hs| {
-        (0..4).any(|k| g.exists_on_edge(k, std::slice::from_ref(hs), true, true))
-    })
+    !c.halves
+        .iter()
+        .any(|hs| (0..4).any(|k| g.exists_on_edge(k, std::slice::from_ref(hs), true, true)))
 }
 
 #[cfg(test)]
@@ -370,7 +370,9 @@ mod tests {
 
     #[test]
     fn carried_cell_centres_match_cdshealpix() {
-        let mut cells: Vec<PlaneCell> = (0..12).map(|h| PlaneCell::of(cdshealpix::nested::get(0), h)).collect();
+        let mut cells: Vec<PlaneCell> = (0..12)
+            .map(|h| PlaneCell::of(cdshealpix::nested::get(0), h))
+            .collect();
         for depth in 0..6u8 {
             let layer = cdshealpix::nested::get(depth);
             for c in &cells {

@@ -61,11 +61,13 @@ fn ring_layout(nside: u64, i: u64) -> (u64, u64, f64) {
 }
 
 /// A cap test on cell centres `c`: a cell is outside the region if `n · c < lo` and
-/// inside it if `n · c >= hi` for every test (see `cover::Thresholds`).
+/// inside it if `n · c >= hi` for every test (see `cover::Thresholds`); the centre
+/// itself is in the half-space if `n · c >= mid`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CentreTest {
     pub n: Vector3d,
     pub lo: f64,
+    pub mid: f64,
     pub hi: f64,
 }
 
@@ -74,7 +76,11 @@ pub(crate) struct CentreTest {
 pub(crate) enum Label {
     /// Every [`CentreTest`] says inside.
     Within,
-    /// Undecided by the centre tests.
+    /// Undecided, but the centre is inside every half-space.
+    CentreInside,
+    /// Undecided, and the centre is outside some half-space.
+    CentreOutside,
+    /// Undecided.
     Maybe,
 }
 
@@ -86,6 +92,10 @@ struct RingArcs {
     w_lo: f64,
     /// Half-width of the arc inside which a centre passes `hi` (`< 0`: none pass).
     w_hi: f64,
+    /// Half-widths of the arcs inside which a centre surely passes `mid`, and outside
+    /// which it surely fails it.
+    w_mid_in: f64,
+    w_mid_out: f64,
 }
 
 impl RingArcs {
@@ -98,6 +108,8 @@ impl RingArcs {
                 phi_n,
                 w_lo: PI,
                 w_hi: -1.0,
+                w_mid_in: -1.0,
+                w_mid_out: PI,
             };
         }
         // Rounding in a, b and the thresholds moves kappa by up to ~1e-14 / b, and acos
@@ -118,17 +130,27 @@ impl RingArcs {
         } else {
             arc(t.lo) + margin
         };
-        let w_hi = if t.hi == f64::INFINITY {
-            -1.0
-        } else {
-            let w = arc(t.hi);
+        let inner = |threshold: f64| {
+            let w = arc(threshold);
             if w < 0.0 {
                 -1.0
             } else {
                 w - margin
             }
         };
-        RingArcs { phi_n, w_lo, w_hi }
+        let w_hi = if t.hi == f64::INFINITY {
+            -1.0
+        } else {
+            inner(t.hi)
+        };
+        let w_mid = arc(t.mid);
+        RingArcs {
+            phi_n,
+            w_lo,
+            w_hi,
+            w_mid_in: inner(t.mid),
+            w_mid_out: if w_mid < 0.0 { -1.0 } else { w_mid + margin },
+        }
     }
 }
 
@@ -163,7 +185,9 @@ pub(crate) fn cells_near(
     let reach = radius_rad + 1e-9;
     let z_hi = (theta_b - reach).max(0.0).cos();
     let z_lo = (theta_b + reach).min(PI).cos();
-    let first = (ring_of_z(nside, z_hi).floor() as u64).saturating_sub(1).max(1);
+    let first = (ring_of_z(nside, z_hi).floor() as u64)
+        .saturating_sub(1)
+        .max(1);
     let last = ((ring_of_z(nside, z_lo).ceil() as u64) + 1).min(nrings);
     let cos_reach = reach.min(PI).cos();
     let polar: Vec<(f64, f64)> = tests
@@ -217,7 +241,7 @@ pub(crate) fn cells_near(
         };
         for j in lo..=hi {
             let phi = (j as f64 + offset) * width;
-            let mut within = true;
+            let (mut within, mut centre_in, mut centre_out) = (true, true, false);
             let mut outside = false;
             for arc in &arcs {
                 let gap = angular_gap(phi, arc.phi_n);
@@ -226,10 +250,21 @@ pub(crate) fn cells_near(
                     break;
                 }
                 within &= gap < arc.w_hi;
+                centre_in &= gap < arc.w_mid_in;
+                centre_out |= gap > arc.w_mid_out;
             }
             if !outside {
                 let h = layer.from_ring(start + j.rem_euclid(count as i64) as u64);
-                out.push((h, if within { Label::Within } else { Label::Maybe }));
+                let label = if within {
+                    Label::Within
+                } else if centre_in {
+                    Label::CentreInside
+                } else if centre_out {
+                    Label::CentreOutside
+                } else {
+                    Label::Maybe
+                };
+                out.push((h, label));
             }
         }
     }
@@ -252,21 +287,23 @@ mod tests {
     fn finds_every_centre_within_the_radius() {
         let points = [
             (0.0, 0.0),
-            (0.3, 1.5707963267948966),
-            (2.0, -1.5707963267948966),
+            (0.3, std::f64::consts::FRAC_PI_2),
+            (2.0, -std::f64::consts::FRAC_PI_2),
             (6.2, 0.7297),
             (0.0, -0.7297),
             (1.0, 0.4),
             (3.9, -1.2),
-            (0.7853981633974483, 1.3),
+            (std::f64::consts::FRAC_PI_4, 1.3),
         ];
         for depth in 0..=5u8 {
             let layer = cdshealpix::nested::get(depth);
             for &(lon, lat) in &points {
                 let b = vec_of(lon, lat);
                 for radius in [0.0, 1e-3, 0.02, 0.1, 0.5, 1.5, 3.0] {
-                    let found: Vec<u64> =
-                        cells_near(depth, &b, radius, &[]).iter().map(|c| c.0).collect();
+                    let found: Vec<u64> = cells_near(depth, &b, radius, &[])
+                        .iter()
+                        .map(|c| c.0)
+                        .collect();
                     assert!(found.windows(2).all(|w| w[0] < w[1]));
                     for h in 0..layer.n_hash() {
                         let (clon, clat) = layer.center(h);
