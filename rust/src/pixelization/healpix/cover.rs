@@ -534,9 +534,9 @@ impl Search<'_> {
 /// Most cells the ring scan may hand to the tree search as starting points.
 const MAX_START_CELLS: f64 = 1024.0;
 
-/// Levels below the starting depth from which the starting cells' subtrees are searched
-/// in parallel.
-const PARALLEL_MIN_LEVELS: u8 = 4;
+/// Estimated cells to classify (cells to search times 4 per level below them) from
+/// which the starting cells' subtrees are searched in parallel.
+const PARALLEL_MIN_WORK: f64 = 2048.0;
 
 /// A starting point of the search.
 #[derive(Clone, Copy)]
@@ -663,7 +663,12 @@ pub fn cover_nested(shape: &CoverShape, order: u8, interior: bool) -> RangeSet {
         Start::Search(cell) => search.descend(depth, cell, out),
     };
     let mut found: Vec<(u64, u64)> = Vec::with_capacity(starts.len());
-    if starts.len() > 1 && order - depth >= PARALLEL_MIN_LEVELS {
+    let to_search = starts
+        .iter()
+        .filter(|s| matches!(s, Start::Search(_)))
+        .count();
+    let work = to_search as f64 * 4f64.powi((order - depth) as i32);
+    if to_search > 1 && work >= PARALLEL_MIN_WORK {
         let parts = crate::parallel::map_items(&starts, |start| {
             let mut out = Vec::new();
             run(start, &mut out);

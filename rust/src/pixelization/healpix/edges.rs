@@ -235,41 +235,15 @@ impl<'a> CellGeometry<'a> {
                 n += 1;
             }
         }
-        let ok = |v: f64| if strict { v > 0.0 } else { v >= 0.0 };
-        let values = |p: &Vector3d| {
-            let mut v = [0.0; INLINE_HALVES];
-            for j in 0..n {
-                v[j] = sign * halves[active[j]].eval(p);
-            }
-            v
+        let search = InlineSearch {
+            geometry: self,
+            k,
+            halves,
+            active: &active[..n],
+            sign,
+            strict,
         };
-        // Depth-first over halvings of [0, 1]: at most one pending sibling per level,
-        // and intervals stop at 1e-9 (30 levels).
-        let mut stack = [(0.0, 0.0, [0.0; INLINE_HALVES], [0.0; INLINE_HALVES]); 40];
-        stack[0] = (0.0, 1.0, values(p0), values(p1));
-        let mut top = 1;
-        while top > 0 {
-            top -= 1;
-            let (t0, t1, v0, v1) = stack[top];
-            let dt = t1 - t0;
-            let bulge = m * dt * dt;
-            let prunable = (0..n).any(|j| {
-                let hi = v0[j].max(v1[j]) + bulge;
-                hi < 0.0 || (strict && hi <= 0.0)
-            });
-            if prunable || dt < 1e-9 {
-                continue;
-            }
-            let tm = 0.5 * (t0 + t1);
-            let vm = values(&self.edge_point(k, tm));
-            if vm[..n].iter().all(|&v| ok(v)) {
-                return true;
-            }
-            stack[top] = (t0, tm, v0, vm);
-            stack[top + 1] = (tm, t1, vm, v1);
-            top += 2;
-        }
-        false
+        search.halve(0.0, 1.0, &search.values(p0), &search.values(p1))
     }
 
     /// [`Self::search_edge`] for more than [`INLINE_HALVES`] active half-spaces.
@@ -313,6 +287,54 @@ impl<'a> CellGeometry<'a> {
 
 /// Active half-spaces an edge search keeps inline (more fall back to the heap).
 const INLINE_HALVES: usize = 6;
+
+/// The branch and bound of [`CellGeometry::search_edge`], recursing on halves of the
+/// parameter interval (depth-first, at most 30 levels as intervals stop at 1e-9).
+struct InlineSearch<'g, 'a> {
+    geometry: &'g CellGeometry<'a>,
+    k: usize,
+    halves: &'g [HalfSpace],
+    active: &'g [usize],
+    sign: f64,
+    strict: bool,
+}
+
+impl InlineSearch<'_, '_> {
+    fn values(&self, p: &Vector3d) -> [f64; INLINE_HALVES] {
+        let mut v = [0.0; INLINE_HALVES];
+        for (slot, &i) in v.iter_mut().zip(self.active) {
+            *slot = self.sign * self.halves[i].eval(p);
+        }
+        v
+    }
+
+    /// Is there a qualifying point in `(t0, t1)`, given the values at both ends?
+    fn halve(
+        &self,
+        t0: f64,
+        t1: f64,
+        v0: &[f64; INLINE_HALVES],
+        v1: &[f64; INLINE_HALVES],
+    ) -> bool {
+        let n = self.active.len();
+        let dt = t1 - t0;
+        let bulge = self.geometry.bulge[self.k] * dt * dt;
+        let prunable = (0..n).any(|j| {
+            let hi = v0[j].max(v1[j]) + bulge;
+            hi < 0.0 || (self.strict && hi <= 0.0)
+        });
+        if prunable || dt < 1e-9 {
+            return false;
+        }
+        let tm = 0.5 * (t0 + t1);
+        let vm = self.values(&self.geometry.edge_point(self.k, tm));
+        let ok = |v: &f64| if self.strict { *v > 0.0 } else { *v >= 0.0 };
+        if vm[..n].iter().all(ok) {
+            return true;
+        }
+        self.halve(tm, t1, &vm, v1) || self.halve(t0, tm, v0, &vm)
+    }
+}
 
 /// Margin on half-space values at a cell centre for deciding a cell from its centre
 /// alone (rounding leaves those values off by a few 1e-16).

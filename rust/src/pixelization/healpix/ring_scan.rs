@@ -75,13 +75,13 @@ pub(crate) struct CentreTest {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Label {
     /// Every [`CentreTest`] says inside.
-    Within,
+    Within = 0,
     /// Undecided, but the centre is inside every half-space.
-    CentreInside,
+    CentreInside = 1,
     /// Undecided, and the centre is outside some half-space.
-    CentreOutside,
+    CentreOutside = 2,
     /// Undecided.
-    Maybe,
+    Maybe = 3,
 }
 
 /// A [`CentreTest`] along one ring: `n · c = a + b cos(phi - phi_n)` for centres at
@@ -197,7 +197,8 @@ pub(crate) fn cells_near(
     let mut arcs: Vec<RingArcs> = Vec::with_capacity(tests.len());
     // About pi reach^2 / (4 pi / 12 nside^2) centres, plus the rounding at ring ends.
     let estimate = 3.0 * (nside as f64 * reach).powi(2) + 2.0 * (last + 1 - first) as f64;
-    let mut out = Vec::with_capacity(estimate.min(1e6) as usize + 4);
+    // Ids with their label in the low 2 bits, so that sorting is on plain integers.
+    let mut out: Vec<u64> = Vec::with_capacity(estimate.min(1e6) as usize + 4);
     for i in first..=last {
         let (z, sin_t) = ring_z(nside, i);
         if z > z_hi + 1e-12 || z < z_lo - 1e-12 {
@@ -264,13 +265,23 @@ pub(crate) fn cells_near(
                 } else {
                     Label::Maybe
                 };
-                out.push((h, label));
+                out.push(h << 2 | label as u64);
             }
         }
     }
-    out.sort_unstable_by_key(|c| c.0);
-    out.dedup_by_key(|c| c.0);
-    out
+    out.sort_unstable();
+    out.dedup_by_key(|c| *c >> 2);
+    out.into_iter()
+        .map(|c| {
+            let label = match c & 3 {
+                0 => Label::Within,
+                1 => Label::CentreInside,
+                2 => Label::CentreOutside,
+                _ => Label::Maybe,
+            };
+            (c >> 2, label)
+        })
+        .collect()
 }
 
 #[cfg(test)]
