@@ -17,17 +17,22 @@
 //!
 //! Along an edge curve `p(t)` (a straight segment in the projection, so `t` is the
 //! projection-plane parameter) the question "is there a `t` with
-//! `min_k (n_k · p(t) - c_k) >= 0`" is answered by branch and bound on `t`: an interval
-//! is dropped when, for some half-space, the larger end value plus a bound on the
-//! curve's bulge (second-derivative bound times `dt^2 / 8`) is still negative. This
-//! follows the true curves down to ~1e-9 of an edge length, far below float noise
-//! for the pixel sizes involved.
+//! `min_k (n_k · p(t) - c_k) >= 0`" is answered by branch and bound on `t` (see
+//! [`super::edges`]). This follows the true curves down to ~1e-9 of an edge length,
+//! far below float noise for the pixel sizes involved.
 //!
-//! The search is top down over the nested tree (see [`super::bounds`]): a cell whose
-//! bounding cap is outside one half-space is dropped, a cell whose cap is inside all of
-//! them is kept whole, the others are split; only cells at the target order on the
-//! region's boundary get the exact test ([`super::edges`]). Levels are processed
-//! breadth first so that large frontiers run in parallel.
+//! Only cells at the target order on the region's boundary get that exact test. The
+//! search finds them top down over the nested tree: a cell whose bounding cap (centre
+//! plus a per-depth radius, [`super::bounds`]) is outside one half-space is dropped, a
+//! cell whose cap is inside all of them is kept whole, the others are split. For a
+//! region with a small bounding cap the search does not start from the 12 base cells:
+//! a ring scan ([`super::ring_scan`]) lists the cells of a depth where the region spans
+//! up to ~1,000 cells and classes most of them from per-ring longitude arcs, without
+//! trigonometry per cell; at the target order it also decides cells whose centre is
+//! inside (envelope) or outside (interior) the region. Each starting cell is then
+//! searched depth first, which yields its pixel ranges already sorted, in parallel when
+//! there is enough work. Every shortcut is a conservative filter: a cell it cannot
+//! decide goes on to the exact test.
 
 use cdshealpix::nested::Layer;
 
@@ -630,6 +635,20 @@ fn start_cells(
 ///
 /// A depth-first search from the starting cells (see [`start_cells`]; in parallel when
 /// their subtrees are deep), each subtree yielding its ranges in order.
+///
+/// # Examples
+/// ```
+/// use skymaps::geometry::Vector3d;
+/// use skymaps::pixelization::healpix::cover::{cover_nested, CoverShape};
+/// use skymaps::pixelization::Healpix;
+/// // A 0.5 deg circle on the equator at RA 0, order 8 (pixels of ~0.23 deg).
+/// let shape = CoverShape::circle(Vector3d::new(1.0, 0.0, 0.0), 0.5f64.to_radians()).unwrap();
+/// let envelope = cover_nested(&shape, 8, false);
+/// let interior = cover_nested(&shape, 8, true);
+/// assert!(envelope.is_superset(&interior) && !interior.is_empty());
+/// let centre = Healpix::new(8, true).unwrap().index_lonlat_deg(0.0, 0.0).unwrap();
+/// assert!(interior.contains(centre));
+/// ```
 pub fn cover_nested(shape: &CoverShape, order: u8, interior: bool) -> RangeSet {
     let npix = 12u64 << (2 * order as u32);
     match shape {
