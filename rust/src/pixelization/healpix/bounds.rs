@@ -24,9 +24,10 @@ const EDGE_MARGIN: f64 = 1.15;
 /// (whose errors are a few 1e-16).
 const ANGLE_SLACK: f64 = 1e-12;
 
-/// Slack on dot products of unit vectors (rounding makes them off by a few 1e-16; near
-/// 1 that hides angles below ~3e-8, so thresholds must not be trusted to finer).
-pub(crate) const DOT_SLACK: f64 = 2e-15;
+/// Slack on dot products of unit vectors (rounding makes them off by a few 1e-16, and
+/// cell centres carried down the tree by rotations by up to ~1e-14; near 1 that hides
+/// angles below ~2e-7, so thresholds must not be trusted to finer).
+pub(crate) const DOT_SLACK: f64 = 3e-14;
 
 /// The largest centre-to-vertex bound at `depth` over cell centres with `|lat|` in
 /// `[lo, hi]` (radians), any longitude. Within a zone the bound is monotonic in `|lat|`

@@ -494,17 +494,19 @@ fn final_test(
 struct Search<'a> {
     shape: &'a CoverShape,
     tests: Vec<DepthTest>,
+    /// Per depth, sine and cosine of the longitude step from a cell's centre to its
+    /// east child's in the equatorial zone (`q pi / 4`, `q = 1 / 2^(depth + 1)`).
+    child_turn: Vec<(f64, f64)>,
     order: u8,
     interior: bool,
 }
 
 impl Search<'_> {
     #[inline]
-    fn classify(&self, depth: u8, cell: &PlaneCell) -> Rel {
-        let center = cell.center();
-        let rel = self.tests[depth as usize].relate(&center);
+    fn classify(&self, depth: u8, cell: &PlaneCell, center: &Vector3d) -> Rel {
+        let rel = self.tests[depth as usize].relate(center);
         if rel == Rel::Maybe && depth == self.order {
-            if final_test(cell, depth, &center, self.shape, self.interior) {
+            if final_test(cell, depth, center, self.shape, self.interior) {
                 Rel::Within
             } else {
                 Rel::Disjoint
@@ -522,14 +524,49 @@ impl Search<'_> {
     }
 
     /// Depth-first search below `cell` (of `depth`): appends the ranges found, in
-    /// increasing order.
-    fn descend(&self, depth: u8, cell: PlaneCell, out: &mut Vec<(u64, u64)>) {
-        match self.classify(depth, &cell) {
+    /// increasing order. `lon_sin_cos` is the sine and cosine of the centre's
+    /// longitude when the parent knew them.
+    ///
+    /// In the equatorial zone (`|y| <= 1`) a centre's longitude is `x pi / 4`, so the
+    /// children's follow from the parent's by a fixed rotation (S and N keep it, E and
+    /// W turn by `+-q pi / 4`) instead of a sine and cosine per cell. Each rotation
+    /// rounds by ~1e-16; the few 1e-15 this adds up to over 29 levels stay within
+    /// [`DOT_SLACK`] and the exact tests' centre margin, and vertices are always
+    /// computed afresh.
+    fn descend(
+        &self,
+        depth: u8,
+        cell: PlaneCell,
+        lon_sin_cos: Option<(f64, f64)>,
+        out: &mut Vec<(u64, u64)>,
+    ) {
+        let equatorial = cell.y.abs() <= 1.0;
+        let (sin, cos) = match lon_sin_cos {
+            Some(sc) if equatorial => sc,
+            _ if equatorial => (cell.x * std::f64::consts::FRAC_PI_4).sin_cos(),
+            _ => (f64::NAN, f64::NAN),
+        };
+        let center = if equatorial {
+            let z = cell.y * (2.0 / 3.0);
+            let cos_lat = ((1.0 - z) * (1.0 + z)).sqrt();
+            Vector3d::new(cos_lat * cos, cos_lat * sin, z)
+        } else {
+            cell.center()
+        };
+        match self.classify(depth, &cell, &center) {
             Rel::Within => out.push(self.range(depth, cell.h)),
             Rel::Disjoint => {}
             Rel::Maybe => {
-                for child in cell.children(depth) {
-                    self.descend(depth + 1, child, out);
+                let (rs, rc) = self.child_turn[depth as usize];
+                let turned = [
+                    (sin, cos),
+                    (sin * rc + cos * rs, cos * rc - sin * rs),
+                    (sin * rc - cos * rs, cos * rc + sin * rs),
+                    (sin, cos),
+                ];
+                for (child, sc) in cell.children(depth).into_iter().zip(turned) {
+                    let known = equatorial.then_some(sc);
+                    self.descend(depth + 1, child, known, out);
                 }
             }
         }
@@ -671,15 +708,19 @@ pub fn cover_nested(shape: &CoverShape, order: u8, interior: bool) -> RangeSet {
         return RangeSet::new();
     };
     let starts = start_cells(shape, depth, &tests[depth as usize], order, interior);
+    let child_turn = (0..=order)
+        .map(|d| (std::f64::consts::FRAC_PI_4 * 0.5 / (1u64 << d) as f64).sin_cos())
+        .collect();
     let search = Search {
         shape,
         tests,
+        child_turn,
         order,
         interior,
     };
     let run = |start: &Start, out: &mut Vec<(u64, u64)>| match *start {
         Start::Whole(h) => out.push(search.range(depth, h)),
-        Start::Search(cell) => search.descend(depth, cell, out),
+        Start::Search(cell) => search.descend(depth, cell, None, out),
     };
     let mut found: Vec<(u64, u64)> = Vec::with_capacity(starts.len());
     let to_search = starts
@@ -688,9 +729,17 @@ pub fn cover_nested(shape: &CoverShape, order: u8, interior: bool) -> RangeSet {
         .count();
     let work = to_search as f64 * 4f64.powi((order - depth) as i32);
     if to_search > 1 && work >= PARALLEL_MIN_WORK {
-        let parts = crate::parallel::map_items(&starts, |start| {
-            let mut out = Vec::new();
-            run(start, &mut out);
+        // A few chunks per thread balance the load without a vector per cell.
+        let chunk = starts
+            .len()
+            .div_ceil(8 * rayon::current_num_threads())
+            .max(1);
+        let chunks: Vec<&[Start]> = starts.chunks(chunk).collect();
+        let parts = crate::parallel::map_items(&chunks, |chunk| {
+            let mut out = Vec::with_capacity(4 * chunk.len());
+            for start in *chunk {
+                run(start, &mut out);
+            }
             out
         });
         for part in parts {
@@ -792,6 +841,35 @@ mod tests {
             })
             .collect();
         CoverShape::polygon(&verts).unwrap()
+    }
+
+    /// Longitudes carried down 29 levels of equatorial cells by rotations stay within
+    /// the slack the cap tests allow.
+    #[test]
+    fn rotated_centre_longitudes_stay_accurate() {
+        let turn: Vec<(f64, f64)> = (0..30)
+            .map(|d| (std::f64::consts::FRAC_PI_4 * 0.5 / (1u64 << d) as f64).sin_cos())
+            .collect();
+        for (base, pick) in [(4u64, [1usize, 2]), (5, [2, 2]), (6, [1, 1]), (7, [2, 1])] {
+            let mut cell = PlaneCell::of(cdshealpix::nested::get(0), base);
+            let (mut s, mut c) = (cell.x * std::f64::consts::FRAC_PI_4).sin_cos();
+            for depth in 0..29u8 {
+                let k = pick[depth as usize % 2];
+                let (rs, rc) = turn[depth as usize];
+                (s, c) = if k == 1 {
+                    (s * rc + c * rs, c * rc - s * rs)
+                } else {
+                    (s * rc - c * rs, c * rc + s * rs)
+                };
+                cell = cell.children(depth)[k];
+                let exact = cell.center();
+                let cos_lat = (exact.x * exact.x + exact.y * exact.y).sqrt();
+                let err = (exact.x - cos_lat * c)
+                    .abs()
+                    .max((exact.y - cos_lat * s).abs());
+                assert!(err < 1e-14, "base {base} depth {depth}: {err}");
+            }
+        }
     }
 
     /// Whole sphere at low orders: every cell is a candidate.
