@@ -18,15 +18,15 @@
 //! Along an edge curve `p(t)` (a straight segment in the projection, so `t` is the
 //! projection-plane parameter) the question "is there a `t` with
 //! `min_k (n_k · p(t) - c_k) >= 0`" is answered by branch and bound on `t` (see
-//! [`super::edges`]). This follows the true curves down to ~1e-9 of an edge length,
+//! `edges`). This follows the true curves down to ~1e-9 of an edge length,
 //! far below float noise for the pixel sizes involved.
 //!
 //! Only cells at the target order on the region's boundary get that exact test. The
 //! search finds them top down over the nested tree: a cell whose bounding cap (centre
-//! plus a per-depth radius, [`super::bounds`]) is outside one half-space is dropped, a
+//! plus a per-depth radius, `bounds`) is outside one half-space is dropped, a
 //! cell whose cap is inside all of them is kept whole, the others are split. For a
 //! region with a small bounding cap the search does not start from the 12 base cells:
-//! a ring scan ([`super::ring_scan`]) lists the cells of a depth where the region spans
+//! a ring scan (`ring_scan`) lists the cells of a depth where the region spans
 //! up to ~1,000 cells and classes most of them from per-ring longitude arcs, without
 //! trigonometry per cell; at the target order it also decides cells whose centre is
 //! inside (envelope) or outside (interior) the region. Each starting cell is then
@@ -670,7 +670,7 @@ fn start_cells(
 
 /// Nested pixels at `order` that intersect (`interior == false`) or lie inside the shape.
 ///
-/// A depth-first search from the starting cells (see [`start_cells`]; in parallel when
+/// A depth-first search from the starting cells (see `start_cells`; in parallel when
 /// their subtrees are deep), each subtree yielding its ranges in order.
 ///
 /// # Examples
