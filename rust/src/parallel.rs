@@ -69,6 +69,25 @@ where
     }
 }
 
+/// Calls `f(start, chunk)` on consecutive chunks of `out` (the index of its first
+/// item, and the chunk), in parallel for large outputs: for kernels that work on
+/// several items at once.
+pub fn fill_chunks<T, F>(out: &mut [T], f: F)
+where
+    T: Send,
+    F: Fn(usize, &mut [T]) + Sync + Send,
+{
+    if should_parallelize(out.len()) {
+        out.par_chunks_mut(CHUNK)
+            .enumerate()
+            .for_each(|(c, chunk)| f(c * CHUNK, chunk));
+    } else {
+        for (c, chunk) in out.chunks_mut(CHUNK).enumerate() {
+            f(c * CHUNK, chunk);
+        }
+    }
+}
+
 /// Maps `f` over `0..n` and collects in order; stops at the first error.
 pub fn try_map_indexed<T, F>(n: usize, f: F) -> crate::Result<Vec<T>>
 where

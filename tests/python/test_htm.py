@@ -7,6 +7,8 @@ import pickle
 import numpy as np
 import pytest
 from conftest import load_refdata_json
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import skymaps
 from skymaps import Htm
@@ -56,6 +58,37 @@ def test_edges_and_corners_all_levels():
     lon, lat = _edge_points()
     for level in range(0, 21, 4):
         assert (Htm(level).index(lon, lat) == _sphgeom_index(level, lon, lat)).all()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    level=st.integers(0, 24),
+    seed=st.integers(0, 2**32 - 1),
+    nudge_exp=st.integers(-17, -6),
+)
+def test_points_on_and_beside_trixel_edges(level, seed, nudge_exp):
+    """Points on a random trixel's edges and at its vertices, and nudged off them by
+    10^-17..10^-6 degrees: the certified fast descent must decline or agree, so the
+    ids equal sphgeom's at this level and the two next ones."""
+    rng = np.random.default_rng(seed)
+    lon0, lat0 = rng.uniform(0, 360), np.degrees(np.arcsin(rng.uniform(-1, 1)))
+    pix = sg.HtmPixelization(level)
+    tri = pix.triangle(pix.index(sg.UnitVector3d(sg.LonLat.fromDegrees(lon0, lat0))))
+    verts = np.array([[v.x(), v.y(), v.z()] for v in tri.getVertices()])
+    pts = []
+    for k in range(3):
+        a, b = verts[k], verts[(k + 1) % 3]
+        for w in (0.0, 0.5, rng.uniform()):
+            p = w * a + (1 - w) * b
+            pts.append(p / np.linalg.norm(p))
+    pts = np.array(pts)
+    lon = np.degrees(np.arctan2(pts[:, 1], pts[:, 0])) % 360.0
+    lat = np.degrees(np.arcsin(np.clip(pts[:, 2], -1, 1)))
+    nudge = 10.0**nudge_exp
+    lon = np.concatenate([lon, lon + nudge * rng.standard_normal(lon.size)])
+    lat = np.concatenate([lat, np.clip(lat + nudge * rng.standard_normal(lat.size), -90, 90)])
+    for lv in {level, min(level + 1, 24), min(level + 2, 24)}:
+        assert (Htm(lv).index(lon, lat) == _sphgeom_index(lv, lon, lat)).all(), lv
 
 
 def test_one_million_random_points_level_20():

@@ -13,7 +13,7 @@
 use std::cell::Cell;
 
 use super::convex_polygon::{compute_hull, relate_vertices_with, ConvexPolygon};
-use super::fast_contains::sincos_deg;
+use super::fast_contains::{sincos_deg, MAX_FAST_DEG};
 use super::vector::{check_lonlat_deg, UnitVector3d};
 use crate::parallel::try_map_indexed;
 use crate::{Error, Result};
@@ -22,8 +22,6 @@ use crate::{Error, Result};
 const FAST_DET_MARGIN: f64 = 1e-12;
 /// Polygons with more input points than this use the exact path directly.
 const MAX_FAST_POINTS: usize = 32;
-/// Longitudes beyond this many degrees use the exact path (see `fast_contains`).
-const MAX_FAST_DEG: f64 = 1000.0;
 
 /// Whether polygon pairs overlap. `lon1`/`lat1` hold `n` polygons of `k1` points each
 /// (row-major, degrees), `lon2`/`lat2` `n` polygons of `k2` points.

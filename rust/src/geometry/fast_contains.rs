@@ -19,7 +19,7 @@ pub const MARGIN: f64 = 1e-11;
 
 /// Beyond this |lon| in degrees sphgeom's own radians conversion rounds by more than
 /// ~1e-14 rad, which would eat into the margin: such points take the exact path.
-const MAX_FAST_DEG: f64 = 1000.0;
+pub const MAX_FAST_DEG: f64 = 1000.0;
 
 /// A polygon prepared for many containment tests.
 #[derive(Debug, Clone)]
@@ -227,13 +227,15 @@ pub fn sincos_deg(x: f64) -> (f64, f64) {
         + t8 * ((1.0 / 40_320.0 - t2 * (1.0 / 3_628_800.0))
             + t4 * (1.0 / 479_001_600.0 - t2 * (1.0 / 87_178_291_200.0)))
         + t8 * t8 * (1.0 / 20_922_789_888_000.0);
-    // Quadrant q mod 4: (s, c), (c, -s), (-s, -c), (-c, s), without branches.
-    let qi = q as i64;
-    let swap = qi & 1 != 0;
+    // Quadrant k = q mod 4, taken in -2..=2 (q - 4 round(q/4), exact): 0 → (s, c),
+    // 1 → (c, -s), ±2 → (-s, -c), -1 → (-c, s). Float selects only, so that loops
+    // over many angles vectorize.
+    let k = q - 4.0 * ((q * 0.25 + ROUNDER) - ROUNDER);
+    let swap = k.abs() == 1.0;
     let (s0, c0) = if swap { (c, s) } else { (s, c) };
-    let sign_s = if qi & 2 != 0 { -1.0 } else { 1.0 };
-    let sign_c = if (qi + 1) & 2 != 0 { -1.0 } else { 1.0 };
-    (s0 * sign_s, c0 * sign_c)
+    let sin = if (-0.5..=1.5).contains(&k) { s0 } else { -s0 };
+    let cos = if (-1.5..=0.5).contains(&k) { c0 } else { -c0 };
+    (sin, cos)
 }
 
 /// `deg_to_rad` re-exported for the accuracy test below.

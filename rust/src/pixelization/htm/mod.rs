@@ -12,6 +12,7 @@
 //! points on trixel edges go to the same trixel as in sphgeom.
 
 mod finder;
+mod locate;
 
 pub use finder::{find_pixels, TrixelRelation};
 
@@ -134,26 +135,7 @@ impl Htm {
 
     /// The trixel containing `v` (no validation of `v` beyond being finite and non-zero).
     pub fn index_unchecked(&self, v: &Vector3d) -> u64 {
-        // Quadrant of (x, y) counted eastward from +x; the southern roots S0..S3 follow
-        // it and the northern ones N0..N3 (roots 4..7) run the other way.
-        let quadrant: usize = if v.y > 0.0 {
-            if v.x > 0.0 {
-                0
-            } else {
-                1
-            }
-        } else if v.y == 0.0 {
-            if v.x >= 0.0 {
-                0
-            } else {
-                2
-            }
-        } else if v.x < 0.0 {
-            2
-        } else {
-            3
-        };
-        let r = if v.z < 0.0 { quadrant } else { 7 - quadrant };
+        let r = locate::root_of(v);
         let [mut v0, mut v1, mut v2] = ROOT_VERTICES[r];
         let mut id = r as u64 + 8;
         for _ in 0..self.level {
@@ -188,7 +170,7 @@ impl Htm {
 
     /// The trixel containing the unit vector `v`.
     pub fn index(&self, v: &UnitVector3d) -> u64 {
-        self.index_unchecked(v.as_vector())
+        self.locate(v.as_vector())
     }
 
     /// The trixel containing (lon, lat) in degrees (sphgeom's lon/lat -> vector formula).
@@ -207,9 +189,13 @@ impl Htm {
     pub fn index_many_deg(&self, lon_deg: &[f64], lat_deg: &[f64]) -> Result<Vec<u64>> {
         super::check_lonlat_many(lon_deg, lat_deg)?;
         let mut out = vec![0u64; lon_deg.len()];
-        crate::parallel::fill_indexed(&mut out, |i| {
-            let v = UnitVector3d::from_lonlat_deg_unchecked(lon_deg[i], lat_deg[i]);
-            self.index(&v)
+        crate::parallel::fill_chunks(&mut out, |start, chunk| {
+            let end = start + chunk.len();
+            self.locate_many_lonlat_deg_unchecked(
+                &lon_deg[start..end],
+                &lat_deg[start..end],
+                chunk,
+            );
         });
         Ok(out)
     }
