@@ -38,7 +38,7 @@ use cdshealpix::nested::Layer;
 
 use super::bounds::{DepthBound, DOT_SLACK};
 use super::edges::{
-    cell_intersects, cell_intersects_open, cell_plane_point, cell_within, PlaneCell,
+    cell_intersects, cell_intersects_open, cell_plane_point, cell_within, PlaneCell, Unprojected,
 };
 use super::ring_scan::{cells_near, CentreTest, Label};
 use crate::geometry::Vector3d;
@@ -494,9 +494,6 @@ fn final_test(
 struct Search<'a> {
     shape: &'a CoverShape,
     tests: Vec<DepthTest>,
-    /// Per depth, sine and cosine of the longitude step from a cell's centre to its
-    /// east child's in the equatorial zone (`q pi / 4`, `q = 1 / 2^(depth + 1)`).
-    child_turn: Vec<(f64, f64)>,
     order: u8,
     interior: bool,
 }
@@ -524,53 +521,65 @@ impl Search<'_> {
     }
 
     /// Depth-first search below `cell` (of `depth`): appends the ranges found, in
-    /// increasing order. `lon_sin_cos` is the sine and cosine of the centre's
-    /// longitude when the parent knew them.
+    /// increasing order. `parent` is the parent's longitude (its plane offset and
+    /// parameter, see [`Unprojected`]) with its sine and cosine, if known.
     ///
-    /// In the equatorial zone (`|y| <= 1`) a centre's longitude is `x pi / 4`, so the
-    /// children's follow from the parent's by a fixed rotation (S and N keep it, E and
-    /// W turn by `+-q pi / 4`) instead of a sine and cosine per cell. Each rotation
-    /// rounds by ~1e-16; the few 1e-15 this adds up to over 29 levels stay within
-    /// [`DOT_SLACK`] and the exact tests' centre margin, and vertices are always
-    /// computed afresh.
+    /// A child's longitude differs from its parent's by a small angle, so its sine and
+    /// cosine follow by one rotation (a short series for the small angle) instead of a
+    /// sine and cosine per cell. Each rotation rounds by ~1e-16; the ~1e-14 this can add
+    /// up to over 29 levels stays within [`DOT_SLACK`] and the exact tests' centre
+    /// margin, and vertices are always computed afresh.
     fn descend(
         &self,
         depth: u8,
         cell: PlaneCell,
-        lon_sin_cos: Option<(f64, f64)>,
+        parent: Option<(u32, f64, f64, f64)>,
         out: &mut Vec<(u64, u64)>,
     ) {
-        let equatorial = cell.y.abs() <= 1.0;
-        let (sin, cos) = match lon_sin_cos {
-            Some(sc) if equatorial => sc,
-            _ if equatorial => (cell.x * std::f64::consts::FRAC_PI_4).sin_cos(),
-            _ => (f64::NAN, f64::NAN),
+        let u = Unprojected::of(cell.x, cell.y);
+        let (sin, cos) = match parent {
+            Some((offset, l, s, c)) => {
+                let (sd, cd) = sin_cos_small(lon_step(offset, l, &u));
+                (s * cd + c * sd, c * cd - s * sd)
+            }
+            None => u.lon().sin_cos(),
         };
-        let center = if equatorial {
-            let z = cell.y * (2.0 / 3.0);
-            let cos_lat = ((1.0 - z) * (1.0 + z)).sqrt();
-            Vector3d::new(cos_lat * cos, cos_lat * sin, z)
-        } else {
-            cell.center()
-        };
+        let center = u.vector(sin, cos);
         match self.classify(depth, &cell, &center) {
             Rel::Within => out.push(self.range(depth, cell.h)),
             Rel::Disjoint => {}
             Rel::Maybe => {
-                let (rs, rc) = self.child_turn[depth as usize];
-                let turned = [
-                    (sin, cos),
-                    (sin * rc + cos * rs, cos * rc - sin * rs),
-                    (sin * rc - cos * rs, cos * rc + sin * rs),
-                    (sin, cos),
-                ];
-                for (child, sc) in cell.children(depth).into_iter().zip(turned) {
-                    let known = equatorial.then_some(sc);
-                    self.descend(depth + 1, child, known, out);
+                for child in cell.children(depth) {
+                    self.descend(depth + 1, child, Some((u.offset, u.l, sin, cos)), out);
                 }
             }
         }
     }
+}
+
+/// The longitude of `u` minus that of plane offset `offset` and parameter `l`, in
+/// radians, folded into `[-pi, pi)`.
+#[inline]
+fn lon_step(offset: u32, l: f64, u: &Unprojected) -> f64 {
+    let mut units = (u.offset as f64 - offset as f64) + (u.l - l);
+    if units >= 4.0 {
+        units -= 8.0;
+    } else if units < -4.0 {
+        units += 8.0;
+    }
+    units * std::f64::consts::FRAC_PI_4
+}
+
+/// `(sin d, cos d)`, by series for `|d| < 0.01` (truncation below 1e-20).
+#[inline]
+fn sin_cos_small(d: f64) -> (f64, f64) {
+    if d.abs() >= 0.01 {
+        return d.sin_cos();
+    }
+    let d2 = d * d;
+    let s = d * (1.0 - d2 / 6.0 * (1.0 - d2 / 20.0 * (1.0 - d2 / 42.0)));
+    let c = 1.0 - d2 / 2.0 * (1.0 - d2 / 12.0 * (1.0 - d2 / 30.0 * (1.0 - d2 / 56.0)));
+    (s, c)
 }
 
 /// Most cells the ring scan may hand to the tree search as starting points.
@@ -708,13 +717,9 @@ pub fn cover_nested(shape: &CoverShape, order: u8, interior: bool) -> RangeSet {
         return RangeSet::new();
     };
     let starts = start_cells(shape, depth, &tests[depth as usize], order, interior);
-    let child_turn = (0..=order)
-        .map(|d| (std::f64::consts::FRAC_PI_4 * 0.5 / (1u64 << d) as f64).sin_cos())
-        .collect();
     let search = Search {
         shape,
         tests,
-        child_turn,
         order,
         interior,
     };
@@ -843,32 +848,42 @@ mod tests {
         CoverShape::polygon(&verts).unwrap()
     }
 
-    /// Longitudes carried down 29 levels of equatorial cells by rotations stay within
-    /// the slack the cap tests allow.
+    /// Longitudes carried down 29 levels by rotations stay within the slack the cap
+    /// tests allow, in the equatorial zone and in the polar caps.
     #[test]
     fn rotated_centre_longitudes_stay_accurate() {
-        let turn: Vec<(f64, f64)> = (0..30)
-            .map(|d| (std::f64::consts::FRAC_PI_4 * 0.5 / (1u64 << d) as f64).sin_cos())
-            .collect();
-        for (base, pick) in [(4u64, [1usize, 2]), (5, [2, 2]), (6, [1, 1]), (7, [2, 1])] {
+        for (base, pick) in [
+            (4u64, [1usize, 2]),
+            (5, [2, 3]),
+            (0, [3, 1]),
+            (9, [0, 2]),
+            (4, [2, 2]),
+        ] {
             let mut cell = PlaneCell::of(cdshealpix::nested::get(0), base);
-            let (mut s, mut c) = (cell.x * std::f64::consts::FRAC_PI_4).sin_cos();
+            let mut u = Unprojected::of(cell.x, cell.y);
+            let (mut s, mut c) = u.lon().sin_cos();
             for depth in 0..29u8 {
-                let k = pick[depth as usize % 2];
-                let (rs, rc) = turn[depth as usize];
-                (s, c) = if k == 1 {
-                    (s * rc + c * rs, c * rc - s * rs)
-                } else {
-                    (s * rc - c * rs, c * rc + s * rs)
-                };
-                cell = cell.children(depth)[k];
+                cell = cell.children(depth)[pick[depth as usize % 2]];
+                let v = Unprojected::of(cell.x, cell.y);
+                let (sd, cd) = sin_cos_small(lon_step(u.offset, u.l, &v));
+                (s, c) = (s * cd + c * sd, c * cd - s * sd);
+                u = v;
                 let exact = cell.center();
-                let cos_lat = (exact.x * exact.x + exact.y * exact.y).sqrt();
-                let err = (exact.x - cos_lat * c)
-                    .abs()
-                    .max((exact.y - cos_lat * s).abs());
+                let err = exact.sub(&u.vector(s, c)).norm();
                 assert!(err < 1e-14, "base {base} depth {depth}: {err}");
             }
+        }
+    }
+
+    #[test]
+    fn small_angle_sin_cos_match_libm() {
+        for i in -100..=100 {
+            let d = i as f64 * 1e-4 + 1e-7;
+            let (s, c) = sin_cos_small(d);
+            assert!(
+                (s - d.sin()).abs() < 2e-17 && (c - d.cos()).abs() < 2e-16,
+                "{d}"
+            );
         }
     }
 

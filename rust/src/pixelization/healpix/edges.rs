@@ -35,32 +35,65 @@ pub(crate) fn cell_plane_point(layer: &Layer, h: u64, dx: f64, dy: f64) -> (f64,
     (x, y)
 }
 
+/// The inverse HEALPix projection of plane point `(x, y)` (`x` in [0, 8], `y` in
+/// [-2, 2]) in parts: the longitude is `(offset + l) pi / 4`, and `z`, `cos(lat)`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Unprojected {
+    pub offset: u32,
+    pub l: f64,
+    pub z: f64,
+    pub cos_lat: f64,
+}
+
+impl Unprojected {
+    #[inline]
+    pub(crate) fn of(x: f64, y: f64) -> Unprojected {
+        let odd = (x as u32) | 1;
+        let pm1 = x - odd as f64;
+        let ya = y.abs();
+        let (l, z, cos_lat) = if ya <= 1.0 {
+            let z = ya * (2.0 / 3.0);
+            (pm1, z, ((1.0 - z) * (1.0 + z)).sqrt())
+        } else {
+            // Collignon part: t = sqrt(3 (1 - |z|)).
+            let t = 2.0 - ya;
+            let l = if t > 1e-14 {
+                (pm1 / t).clamp(-1.0, 1.0)
+            } else {
+                0.0
+            };
+            let t2 = t * t / 3.0;
+            (l, 1.0 - t2, t * ((2.0 - t2) / 3.0).sqrt())
+        };
+        Unprojected {
+            offset: odd & 7,
+            l,
+            z: z.copysign(y),
+            cos_lat,
+        }
+    }
+
+    /// The longitude in radians.
+    #[inline]
+    pub(crate) fn lon(&self) -> f64 {
+        (self.offset as f64 + self.l) * std::f64::consts::FRAC_PI_4
+    }
+
+    /// The unit vector, given the sine and cosine of the longitude.
+    #[inline]
+    pub(crate) fn vector(&self, sin_lon: f64, cos_lon: f64) -> Vector3d {
+        Vector3d::new(self.cos_lat * cos_lon, self.cos_lat * sin_lon, self.z)
+    }
+}
+
 /// The unit vector of HEALPix projection-plane point `(x, y)`, `x` in [0, 8], `y` in
 /// [-2, 2] (the inverse of the HEALPix projection, as `cdshealpix::unproj` but straight
 /// to a vector: no latitude trigonometry).
 #[inline]
 pub(crate) fn proj_to_vec(x: f64, y: f64) -> Vector3d {
-    let odd = (x as u32) | 1;
-    let offset = (odd & 7) as f64;
-    let pm1 = x - odd as f64;
-    let ya = y.abs();
-    let (l, z, cos_lat) = if ya <= 1.0 {
-        let z = ya * (2.0 / 3.0);
-        (pm1, z, ((1.0 - z) * (1.0 + z)).sqrt())
-    } else {
-        // Collignon part: t = sqrt(3 (1 - |z|)).
-        let t = 2.0 - ya;
-        let l = if t > 1e-14 {
-            (pm1 / t).clamp(-1.0, 1.0)
-        } else {
-            0.0
-        };
-        let t2 = t * t / 3.0;
-        (l, 1.0 - t2, t * ((2.0 - t2) / 3.0).sqrt())
-    };
-    let lon = (offset + l) * std::f64::consts::FRAC_PI_4;
-    let (s, c) = lon.sin_cos();
-    Vector3d::new(cos_lat * c, cos_lat * s, z.copysign(y))
+    let u = Unprojected::of(x, y);
+    let (s, c) = u.lon().sin_cos();
+    u.vector(s, c)
 }
 
 /// The point of cell `h` at projection offsets `(dx, dy)`, as a unit vector.
@@ -113,7 +146,7 @@ impl PlaneCell {
     }
 
     /// The cell's centre as a unit vector.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn center(&self) -> Vector3d {
         proj_to_vec(self.x, self.y)
     }
