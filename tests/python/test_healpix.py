@@ -226,56 +226,96 @@ def test_covers_are_exact(kind, count):
     rng = np.random.default_rng({"polygon": 1, "circle": 2, "box": 3}[kind])
     for _ in range(count):
         shape, size = _random_shape(rng, kind)
-        order = _order_for(size, rng)
-        nside = 2**order
-        h = Healpix(order)
-        env = shape.cover(h)
-        inner = shape.cover(h, interior=True)
-        env_pix = env.pixels().astype(np.int64)
-        assert inner.issubset(env)
-        # 1. dense random samples inside the region all fall in envelope pixels
-        pts = rng.normal(size=(20000, 3))
-        pts /= np.linalg.norm(pts, axis=1)[:, None]
-        if kind != "box":
-            center = shape.params[0] if kind == "circle" else shape.params.mean(axis=0)
-            center = center / np.linalg.norm(center)
-            rad = np.radians(size * 1.05)
-            local = rng.normal(size=(20000, 3))
-            local -= (local @ center)[:, None] * center
-            local /= np.linalg.norm(local, axis=1)[:, None]
-            ang = np.arccos(1 - rng.uniform(0, 1, 20000) * (1 - np.cos(rad)))
-            pts = np.cos(ang)[:, None] * center + np.sin(ang)[:, None] * local
-        inside_pts = pts[shape.contains(pts)]
-        hit = np.unique(hp.vec2pix(nside, *inside_pts.T, nest=True))
-        assert np.isin(hit, env_pix).all(), (kind, order)
-        # 2. candidate pixels (neighbours of the envelope) whose boundary samples fall
-        #    inside must be in the envelope; every envelope pixel must really intersect.
-        neigh = hp.get_all_neighbours(nside, env_pix, nest=True).ravel()
-        cand = np.setdiff1d(np.unique(neigh[neigh >= 0]), env_pix)
-        any_in, _ = _boundary_inside(shape, nside, cand, 16)
-        assert not any_in.any(), (kind, order, cand[any_in][:5])
-        any_env, all_env = _boundary_inside(shape, nside, env_pix, 8)
-        unconfirmed = env_pix[~any_env]
-        if len(unconfirmed):
-            fine_any, _ = _boundary_inside(shape, nside, unconfirmed, 2048)
-            # pixels that contain the whole region have no boundary sample inside
-            anchor = inside_pts[:1] if len(inside_pts) else np.zeros((0, 3))
-            owner = hp.vec2pix(nside, *anchor.T, nest=True) if len(anchor) else []
-            ok = fine_any | np.isin(unconfirmed, owner)
-            assert ok.all(), (kind, order, unconfirmed[~ok][:5])
-        # 3. interior pixels have their whole boundary inside; pixels with the whole
-        #    (sampled) boundary inside are interior unless the sampling missed a sliver.
-        in_pix = inner.pixels().astype(np.int64)
-        _, all_in = _boundary_inside(shape, nside, in_pix, 64)
-        assert all_in.all(), (kind, order)
-        missing = env_pix[all_env & ~np.isin(env_pix, in_pix)]
-        if len(missing):
-            _, fine_all = _boundary_inside(shape, nside, missing, 1024)
-            assert not fine_all.any(), (kind, order, missing[fine_all][:5])
-        # 4. never larger than healpy's inclusive answer
-        ref = shape.healpy_inclusive(nside)
-        if ref is not None:
-            assert np.isin(env_pix, ref).all(), (kind, order)
+        _check_cover_is_exact(shape, size, _order_for(size, rng), rng)
+
+
+def _shape_at(kind, lon0, lat0, size, rng):
+    """A polygon or circle of angular size ``size`` (degrees) centred at (lon0, lat0)."""
+    c = _xyz(lon0, lat0)
+    if kind == "circle":
+        return _Shape("circle", (c, size))
+    nv = rng.integers(3, 9)
+    pa = np.sort(rng.uniform(0, 2 * np.pi, nv))
+    e = np.cross([0.0, 0.0, 1.0], c)
+    e = e / np.linalg.norm(e) if np.linalg.norm(e) > 1e-9 else np.array([1.0, 0, 0])
+    nrt = np.cross(c, e)
+    r = np.radians(size)
+    verts = np.array([np.cos(r) * c + np.sin(r) * (np.cos(a) * e + np.sin(a) * nrt) for a in pa])
+    return _Shape("polygon", verts / np.linalg.norm(verts, axis=1)[:, None])
+
+
+# Places where the search's starting ring scan and cell bounds change regime: the poles,
+# RA 0/360, the polar-cap transition (|lat| = asin(2/3)) and the square-cell latitude.
+_PLACES = [(0.0, 90.0), (123.0, -90.0), (0.0, 0.0), (359.9999, 12.0), (45.0, 41.81031489577861),
+           (225.0, -41.81031489577861), (10.0, 22.88), (300.0, 89.95), (0.0005, -89.999)]
+
+
+@pytest.mark.parametrize("kind", ["polygon", "circle"])
+@pytest.mark.parametrize("order,size", [(8, 1.0), (12, 0.25), (16, 0.02), (16, 1e-4),
+                                        (12, 0.001), (6, 30.0), (4, 100.0)])
+def test_covers_are_exact_at_special_places(kind, order, size):
+    # The benchmark's case (1 degree at orders 8-16) and tiny and huge regions, each at
+    # the poles, RA 0 and the zone boundaries, against the same oracles as above.
+    if kind == "polygon" and size > 80:
+        size = 80.0  # a convex polygon stays inside a hemisphere
+    rng = np.random.default_rng(order * 1000 + int(size * 10))
+    for lon0, lat0 in _PLACES:
+        _check_cover_is_exact(_shape_at(kind, lon0, lat0, size, rng), size, order, rng)
+
+
+def _check_cover_is_exact(shape, size, order, rng):
+    """Checks envelope and interior of ``shape`` at ``order`` against dense sampling,
+    boundary sampling of neighbouring pixels and healpy's inclusive query."""
+    kind = shape.kind
+    nside = 2**order
+    h = Healpix(order)
+    env = shape.cover(h)
+    inner = shape.cover(h, interior=True)
+    env_pix = env.pixels().astype(np.int64)
+    assert inner.issubset(env)
+    # 1. dense random samples inside the region all fall in envelope pixels
+    pts = rng.normal(size=(20000, 3))
+    pts /= np.linalg.norm(pts, axis=1)[:, None]
+    if kind != "box":
+        center = shape.params[0] if kind == "circle" else shape.params.mean(axis=0)
+        center = center / np.linalg.norm(center)
+        rad = np.radians(size * 1.05)
+        local = rng.normal(size=(20000, 3))
+        local -= (local @ center)[:, None] * center
+        local /= np.linalg.norm(local, axis=1)[:, None]
+        ang = np.arccos(1 - rng.uniform(0, 1, 20000) * (1 - np.cos(rad)))
+        pts = np.cos(ang)[:, None] * center + np.sin(ang)[:, None] * local
+    inside_pts = pts[shape.contains(pts)]
+    hit = np.unique(hp.vec2pix(nside, *inside_pts.T, nest=True))
+    assert np.isin(hit, env_pix).all(), (kind, order)
+    # 2. candidate pixels (neighbours of the envelope) whose boundary samples fall
+    #    inside must be in the envelope; every envelope pixel must really intersect.
+    neigh = hp.get_all_neighbours(nside, env_pix, nest=True).ravel()
+    cand = np.setdiff1d(np.unique(neigh[neigh >= 0]), env_pix)
+    any_in, _ = _boundary_inside(shape, nside, cand, 16)
+    assert not any_in.any(), (kind, order, cand[any_in][:5])
+    any_env, all_env = _boundary_inside(shape, nside, env_pix, 8)
+    unconfirmed = env_pix[~any_env]
+    if len(unconfirmed):
+        fine_any, _ = _boundary_inside(shape, nside, unconfirmed, 2048)
+        # pixels that contain the whole region have no boundary sample inside
+        anchor = inside_pts[:1] if len(inside_pts) else np.zeros((0, 3))
+        owner = hp.vec2pix(nside, *anchor.T, nest=True) if len(anchor) else []
+        ok = fine_any | np.isin(unconfirmed, owner)
+        assert ok.all(), (kind, order, unconfirmed[~ok][:5])
+    # 3. interior pixels have their whole boundary inside; pixels with the whole
+    #    (sampled) boundary inside are interior unless the sampling missed a sliver.
+    in_pix = inner.pixels().astype(np.int64)
+    _, all_in = _boundary_inside(shape, nside, in_pix, 64)
+    assert all_in.all(), (kind, order)
+    missing = env_pix[all_env & ~np.isin(env_pix, in_pix)]
+    if len(missing):
+        _, fine_all = _boundary_inside(shape, nside, missing, 1024)
+        assert not fine_all.any(), (kind, order, missing[fine_all][:5])
+    # 4. never larger than healpy's inclusive answer
+    ref = shape.healpy_inclusive(nside)
+    if ref is not None:
+        assert np.isin(env_pix, ref).all(), (kind, order)
 
 
 def test_polygon_covers_equal_mocpy():

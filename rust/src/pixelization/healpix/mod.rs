@@ -15,8 +15,11 @@
 //! projection), so envelopes and interiors are computed by an exact search that
 //! treats edges as the curves they are (see [`cover`]).
 
+mod bounds;
 pub mod cover;
+mod edges;
 mod hash;
+mod ring_scan;
 
 use crate::geometry::UnitVector3d;
 use crate::rangeset::RangeSet;
