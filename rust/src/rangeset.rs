@@ -102,11 +102,21 @@ impl RangeSet {
         RangeSet { ranges: out }
     }
 
-    /// Builds from ranges that are already sorted, disjoint and non-adjacent
-    /// (as produced by a pixel-finder traversal). Adjacent ranges are merged.
+    /// Builds from non-empty ranges that are already sorted and disjoint (as produced
+    /// by a pixel-finder traversal); ranges that touch are merged.
     pub(crate) fn from_sorted_u128(v: Vec<(u128, u128)>) -> Self {
+        let mut merged: Vec<(u128, u128)> = Vec::with_capacity(v.len());
+        for (b, e) in v {
+            match merged.last_mut() {
+                Some(last) if b <= last.1 => last.1 = last.1.max(e),
+                _ => merged.push((b, e)),
+            }
+        }
         RangeSet {
-            ranges: v.into_iter().map(|(b, e)| (b as u64, end64(e))).collect(),
+            ranges: merged
+                .into_iter()
+                .map(|(b, e)| (b as u64, end64(e)))
+                .collect(),
         }
     }
 
