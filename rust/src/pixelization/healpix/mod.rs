@@ -300,4 +300,52 @@ mod tests {
             }
         }
     }
+
+    /// The batched kernel at every lane width (and its tail) gives the exact hash,
+    /// nested and ring, including longitudes outside [0, 360) and the poles.
+    #[test]
+    fn batches_match_the_exact_hash() {
+        let mut state = 7u64;
+        let mut uniform = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut lon: Vec<f64> = (0..997).map(|_| 1080.0 * uniform() - 360.0).collect();
+        let mut lat: Vec<f64> = (0..997)
+            .map(|_| (2.0 * uniform() - 1.0).asin().to_degrees())
+            .collect();
+        lon.extend([0.0, 360.0, 45.0, 90.0]);
+        lat.extend([90.0, -90.0, 41.810_314_895_778_6, 0.0]);
+        for order in [0, 3, 12, 29] {
+            for nested in [true, false] {
+                let h = Healpix::new(order, nested).unwrap();
+                let exact: Vec<i64> = lon
+                    .iter()
+                    .zip(&lat)
+                    .map(|(&a, &d)| h.index_lonlat_deg_unchecked(a, d) as i64)
+                    .collect();
+                let mut out4 = vec![0; lon.len()];
+                Hash {
+                    healpix: &h,
+                    lon: &lon,
+                    lat: &lat,
+                    out: &mut out4,
+                }
+                .run::<4>();
+                let mut out16 = vec![0; lon.len()];
+                Hash {
+                    healpix: &h,
+                    lon: &lon,
+                    lat: &lat,
+                    out: &mut out16,
+                }
+                .run::<16>();
+                assert_eq!(out4, exact, "order {order} nested {nested}");
+                assert_eq!(out16, exact, "order {order} nested {nested}");
+                assert_eq!(h.index_many_deg(&lon, &lat).unwrap(), exact);
+            }
+        }
+    }
 }
