@@ -583,6 +583,9 @@ mod tests {
             assert_eq!(out, exact, "level {level}");
             let mut out4 = vec![0; points.len()];
             locate_batches::<4, _>(&htm, &mut out4, &Vectors(&points));
+            let mut out8 = vec![0; points.len()];
+            locate_batches::<8, _>(&htm, &mut out8, &Vectors(&points));
+            assert_eq!(out8, exact, "level {level}");
             let mut out16 = vec![0; points.len()];
             locate_batches::<16, _>(&htm, &mut out16, &Vectors(&points));
             assert_eq!(out16, exact, "level {level}");
