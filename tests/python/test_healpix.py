@@ -185,19 +185,8 @@ def _random_shape(rng, kind):
     if rng.uniform() < 0.1:  # around a pole or across RA 0
         lat0 = rng.choice([-89.9, 89.9]) if rng.uniform() < 0.5 else lat0
         lon0 = rng.choice([0.0, 359.99]) if lat0 not in (-89.9, 89.9) else lon0
-    c = _xyz(lon0, lat0)
-    if kind == "polygon":
-        nv = rng.integers(3, 9)
-        pa = np.sort(rng.uniform(0, 2 * np.pi, nv))
-        e = np.cross([0.0, 0.0, 1.0], c)
-        e = e / np.linalg.norm(e) if np.linalg.norm(e) > 1e-9 else np.array([1.0, 0, 0])
-        nrt = np.cross(c, e)
-        r = np.radians(size)
-        verts = np.array([np.cos(r) * c + np.sin(r) * (np.cos(a) * e + np.sin(a) * nrt)
-                          for a in pa])
-        return _Shape("polygon", verts / np.linalg.norm(verts, axis=1)[:, None]), size
-    if kind == "circle":
-        return _Shape("circle", (c, size)), size
+    if kind in ("polygon", "circle"):
+        return _shape_at(kind, lon0, lat0, size, rng), size
     lat_a = float(np.clip(lat0 - size / 2, -90, 90))
     lat_b = float(np.clip(lat0 + size / 2, -90, 90))
     width = min(size * rng.uniform(0.5, 3) / max(np.cos(np.radians(lat0)), 0.05), 300.0)
