@@ -131,17 +131,31 @@ fn lanes_midpoint<const L: usize>(a: &Lanes<L>, b: &Lanes<L>, how: Normalise) ->
             s[c][l] = a[c][l] + b[c][l];
         }
     }
-    let mut inv = [0.0; L];
+    let mut n2 = [0.0; L];
     for l in 0..L {
-        let n2 = s[0][l] * s[0][l] + s[1][l] * s[1][l] + s[2][l] * s[2][l];
-        let t = 1.0 - 0.25 * n2;
-        inv[l] = match how {
-            Normalise::Sqrt => 1.0 / n2.sqrt(),
-            Normalise::Series2 => C[0] + t * (C[1] + t * C[2]),
-            Normalise::Series6 => {
-                C[0] + t * (C[1] + t * (C[2] + t * (C[3] + t * (C[4] + t * (C[5] + t * C[6])))))
+        n2[l] = s[0][l] * s[0][l] + s[1][l] * s[1][l] + s[2][l] * s[2][l];
+    }
+    // One loop per method (not a match per lane), so that each vectorizes.
+    let mut inv = [0.0; L];
+    match how {
+        Normalise::Sqrt => {
+            for l in 0..L {
+                inv[l] = 1.0 / n2[l].sqrt();
             }
-        };
+        }
+        Normalise::Series2 => {
+            for l in 0..L {
+                let t = 1.0 - 0.25 * n2[l];
+                inv[l] = C[0] + t * (C[1] + t * C[2]);
+            }
+        }
+        Normalise::Series6 => {
+            for l in 0..L {
+                let t = 1.0 - 0.25 * n2[l];
+                inv[l] = C[0]
+                    + t * (C[1] + t * (C[2] + t * (C[3] + t * (C[4] + t * (C[5] + t * C[6])))));
+            }
+        }
     }
     for c in 0..3 {
         for l in 0..L {
@@ -149,6 +163,18 @@ fn lanes_midpoint<const L: usize>(a: &Lanes<L>, b: &Lanes<L>, how: Normalise) ->
         }
     }
     s
+}
+
+/// The smaller of two finite numbers. (Unlike `f64::min`, which must return the
+/// non-NaN operand, this is a single instruction on every SIMD width; without AVX-512
+/// `f64::min` over lanes does not vectorize.)
+#[inline(always)]
+fn smaller(a: f64, b: f64) -> f64 {
+    if a < b {
+        a
+    } else {
+        b
+    }
 }
 
 /// `v − x`, lane by lane.
@@ -200,10 +226,12 @@ fn lanes_select<const L: usize>(side: &[f64; L], a: &Lanes<L>, b: &Lanes<L>) -> 
 fn locate_lanes<const L: usize>(level: u8, points: &[Vector3d; L]) -> ([u64; L], [bool; L]) {
     let mut x = [[0.0; L]; 3];
     let mut t = [[[0.0; L]; 3]; 3];
-    let mut id = [0u64; L];
+    // The id is accumulated in floating point (exact: below 2^53 for every level), so
+    // that the whole descent stays in one kind of SIMD register.
+    let mut id = [0.0f64; L];
     for (l, p) in points.iter().enumerate() {
         let r = root_of(p);
-        id[l] = r as u64 + 8;
+        id[l] = (r + 8) as f64;
         for (c, value) in [p.x, p.y, p.z].into_iter().enumerate() {
             x[c][l] = value;
         }
@@ -217,7 +245,7 @@ fn locate_lanes<const L: usize>(level: u8, points: &[Vector3d; L]) -> ([u64; L],
     // root is chosen by the signs of the coordinates, so they must be clear of 0 too.
     let mut slack = [0.0; L];
     for (l, p) in points.iter().enumerate() {
-        slack[l] = p.x.abs().min(p.y.abs()).min(p.z.abs()) - MARGIN;
+        slack[l] = smaller(smaller(p.x.abs(), p.y.abs()), p.z.abs()) - MARGIN;
     }
     for depth in 0..level {
         let how = Normalise::at(depth);
@@ -239,17 +267,17 @@ fn locate_lanes<const L: usize>(level: u8, points: &[Vector3d; L]) -> ([u64; L],
             // vectorizes better than certifying only the deciding ones; it declines
             // a few more points).
             let child = if s0[l] >= 0.0 {
-                0
+                0.0
             } else if s1[l] >= 0.0 {
-                1
+                1.0
             } else if s2[l] >= 0.0 {
-                2
+                2.0
             } else {
-                3
+                3.0
             };
-            let closest = s0[l].abs().min(s1[l].abs()).min(s2[l].abs());
-            slack[l] = slack[l].min(closest - tolerance);
-            id[l] = (id[l] << 2) | child;
+            let closest = smaller(smaller(s0[l].abs(), s1[l].abs()), s2[l].abs());
+            slack[l] = smaller(slack[l], closest - tolerance);
+            id[l] = 4.0 * id[l] + child;
         }
         // Children (sphgeom's vertex order): 0 = [v0, m01, m20], 1 = [v1, m12, m01],
         // 2 = [v2, m20, m12], 3 = [m12, m20, m01].
@@ -266,7 +294,7 @@ fn locate_lanes<const L: usize>(level: u8, points: &[Vector3d; L]) -> ([u64; L],
         );
         t = [first, second, third];
     }
-    (id, slack.map(|s| s > 0.0))
+    (id.map(|i| i as u64), slack.map(|s| s > 0.0))
 }
 
 /// Where the points of a batch come from.
@@ -389,6 +417,18 @@ impl<P: Points> LaneKernel for Locate<'_, P> {
     #[inline(always)]
     fn run<const B: usize>(&mut self) {
         locate_batches::<B, P>(self.htm, self.out, self.points)
+    }
+
+    // 16 points in flight at every width (measured at level 20: on AVX2 1.6x faster
+    // than 8, and as fast as 32; on the baseline 1.2x faster than 4).
+    #[inline(always)]
+    fn run_avx2(&mut self) {
+        self.run::<16>()
+    }
+
+    #[inline(always)]
+    fn run_baseline(&mut self) {
+        self.run::<16>()
     }
 }
 
