@@ -47,6 +47,22 @@ where
     out.map_err(PyErr::from)
 }
 
+/// Runs `f` on 1-D lon/lat arrays (degrees) borrowed as slices, with the GIL
+/// released for large inputs: the common first step of every point lookup.
+pub(crate) fn with_lonlat<T, F>(
+    py: Python<'_>,
+    lon: &numpy::PyReadonlyArray1<'_, f64>,
+    lat: &numpy::PyReadonlyArray1<'_, f64>,
+    f: F,
+) -> PyResult<T>
+where
+    T: Send,
+    F: FnOnce(&[f64], &[f64]) -> crate::Result<T> + Send,
+{
+    let (lon, lat) = (f64_slice(lon), f64_slice(lat));
+    detach(py, lon.len(), || f(&lon, &lat))
+}
+
 /// Switches multithreading on or off (called with `False` in a forked child).
 #[pyfunction]
 fn set_parallelism(enabled: bool) {

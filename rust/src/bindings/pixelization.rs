@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 
 use super::geometry::PyRegion;
 use super::rangeset::PyRangeSet;
-use crate::bindings::{detach, f64_slice, u64_slice};
+use crate::bindings::{detach, f64_slice, u64_slice, with_lonlat};
 use crate::geometry::{UnitVector3d, Vector3d};
 use crate::pixelization::healpix::cover::CoverShape;
 use crate::pixelization::{Healpix, Htm};
@@ -37,9 +37,7 @@ fn index_deg<'py, T>(
 where
     T: numpy::Element + Send,
 {
-    let (lon, lat) = (f64_slice(&lon), f64_slice(&lat));
-    let out = detach(py, lon.len(), || index_many_deg(&lon, &lat))?;
-    Ok(out.into_pyarray(py))
+    Ok(with_lonlat(py, &lon, &lat, index_many_deg)?.into_pyarray(py))
 }
 
 /// HTM pixelization at one level (ids as in ``lsst.sphgeom.HtmPixelization``).

@@ -2,7 +2,7 @@
 //! and the point lookups.
 
 use super::projection::{from_vec, same_len, PyTractWcs};
-use super::{detach, f64_slice};
+use super::{detach, with_lonlat};
 use crate::geometry::UnitVector3d;
 use crate::lookup;
 use crate::tessellation::{InnerRegion, PixelBox, SkyMap, Tract};
@@ -100,8 +100,7 @@ impl PySkyMap {
         lon: PyReadonlyArray1<'py, f64>,
         lat: PyReadonlyArray1<'py, f64>,
     ) -> PyResult<I64Array<'py>> {
-        let (a, b) = (f64_slice(&lon), f64_slice(&lat));
-        let out = detach(py, a.len(), || lookup::find_tract(&self.inner, &a, &b))?;
+        let out = with_lonlat(py, &lon, &lat, |a, b| lookup::find_tract(&self.inner, a, b))?;
         Ok(from_vec(py, out))
     }
 
@@ -112,9 +111,8 @@ impl PySkyMap {
         lon: PyReadonlyArray1<'py, f64>,
         lat: PyReadonlyArray1<'py, f64>,
     ) -> PyResult<(I64Array<'py>, I64Array<'py>)> {
-        let (a, b) = (f64_slice(&lon), f64_slice(&lat));
-        let (t, p) = detach(py, a.len(), || {
-            lookup::find_tract_patch_split(&self.inner, &a, &b)
+        let (t, p) = with_lonlat(py, &lon, &lat, |a, b| {
+            lookup::find_tract_patch_split(&self.inner, a, b)
         })?;
         Ok((from_vec(py, t), from_vec(py, p)))
     }
@@ -126,8 +124,9 @@ impl PySkyMap {
         lon: PyReadonlyArray1<'py, f64>,
         lat: PyReadonlyArray1<'py, f64>,
     ) -> PyResult<(Bound<'py, PyArray1<u64>>, I64Array<'py>)> {
-        let (a, b) = (f64_slice(&lon), f64_slice(&lat));
-        let (i, t) = detach(py, a.len(), || lookup::find_all_tracts(&self.inner, &a, &b))?;
+        let (i, t) = with_lonlat(py, &lon, &lat, |a, b| {
+            lookup::find_all_tracts(&self.inner, a, b)
+        })?;
         Ok((from_vec(py, i), from_vec(py, t)))
     }
 
@@ -306,8 +305,7 @@ impl PyTract {
         lon: PyReadonlyArray1<'py, f64>,
         lat: PyReadonlyArray1<'py, f64>,
     ) -> PyResult<I64Array<'py>> {
-        let (a, b) = (f64_slice(&lon), f64_slice(&lat));
-        let out = detach(py, a.len(), || lookup::find_patch(self.t(), &a, &b))?;
+        let out = with_lonlat(py, &lon, &lat, |a, b| lookup::find_patch(self.t(), a, b))?;
         Ok(from_vec(py, out))
     }
 
@@ -318,8 +316,9 @@ impl PyTract {
         lon: PyReadonlyArray1<'py, f64>,
         lat: PyReadonlyArray1<'py, f64>,
     ) -> PyResult<(I64Array<'py>, I64Array<'py>)> {
-        let (a, b) = (f64_slice(&lon), f64_slice(&lat));
-        let out = detach(py, a.len(), || lookup::find_patch_cell(self.t(), &a, &b))?;
+        let out = with_lonlat(py, &lon, &lat, |a, b| {
+            lookup::find_patch_cell(self.t(), a, b)
+        })?;
         let (p, c) = split2(out);
         Ok((from_vec(py, p), from_vec(py, c)))
     }
@@ -333,10 +332,9 @@ impl PyTract {
         lat: PyReadonlyArray1<'py, f64>,
         outer: bool,
     ) -> PyResult<Bound<'py, PyArray1<bool>>> {
-        let (a, b) = (f64_slice(&lon), f64_slice(&lat));
         let tract = self.t();
-        let out = detach(py, a.len(), || {
-            same_len(&a, &b)?;
+        let out = with_lonlat(py, &lon, &lat, |a, b| {
+            same_len(a, b)?;
             let outer_poly = tract.outer_polygon();
             let mut out = vec![false; a.len()];
             for (i, slot) in out.iter_mut().enumerate() {
