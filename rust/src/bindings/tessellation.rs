@@ -3,6 +3,7 @@
 
 use super::projection::{from_vec, same_len, PyTractWcs};
 use super::{detach, with_lonlat};
+use crate::geometry::angle::rad_to_deg;
 use crate::geometry::UnitVector3d;
 use crate::lookup;
 use crate::tessellation::{InnerRegion, PixelBox, SkyMap, Tract};
@@ -256,19 +257,16 @@ impl PyTract {
                 lat_min_rad,
                 lat_max_rad,
                 full_lon,
-            } => {
-                let d = 180.0 / std::f64::consts::PI;
-                (
-                    "box",
-                    lon_min_rad * d,
-                    lon_max_rad * d,
-                    lat_min_rad * d,
-                    lat_max_rad * d,
-                    *full_lon,
-                )
-                    .into_pyobject(py)
-                    .map(|o| o.into_any())
-            }
+            } => (
+                "box",
+                rad_to_deg(*lon_min_rad),
+                rad_to_deg(*lon_max_rad),
+                rad_to_deg(*lat_min_rad),
+                rad_to_deg(*lat_max_rad),
+                *full_lon,
+            )
+                .into_pyobject(py)
+                .map(|o| o.into_any()),
             InnerRegion::Polygon(p) => ("polygon", from_vec(py, flat_vectors(p.vertices())))
                 .into_pyobject(py)
                 .map(|o| o.into_any()),
