@@ -13,7 +13,7 @@
 use std::cell::Cell;
 
 use super::convex_polygon::{compute_hull, relate_vertices_with, ConvexPolygon};
-use super::fast_contains::{sincos_deg, MAX_FAST_DEG};
+use super::fast_contains::{fast_vector_deg, MAX_FAST_DEG};
 use super::vector::{check_lonlat_deg, UnitVector3d};
 use crate::parallel::try_map_indexed;
 use crate::{Error, Result};
@@ -84,9 +84,8 @@ fn fast_vectors(lon: &[f64], lat: &[f64], out: &mut [UnitVector3d]) -> Option<()
         if x.abs() >= MAX_FAST_DEG {
             return None;
         }
-        let (slon, clon) = sincos_deg(x);
-        let (slat, clat) = sincos_deg(y);
-        *slot = UnitVector3d::from_normalized(clon * clat, slon * clat, slat);
+        let v = fast_vector_deg(x, y);
+        *slot = UnitVector3d::from_normalized(v.x, v.y, v.z);
     }
     Some(())
 }

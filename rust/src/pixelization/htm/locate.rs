@@ -24,7 +24,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::{Htm, ROOT_VERTICES};
-use crate::geometry::fast_contains::{sincos_deg, MAX_FAST_DEG};
+use crate::geometry::fast_contains::{fast_vector_deg, MAX_FAST_DEG};
 use crate::geometry::{UnitVector3d, Vector3d};
 use crate::simd::{run_widest, LaneKernel};
 
@@ -342,20 +342,14 @@ impl Points for LonLatDeg<'_> {
     #[inline(always)]
     fn fast(&self, i: usize) -> Option<Vector3d> {
         let (lon, lat) = (self.lon[i], self.lat[i]);
-        (lon.abs() < MAX_FAST_DEG).then(|| {
-            let (slon, clon) = sincos_deg(lon);
-            let (slat, clat) = sincos_deg(lat);
-            Vector3d::new(clon * clat, slon * clat, slat)
-        })
+        (lon.abs() < MAX_FAST_DEG).then(|| fast_vector_deg(lon, lat))
     }
     #[inline(always)]
     fn fast_batch<const B: usize>(&self, start: usize, lanes: &mut [Vector3d; B]) -> bool {
         let (lon, lat) = (&self.lon[start..start + B], &self.lat[start..start + B]);
         let mut all_fast = true;
         for l in 0..B {
-            let (slon, clon) = sincos_deg(lon[l]);
-            let (slat, clat) = sincos_deg(lat[l]);
-            lanes[l] = Vector3d::new(clon * clat, slon * clat, slat);
+            lanes[l] = fast_vector_deg(lon[l], lat[l]);
             all_fast &= lon[l].abs() < MAX_FAST_DEG;
         }
         all_fast
