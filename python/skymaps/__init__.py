@@ -40,6 +40,8 @@ from .pixelization import Healpix, Htm, RangeSet
 # [tessellation]
 # isort: split
 from .constructors import (
+    BoxTilingSkyMap,
+    BrickSkyMap,
     DiscreteSkyMap,
     DodecaSkyMap,
     EquatSkyMap,
@@ -88,6 +90,8 @@ __all__ = [
     "RangeSet",
 
     # [tessellation]
+    "BoxTilingSkyMap",
+    "BrickSkyMap",
     "Cell",
     "DiscreteSkyMap",
     "DodecaSkyMap",

@@ -7,11 +7,15 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from . import _core
-from .errors import InvalidConfigError
+from .errors import IdError, InvalidConfigError
 from .skymap import SkyMap
 
 __all__ = [
+    "BoxTilingSkyMap",
+    "BrickSkyMap",
     "DiscreteSkyMap",
     "DodecaSkyMap",
     "EquatSkyMap",
@@ -218,3 +222,127 @@ class LegacyHealpixSkyMap(SkyMap, kind="healpix"):
         config.update(log2NSide=log2_nside, nSide=1 << int(log2_nside), nest=bool(nest))
         _no_extra(kw)
         _init_from(self, config)
+
+
+class BrickSkyMap(SkyMap, kind="bricks"):
+    """Legacy Surveys (DECaLS/DESI) bricks, or any RA/Dec-box tiling, as a skymap.
+
+    Rows of constant Dec height ``bricksize`` (centred at ``-90 + i * bricksize``, polar
+    caps of half height), each cut into equal RA divisions: ``(360 / bricksize) *
+    cos(dec_lo)`` rounded up to a multiple of ``column_multiple`` (even for bricks),
+    where ``dec_lo`` is the row edge nearest the equator. Tract id = ``BRICKID`` (from
+    ``first_id``); names, ids, rows, columns, ``BRICKQ``, edges and centres are
+    ``desiutil.brick.Bricks``'s, bit for bit, and so are owners: the brick whose
+    RA/Dec bounds hold the point, a point on an edge going to the brick north/east of
+    it (``BRICK_PRIMARY``). Each brick is a tract with the Legacy Surveys coadd WCS:
+    TAN centred on the brick, 0.262 arcsec/px, 3600 x 3600 px, one patch by default.
+
+    Parameters
+    ----------
+    bricksize : float, default 0.25
+        Row height in degrees; must divide 180.
+    column_multiple : int, default 2
+        Number of columns per row is rounded up to a multiple of this.
+    naming : {"legacysurvey", "id"}, default "legacysurvey"
+        ``RRRRpDDD`` names, or the id as text (for other surveys' grids).
+    first_id : int, default 1
+        Id of the south-cap tile (``BRICKID`` starts at 1).
+    tract_dimensions : (int, int), default (3600, 3600)
+        Coadd size in pixels; the brick centre is at its middle (FITS CRPIX = n/2 + 0.5).
+    pixel_scale : float, default 0.262
+        Arcseconds per pixel.
+    projection : str, default "TAN"
+    patch_inner_dimensions : (int, int), default ``tract_dimensions``
+        One patch per brick unless set.
+    patch_border : int, default 0
+
+    Examples
+    --------
+    >>> from skymaps import BrickSkyMap
+    >>> bricks = BrickSkyMap()
+    >>> len(bricks), int(bricks.find_tract(352.1, 0.3))
+    (662174, 333216)
+    >>> bricks.brick_names(333216), bricks[333216].name
+    ('3521p002', '3521p002')
+    """
+
+    __slots__ = ()
+
+    def __init__(
+        self,
+        bricksize: float = 0.25,
+        *,
+        column_multiple: int = 2,
+        naming: str = "legacysurvey",
+        first_id: int = 1,
+        tract_dimensions: Sequence[int] = (3600, 3600),
+        pixel_scale: float = 0.262,
+        projection: str = "TAN",
+        patch_inner_dimensions: Sequence[int] | None = None,
+        patch_border: int = 0,
+        rotation: float = 0.0,
+    ):
+        config = {
+            "skymap_class": "bricks",
+            "version": 0,
+            "projection": projection,
+            "pixelScale": pixel_scale,
+            "tractOverlap": 0.0,
+            "rotation": rotation,
+            "tractBuilder": _builder(
+                "legacy",
+                list(patch_inner_dimensions or tract_dimensions),
+                patch_border,
+                (150, 150),
+                50,
+                20,
+                1,
+            ),
+            "brickSize": bricksize,
+            "columnMultiple": column_multiple,
+            "naming": naming,
+            "firstId": first_id,
+            "tractDimensions": [int(v) for v in tract_dimensions],
+        }
+        _init_from(self, config)
+
+    def tract_name(self, tract_id: int) -> str:
+        return str(self.brick_names(int(tract_id)))
+
+    def brick_names(self, ids: Any) -> Any:
+        """Names of bricks by id (``BRICKNAME``); array in, array of str out."""
+        arr = np.asarray(ids)
+        flat = np.ascontiguousarray(arr, dtype=np.int64).ravel()
+        raw, width = self._core.tile_names(flat)
+        names = np.frombuffer(raw, dtype=f"S{max(width, 1)}").astype(str).reshape(arr.shape)
+        return str(names) if arr.ndim == 0 else names
+
+    def brick_ids(self, names: Any) -> Any:
+        """Ids of bricks by name (``BRICKID``); raises :class:`IdError` for an unknown
+        name."""
+        arr = np.asarray(names)
+        if arr.dtype.kind not in "US":
+            raise InvalidConfigError(f"brick names must be strings, got {arr.dtype}")
+        try:
+            encoded = np.char.encode(arr, "ascii") if arr.dtype.kind == "U" else arr
+        except UnicodeEncodeError as exc:
+            raise IdError(f"brick names are ASCII; got {names!r}") from exc
+        flat = np.ascontiguousarray(encoded).ravel()
+        ids = self._core.tile_ids(flat.tobytes(), flat.dtype.itemsize)
+        return int(ids[0]) if arr.ndim == 0 else ids.reshape(arr.shape)
+
+    def brick_table(self, ids: Any = None) -> dict[str, np.ndarray]:
+        """The columns of ``desiutil.brick.Bricks.to_table()`` (lower-case names) for
+        ``ids`` (default: every brick): brickname, brickid, brickq, brickrow, brickcol,
+        ra, dec, ra1, ra2, dec1, dec2, area."""
+        ids = self.tract_ids() if ids is None else np.asarray(ids, dtype=np.int64).ravel()
+        row, col, q, floats = self._core.tile_columns(np.ascontiguousarray(ids))
+        out = {"brickname": self.brick_names(ids), "brickid": ids, "brickq": q}
+        out.update(brickrow=row, brickcol=col)
+        out.update(zip(("ra", "dec", "ra1", "ra2", "dec1", "dec2", "area"), floats, strict=True))
+        return out
+
+
+#: A generic RA/Dec-box tiling is a brick skymap with its own row height, column rule,
+#: naming and pixel grid.
+BoxTilingSkyMap = BrickSkyMap

@@ -97,6 +97,15 @@ pub enum SkyMapKind {
     Dodeca { with_tracts_on_poles: bool },
     /// The deprecated `HealpixSkyMap`: one tract per HEALPix pixel.
     Healpix { log2_nside: i64, nest: bool },
+    /// An RA/Dec-box tiling such as the Legacy Surveys bricks (see
+    /// [`super::box_tiling`]): one tract of `tract_dimensions` pixels per tile.
+    Bricks {
+        brick_size_deg: f64,
+        column_multiple: i64,
+        naming: super::box_tiling::TileNaming,
+        first_id: i64,
+        tract_dimensions: [i64; 2],
+    },
 }
 
 impl SkyMapKind {
@@ -108,6 +117,7 @@ impl SkyMapKind {
             SkyMapKind::Equat { .. } => "EquatSkyMap",
             SkyMapKind::Dodeca { .. } => "DodecaSkyMap",
             SkyMapKind::Healpix { .. } => "HealpixSkyMap",
+            SkyMapKind::Bricks { .. } => "BrickSkyMap",
         }
     }
 
@@ -119,6 +129,7 @@ impl SkyMapKind {
             SkyMapKind::Equat { .. } => "equat",
             SkyMapKind::Dodeca { .. } => "dodeca",
             SkyMapKind::Healpix { .. } => "healpix",
+            SkyMapKind::Bricks { .. } => "bricks",
         }
     }
 }
@@ -388,9 +399,36 @@ impl SkyMapConfig {
                     &["log2NSide", "nSide", "nest"],
                 )
             }
+            "bricks" => {
+                let brick_size_deg = f.float("brickSize")?;
+                let column_multiple = positive("columnMultiple", f.int("columnMultiple")?)?;
+                let naming = super::box_tiling::TileNaming::parse(f.string("naming")?)?;
+                let first_id = non_negative("firstId", f.int("firstId")?)?;
+                let d = f.int_pair("tractDimensions")?;
+                let tract_dimensions = [
+                    positive("tractDimensions", d[0])?,
+                    positive("tractDimensions", d[1])?,
+                ];
+                (
+                    SkyMapKind::Bricks {
+                        brick_size_deg,
+                        column_multiple,
+                        naming,
+                        first_id,
+                        tract_dimensions,
+                    },
+                    &[
+                        "brickSize",
+                        "columnMultiple",
+                        "naming",
+                        "firstId",
+                        "tractDimensions",
+                    ],
+                )
+            }
             other => {
                 return Err(Error::config(format!(
-                    "\"skymap_class\" {other:?} is not one of \"rings\", \"discrete\", \"equat\", \"dodeca\", \"healpix\""
+                    "\"skymap_class\" {other:?} is not one of \"rings\", \"discrete\", \"equat\", \"dodeca\", \"healpix\", \"bricks\""
                 )))
             }
         };
@@ -482,6 +520,15 @@ impl SkyMapConfig {
             SkyMapKind::Healpix { log2_nside, nest } => {
                 json!({"log2NSide": log2_nside, "nSide": 1i64 << log2_nside, "nest": nest})
             }
+            SkyMapKind::Bricks {
+                brick_size_deg,
+                column_multiple,
+                naming,
+                first_id,
+                tract_dimensions,
+            } => json!({"brickSize": brick_size_deg, "columnMultiple": column_multiple,
+                        "naming": naming.name(), "firstId": first_id,
+                        "tractDimensions": tract_dimensions}),
         };
         if let (Some(dst), Some(src)) = (v.as_object_mut(), extra.as_object()) {
             for (k, val) in src {

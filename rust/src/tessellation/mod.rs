@@ -14,6 +14,8 @@
 //! * [`skymap`]: [`SkyMap`], which builds them all; [`hash`]: the skymap SHA1.
 
 pub mod bbox;
+pub mod box_tiling;
+pub mod bricks;
 pub mod config;
 pub mod discrete;
 pub mod dodeca;

@@ -192,6 +192,25 @@ impl Tract {
         Ok(tract)
     }
 
+    /// A tract whose pixel box is given: `wcs` already puts the box at `(0, 0)` with
+    /// `dims` pixels (survey tiles such as bricks, whose coadds fix their own size).
+    /// The box is padded to whole patches as for every tract.
+    ///
+    /// # Errors
+    /// As [`Tract::generic`].
+    pub fn with_box(
+        id: u64,
+        center: LonLat,
+        wcs: TractWcs,
+        dims: [i64; 2],
+        builder: TractBuilder,
+        inner: InnerRegion,
+    ) -> Result<Tract> {
+        let mut tract = Tract::finish_box(id, center, wcs, PixelBox::new([0, 0], dims), builder)?;
+        tract.inner = inner;
+        Ok(tract)
+    }
+
     /// Steps 2-4 of the module docs, from the sky points the box must cover.
     fn finish(
         id: u64,
@@ -215,6 +234,17 @@ impl Tract {
             hi = [hi[0].max(x), hi[1].max(y)];
         }
         let rounded = PixelBox::expand_from_float(lo, hi)?;
+        Tract::finish_box(id, center, wcs, rounded, builder)
+    }
+
+    /// Steps 3 (padding to whole patches) and 4 of the module docs.
+    fn finish_box(
+        id: u64,
+        center: LonLat,
+        wcs: TractWcs,
+        rounded: PixelBox,
+        builder: TractBuilder,
+    ) -> Result<Tract> {
         let inner = builder.patch_inner_dimensions();
         let mut min = rounded.min;
         let mut dims = rounded.dims;
