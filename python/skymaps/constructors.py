@@ -224,6 +224,10 @@ class LegacyHealpixSkyMap(SkyMap, kind="healpix"):
         _init_from(self, config)
 
 
+#: Legacy Surveys coadds are 3600 px of 0.262 arcsec for 0.25 deg bricks: 4.8% wider.
+_COADD_MARGIN = 3600 * 0.262 / 3600 / 0.25
+
+
 class BrickSkyMap(SkyMap, kind="bricks"):
     """Legacy Surveys (DECaLS/DESI) bricks, or any RA/Dec-box tiling, as a skymap.
 
@@ -247,8 +251,14 @@ class BrickSkyMap(SkyMap, kind="bricks"):
         ``RRRRpDDD`` names, or the id as text (for other surveys' grids).
     first_id : int, default 1
         Id of the south-cap tile (``BRICKID`` starts at 1).
-    tract_dimensions : (int, int), default (3600, 3600)
+    tract_dimensions : (int, int), optional
         Coadd size in pixels; the brick centre is at its middle (FITS CRPIX = n/2 + 0.5).
+        Default: as the Legacy Surveys coadds, 4.8% wider than a brick row
+        (``round(1.048 * bricksize * 3600 / pixel_scale)``: 3600 for 0.25 deg bricks at
+        0.262 arcsec/px). Every brick's RA/Dec box then lies inside its coadd (the
+        butler's tract region) except in the three rows beside each polar cap, whose
+        constant-Dec edges bend out of the square (96 bricks of 662,174); pass larger
+        dimensions if those must be covered too.
     pixel_scale : float, default 0.262
         Arcseconds per pixel.
     projection : str, default "TAN"
@@ -275,13 +285,16 @@ class BrickSkyMap(SkyMap, kind="bricks"):
         column_multiple: int = 2,
         naming: str = "legacysurvey",
         first_id: int = 1,
-        tract_dimensions: Sequence[int] = (3600, 3600),
+        tract_dimensions: Sequence[int] | None = None,
         pixel_scale: float = 0.262,
         projection: str = "TAN",
         patch_inner_dimensions: Sequence[int] | None = None,
         patch_border: int = 0,
         rotation: float = 0.0,
     ):
+        if tract_dimensions is None:
+            side = round(_COADD_MARGIN * float(bricksize) * 3600.0 / float(pixel_scale))
+            tract_dimensions = (side, side)
         config = {
             "skymap_class": "bricks",
             "version": 0,

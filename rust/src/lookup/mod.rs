@@ -82,7 +82,7 @@ where
 /// decide on the degrees, as `desiutil` does; every other layout on the radians.
 pub fn owner_tract_unchecked(sky: &SkyMap, lon_deg: f64, lat_deg: f64, lon: f64, lat: f64) -> i64 {
     match sky.layout() {
-        Layout::Bricks(tiling) => tiling.locate_id_unchecked(lon_deg, lat_deg),
+        Layout::Bricks(tiling, _) => tiling.locate_id_unchecked(lon_deg, lat_deg),
         Layout::Rings(rings) => rings.find_tract(lon, lat),
         Layout::Healpix(hp) => hp.find_tract(lon, lat),
         Layout::Polygons => sky
@@ -205,14 +205,27 @@ pub fn find_all_tracts(
     let per_point = |i: usize| -> Vec<i64> {
         let (lon, lat) = to_lonlat_rad_unchecked(lon_deg[i], lat_deg[i]);
         let v = crate::geometry::UnitVector3d::from_lonlat_rad(lon, lat);
-        let candidates: Vec<i64> = match sky.layout() {
-            Layout::Rings(rings) => rings.neighbour_candidates(lon, lat),
-            _ => sky.tract_ids().map(|t| t as i64).collect(),
+        let holds = |t: &i64| sky.tract(*t).is_ok_and(|tr| tr.outer_contains_vector(&v));
+        // Collected afresh (not filtered in place) so that a long candidate list does
+        // not leave its allocation behind in every point's short result.
+        let mut hits: Vec<i64> = match sky.layout() {
+            Layout::Rings(rings) => rings
+                .neighbour_candidates(lon, lat)
+                .iter()
+                .copied()
+                .filter(holds)
+                .collect(),
+            Layout::Bricks(tiling, reach) => {
+                let (lon_d, lat_d) = (lon_deg[i], lat_deg[i]);
+                tiling
+                    .tiles_near(lon_d, lat_d, *reach)
+                    .iter()
+                    .copied()
+                    .filter(holds)
+                    .collect()
+            }
+            _ => sky.tract_ids().map(|t| t as i64).filter(holds).collect(),
         };
-        let mut hits: Vec<i64> = candidates
-            .into_iter()
-            .filter(|&t| sky.tract(t).is_ok_and(|tr| tr.outer_contains_vector(&v)))
-            .collect();
         hits.sort_unstable();
         hits.dedup();
         hits

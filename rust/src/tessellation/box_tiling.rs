@@ -497,6 +497,46 @@ impl BoxTiling {
         Ok(c)
     }
 
+    /// Every tile whose centre lies within `reach_deg` of `(ra, dec)` (degrees, valid),
+    /// and possibly a few more: the candidates for "which tiles' regions may hold this
+    /// point" when no tile region reaches farther than `reach_deg` from its centre.
+    pub fn tiles_near(&self, ra_deg: f64, dec_deg: f64, reach_deg: f64) -> Vec<i64> {
+        let mut out = Vec::new();
+        let (lo, hi) = (dec_deg - reach_deg, dec_deg + reach_deg);
+        let nearest_pole = dec_deg.abs() + reach_deg;
+        // A centre within `reach` of the point differs from it in RA by at most
+        // asin(sin(reach) / cos(dec)) over every Dec the centre can have.
+        let ra_reach = if nearest_pole >= 90.0 {
+            f64::INFINITY
+        } else {
+            let s = reach_deg.to_radians().sin() / nearest_pole.to_radians().cos();
+            if s >= 1.0 {
+                f64::INFINITY
+            } else {
+                s.asin().to_degrees() * (1.0 + 1e-9) + 1e-9
+            }
+        };
+        let ra = numpy_mod_360(ra_deg);
+        for r in &self.rows {
+            if r.dec_center_deg < lo || r.dec_center_deg > hi {
+                continue;
+            }
+            let n = r.num_cols as i64;
+            let width = 360.0 / n as f64;
+            if !ra_reach.is_finite() || 2.0 * ra_reach + 2.0 * width >= 360.0 {
+                out.extend(r.first_id..r.first_id + n);
+                continue;
+            }
+            // Column j has its centre at (j + 0.5) * width.
+            let first = ((ra - ra_reach) / width - 0.5).floor() as i64 - 1;
+            let last = ((ra + ra_reach) / width - 0.5).ceil() as i64 + 1;
+            out.extend((first..=last).map(|j| r.first_id + j.rem_euclid(n)));
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// Every tile id, in order.
     pub fn ids(&self) -> std::ops::Range<i64> {
         self.first_id..self.first_id + self.num_tiles

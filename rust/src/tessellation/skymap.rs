@@ -25,8 +25,9 @@ pub(crate) enum Layout {
     Polygons,
     /// HEALPix pixel arithmetic (mirrored in Dec; see [`super::healpix`]).
     Healpix(HealpixLayout),
-    /// RA/Dec-box tile arithmetic in degrees (see [`super::box_tiling`]).
-    Bricks(BoxTiling),
+    /// RA/Dec-box tile arithmetic in degrees (see [`super::box_tiling`]), and the
+    /// largest distance (degrees) from a tile centre to its tract's outer region.
+    Bricks(BoxTiling, f64),
 }
 
 /// A complete skymap.
@@ -119,11 +120,12 @@ impl SkyMap {
                 let tiling =
                     BoxTiling::new(*brick_size_deg, *column_multiple as u32, *naming, *first_id)?;
                 let tracts = bricks::build(&tiling, *tract_dimensions, &factory, builder)?;
-                (tracts, Layout::Bricks(tiling))
+                let reach = bricks::outer_reach_deg(&tracts);
+                (tracts, Layout::Bricks(tiling, reach))
             }
         };
         let first_tract_id = match &layout {
-            Layout::Bricks(tiling) => tiling.first_id(),
+            Layout::Bricks(tiling, _) => tiling.first_id(),
             _ => 0,
         };
         Ok(SkyMap {
@@ -220,7 +222,7 @@ impl SkyMap {
     /// The box tiling, for a bricks skymap.
     pub fn box_tiling(&self) -> Option<&BoxTiling> {
         match &self.layout {
-            Layout::Bricks(t) => Some(t),
+            Layout::Bricks(t, _) => Some(t),
             _ => None,
         }
     }
