@@ -326,8 +326,8 @@ class BrickSkyMap(SkyMap, kind="bricks"):
         """Names of bricks by id (``BRICKNAME``); array in, array of str out."""
         arr = np.asarray(ids)
         flat = np.ascontiguousarray(arr, dtype=np.int64).ravel()
-        raw, width = self._core.tile_names(flat)
-        names = np.frombuffer(raw, dtype=f"S{max(width, 1)}").astype(str).reshape(arr.shape)
+        codes, width = self._core.tile_names(flat)
+        names = codes.view(f"<U{max(width, 1)}").reshape(arr.shape)
         return str(names) if arr.ndim == 0 else names
 
     def brick_ids(self, names: Any) -> Any:

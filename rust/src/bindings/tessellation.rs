@@ -101,16 +101,16 @@ impl PySkyMap {
         self.inner.first_tract_id()
     }
 
-    /// Tile names of `ids` as fixed-width ASCII bytes and the width.
+    /// Tile names of `ids` as UCS-4 code points (`width` per name) and the width.
     fn tile_names<'py>(
         &self,
         py: Python<'py>,
         ids: PyReadonlyArray1<'py, i64>,
-    ) -> PyResult<(Bound<'py, PyBytes>, usize)> {
+    ) -> PyResult<(Bound<'py, PyArray1<u32>>, usize)> {
         let ids = ids.as_array().to_vec();
         let tiling = self.tiling()?;
-        let (bytes, width) = detach(py, ids.len(), || tiling.names_of(&ids))?;
-        Ok((PyBytes::new(py, &bytes), width))
+        let (codes, width) = detach(py, ids.len(), || tiling.names_of(&ids))?;
+        Ok((from_vec(py, codes), width))
     }
 
     /// Tile ids of names given as fixed-width ASCII bytes (`width` bytes each).

@@ -33,6 +33,7 @@
 //! `numpy.linspace`'s arithmetic, so they too are `desiutil`'s values bit for bit.
 
 use crate::{Error, Result};
+use rayon::prelude::*;
 
 /// How tiles are named.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -384,12 +385,26 @@ impl BoxTiling {
 /// first three of `round(|dec|·10^4)` written with 6 digits (Python's `%07.0f`
 /// rounding: the product's exact value, ties to even), `p` for `dec >= 0`.
 pub fn legacy_survey_name(ra_center_deg: f64, dec_center_deg: f64) -> String {
-    let ra = (ra_center_deg * 10000.0).round_ties_even() as i64;
-    let dec = (dec_center_deg.abs() * 10000.0).round_ties_even() as i64;
-    let sign = if dec_center_deg >= 0.0 { 'p' } else { 'm' };
-    let ra_text = format!("{ra:07}");
-    let dec_text = format!("{dec:06}");
-    format!("{}{sign}{}", &ra_text[..4], &dec_text[..3])
+    String::from_utf8_lossy(&legacy_survey_name_bytes(ra_center_deg, dec_center_deg)).into_owned()
+}
+
+/// [`legacy_survey_name`] as 8 ASCII bytes, by digit arithmetic (no formatting).
+pub fn legacy_survey_name_bytes(ra_center_deg: f64, dec_center_deg: f64) -> [u8; 8] {
+    // Centres are in [0, 360) and [-90, 90]: 7 and 6 digits at most.
+    let ra = (ra_center_deg * 10000.0).round_ties_even() as u64 / 1000;
+    let dec = (dec_center_deg.abs() * 10000.0).round_ties_even() as u64 / 1000;
+    // Constant divisors: the compiler turns each into a multiplication.
+    let d = |v: u64| b'0' + (v % 10) as u8;
+    [
+        d(ra / 1000),
+        d(ra / 100),
+        d(ra / 10),
+        d(ra),
+        if dec_center_deg >= 0.0 { b'p' } else { b'm' },
+        d(dec / 100),
+        d(dec / 10),
+        d(dec),
+    ]
 }
 
 /// `(ra·10, |dec|·10, north)` of a well-formed `RRRRpDDD` name.
@@ -423,24 +438,41 @@ pub struct TileColumns {
 }
 
 impl BoxTiling {
-    /// The names of many tiles, as fixed-width ASCII (`width` bytes each, padded with
-    /// NUL like numpy's `S` dtype).
+    /// The names of many tiles as fixed-width UCS-4 code points (`width` per name,
+    /// padded with 0 like numpy's `U` dtype), ready to be viewed as a numpy string
+    /// array without conversion.
     ///
     /// # Errors
     /// [`Error::UnknownId`] naming the first id that is not a tile's.
-    pub fn names_of(&self, ids: &[i64]) -> Result<(Vec<u8>, usize)> {
-        let tiles = ids
-            .iter()
-            .map(|&id| self.tile(id))
-            .collect::<Result<Vec<_>>>()?;
+    pub fn names_of(&self, ids: &[i64]) -> Result<(Vec<u32>, usize)> {
+        let valid = self.ids();
+        if let Some(&bad) = ids.iter().find(|id| !valid.contains(id)) {
+            self.tile(bad)?;
+        }
         let width = match self.naming {
             TileNaming::LegacySurvey => 8,
             TileNaming::Id => (self.first_id + self.num_tiles).to_string().len(),
         };
-        let mut out = vec![0u8; tiles.len() * width];
-        let names: Vec<String> = crate::parallel::map_items(&tiles, |t| self.tile_name(t));
-        for (slot, name) in out.chunks_mut(width).zip(&names) {
-            slot[..name.len()].copy_from_slice(name.as_bytes());
+        let mut out = vec![0u32; ids.len() * width];
+        let fill = |(slot, &id): (&mut [u32], &i64)| {
+            let Ok(t) = self.tile(id) else { return };
+            let write = |bytes: &[u8], slot: &mut [u32]| {
+                for (dst, &b) in slot.iter_mut().zip(bytes) {
+                    *dst = u32::from(b);
+                }
+            };
+            match self.naming {
+                TileNaming::LegacySurvey => write(
+                    &legacy_survey_name_bytes(t.ra_center_deg, t.dec_center_deg),
+                    slot,
+                ),
+                TileNaming::Id => write(t.id.to_string().as_bytes(), slot),
+            }
+        };
+        if crate::parallel::should_parallelize(ids.len()) {
+            out.par_chunks_mut(width).zip(ids.par_iter()).for_each(fill);
+        } else {
+            out.chunks_mut(width).zip(ids).for_each(fill);
         }
         Ok((out, width))
     }
