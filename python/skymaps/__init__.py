@@ -45,6 +45,8 @@ from .constructors import (
     DiscreteSkyMap,
     DodecaSkyMap,
     EquatSkyMap,
+    HealpixSkyMap,
+    HtmSkyMap,
     LegacyHealpixSkyMap,
     RingsSkyMap,
 )
@@ -96,6 +98,8 @@ __all__ = [
     "DiscreteSkyMap",
     "DodecaSkyMap",
     "EquatSkyMap",
+    "HealpixSkyMap",
+    "HtmSkyMap",
     "LegacyHealpixSkyMap",
     "Patch",
     "PixelBox",

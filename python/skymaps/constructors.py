@@ -14,6 +14,8 @@ from .errors import IdError, InvalidConfigError
 from .skymap import SkyMap
 
 __all__ = [
+    "HealpixSkyMap",
+    "HtmSkyMap",
     "BoxTilingSkyMap",
     "BrickSkyMap",
     "DiscreteSkyMap",
@@ -359,3 +361,79 @@ class BrickSkyMap(SkyMap, kind="bricks"):
 #: A generic RA/Dec-box tiling is a brick skymap with its own row height, column rule,
 #: naming and pixel grid.
 BoxTilingSkyMap = BrickSkyMap
+
+
+class HealpixSkyMap(SkyMap, kind="healpix_grid"):
+    """One tract per HEALPix pixel at ``order``, in the standard orientation.
+
+    Tract id = the pixel's NESTED id, identical to ``healpy.ang2pix(2**order, ra, dec,
+    nest=True, lonlat=True)`` for every point (unlike lsst.skymap's deprecated
+    ``HealpixSkyMap``, :class:`LegacyHealpixSkyMap`, which mirrors the pixels in Dec).
+    Each tract has a WCS centred on its pixel and a pixel box around the pixel's
+    corners grown by half the overlap. The owner of a point is the pixel holding it;
+    a tract's inner polygon joins the pixel's four corners by great circles, so it
+    differs from the curved pixel by thin slivers. ``order`` is at most 8.
+
+    Parameters
+    ----------
+    order : int
+        HEALPix order (``nside = 2**order``), 0..8.
+    projection : str, default "TAN"
+    pixel_scale : float, default 0.2
+        Arcseconds per pixel.
+    tract_overlap : float, default 1/60
+        Degrees.
+
+    Examples
+    --------
+    >>> from skymaps import HealpixSkyMap
+    >>> sky = HealpixSkyMap(order=2)
+    >>> len(sky), int(sky.find_tract(45.0, 10.0))
+    (192, 100)
+    """
+
+    __slots__ = ()
+    __doc__ = (__doc__ or "") + _COMMON_DOC
+
+    def __init__(self, order: int, **kw: Any):
+        kw.setdefault("pixel_scale", 0.2)
+        kw.setdefault("tract_overlap", 1 / 60)
+        config = {"skymap_class": "healpix_grid", "version": 0, **_common(kw, "TAN")}
+        config.update(order=order)
+        _no_extra(kw)
+        _init_from(self, config)
+
+
+class HtmSkyMap(SkyMap, kind="htm_grid"):
+    """One tract per HTM trixel at ``level``; tract ids are sphgeom's trixel ids
+    (``HtmPixelization(level).index``), from ``8 * 4**level``.
+
+    The tract's inner polygon is the trixel itself, so the owner's inner region holds
+    every point it owns. ``level`` is at most 8.
+
+    Parameters
+    ----------
+    level : int
+        HTM level, 0..8.
+    projection : str, default "TAN"
+    pixel_scale : float, default 0.2
+    tract_overlap : float, default 1/60
+
+    Examples
+    --------
+    >>> from skymaps import HtmSkyMap
+    >>> sky = HtmSkyMap(level=3)
+    >>> len(sky), int(sky.tract_ids()[0])
+    (512, 512)
+    """
+
+    __slots__ = ()
+    __doc__ = (__doc__ or "") + _COMMON_DOC
+
+    def __init__(self, level: int, **kw: Any):
+        kw.setdefault("pixel_scale", 0.2)
+        kw.setdefault("tract_overlap", 1 / 60)
+        config = {"skymap_class": "htm_grid", "version": 0, **_common(kw, "TAN")}
+        config.update(level=level)
+        _no_extra(kw)
+        _init_from(self, config)

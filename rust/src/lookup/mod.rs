@@ -83,6 +83,7 @@ where
 pub fn owner_tract_unchecked(sky: &SkyMap, lon_deg: f64, lat_deg: f64, lon: f64, lat: f64) -> i64 {
     match sky.layout() {
         Layout::Bricks(tiling, _) => tiling.locate_id_unchecked(lon_deg, lat_deg),
+        Layout::PixelGrid(grid, _) => grid.owner_unchecked(lon_deg, lat_deg),
         Layout::Rings(rings) => rings.find_tract(lon, lat),
         Layout::Healpix(hp) => hp.find_tract(lon, lat),
         Layout::Polygons => sky
@@ -223,6 +224,10 @@ pub fn find_all_tracts(
                     .copied()
                     .filter(holds)
                     .collect()
+            }
+            Layout::PixelGrid(grid, reach) => {
+                let near = grid.pixels_near(lon_deg[i], lat_deg[i], *reach);
+                near.into_iter().filter(holds).collect()
             }
             _ => sky.tract_ids().map(|t| t as i64).filter(holds).collect(),
         };

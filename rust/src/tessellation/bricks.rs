@@ -11,7 +11,7 @@
 use super::box_tiling::BoxTiling;
 use super::config::TractBuilder;
 use super::tract::{InnerRegion, Tract, WcsFactory};
-use crate::geometry::angle::{angle_between, deg_to_rad, rad_to_deg};
+use crate::geometry::angle::deg_to_rad;
 use crate::geometry::LonLat;
 use crate::parallel::try_map_indexed;
 use crate::{Error, Result};
@@ -59,24 +59,4 @@ pub(crate) fn build(
         };
         Tract::with_box(tile.id as u64, center, wcs, tract_dims, builder, inner)
     })
-}
-
-/// The largest angle (degrees) from a tract's centre to a vertex of its outer polygon:
-/// every tract's outer region lies within this distance of its centre (a convex
-/// polygon lies within the cap through its vertices), so [`BoxTiling::tiles_near`]
-/// with it finds every tract whose outer region may hold a point.
-pub(crate) fn outer_reach_deg(tracts: &[Tract]) -> f64 {
-    let reach = tracts
-        .iter()
-        .map(|t| {
-            let c = t.center().to_vector();
-            t.outer_polygon()
-                .vertices()
-                .iter()
-                .map(|v| angle_between(c.as_vector(), v.as_vector()))
-                .fold(0.0, f64::max)
-        })
-        .fold(0.0, f64::max);
-    // A little slack for the rounding of the angles.
-    rad_to_deg(reach) * (1.0 + 1e-9) + 1e-9
 }

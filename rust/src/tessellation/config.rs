@@ -97,6 +97,10 @@ pub enum SkyMapKind {
     Dodeca { with_tracts_on_poles: bool },
     /// The deprecated `HealpixSkyMap`: one tract per HEALPix pixel.
     Healpix { log2_nside: i64, nest: bool },
+    /// One tract per HEALPix pixel (nested ids, standard orientation).
+    HealpixGrid { order: i64 },
+    /// One tract per HTM trixel (sphgeom's ids).
+    HtmGrid { level: i64 },
     /// An RA/Dec-box tiling such as the Legacy Surveys bricks (see
     /// [`super::box_tiling`]): one tract of `tract_dimensions` pixels per tile.
     Bricks {
@@ -118,6 +122,8 @@ impl SkyMapKind {
             SkyMapKind::Dodeca { .. } => "DodecaSkyMap",
             SkyMapKind::Healpix { .. } => "HealpixSkyMap",
             SkyMapKind::Bricks { .. } => "BrickSkyMap",
+            SkyMapKind::HealpixGrid { .. } => "HealpixGridSkyMap",
+            SkyMapKind::HtmGrid { .. } => "HtmGridSkyMap",
         }
     }
 
@@ -130,6 +136,8 @@ impl SkyMapKind {
             SkyMapKind::Dodeca { .. } => "dodeca",
             SkyMapKind::Healpix { .. } => "healpix",
             SkyMapKind::Bricks { .. } => "bricks",
+            SkyMapKind::HealpixGrid { .. } => "healpix_grid",
+            SkyMapKind::HtmGrid { .. } => "htm_grid",
         }
     }
 }
@@ -399,6 +407,16 @@ impl SkyMapConfig {
                     &["log2NSide", "nSide", "nest"],
                 )
             }
+            "healpix_grid" => {
+                let order = f.int("order")?;
+                super::pixel_grid::PixelGrid::healpix(order)?;
+                (SkyMapKind::HealpixGrid { order }, &["order"])
+            }
+            "htm_grid" => {
+                let level = f.int("level")?;
+                super::pixel_grid::PixelGrid::htm(level)?;
+                (SkyMapKind::HtmGrid { level }, &["level"])
+            }
             "bricks" => {
                 let brick_size_deg = f.float("brickSize")?;
                 let column_multiple = positive("columnMultiple", f.int("columnMultiple")?)?;
@@ -428,7 +446,7 @@ impl SkyMapConfig {
             }
             other => {
                 return Err(Error::config(format!(
-                    "\"skymap_class\" {other:?} is not one of \"rings\", \"discrete\", \"equat\", \"dodeca\", \"healpix\", \"bricks\""
+                    "\"skymap_class\" {other:?} is not one of \"rings\", \"discrete\", \"equat\", \"dodeca\", \"healpix\", \"healpix_grid\", \"htm_grid\", \"bricks\""
                 )))
             }
         };
@@ -520,6 +538,8 @@ impl SkyMapConfig {
             SkyMapKind::Healpix { log2_nside, nest } => {
                 json!({"log2NSide": log2_nside, "nSide": 1i64 << log2_nside, "nest": nest})
             }
+            SkyMapKind::HealpixGrid { order } => json!({"order": order}),
+            SkyMapKind::HtmGrid { level } => json!({"level": level}),
             SkyMapKind::Bricks {
                 brick_size_deg,
                 column_multiple,

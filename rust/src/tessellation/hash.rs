@@ -9,7 +9,8 @@
 //!   cells per patch, border cells, then the same four);
 //! * rings `<id` (numRings, raStart); discrete `<Nd` for raList, decList, radiusList;
 //!   equat `<i2d`; dodeca `<?`; healpix `<i?`;
-//! * skymaps' own kinds (no `lsst.skymap` class): bricks `<diiii` (brick size, column
+//! * skymaps' own kinds (no `lsst.skymap` class): HEALPix/HTM grids `<i` (order or
+//!   level); bricks `<diiii` (brick size, column
 //!   multiple, first id, tract dimensions) then the naming rule's name in ASCII.
 
 use super::config::{SkyMapConfig, SkyMapKind, TractBuilder};
@@ -90,6 +91,9 @@ pub fn packed_config(config: &SkyMapConfig) -> Vec<u8> {
         SkyMapKind::Healpix { log2_nside, nest } => {
             push_i32(&mut out, *log2_nside);
             out.push(u8::from(*nest));
+        }
+        SkyMapKind::HealpixGrid { order: depth } | SkyMapKind::HtmGrid { level: depth } => {
+            push_i32(&mut out, *depth)
         }
         SkyMapKind::Bricks {
             brick_size_deg,

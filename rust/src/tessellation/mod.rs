@@ -23,6 +23,7 @@ pub mod equat;
 pub mod hash;
 pub mod healpix;
 pub mod patch;
+pub mod pixel_grid;
 pub mod rings;
 pub mod skymap;
 pub mod tract;

@@ -8,6 +8,7 @@ use super::box_tiling::BoxTiling;
 use super::config::{SkyMapConfig, SkyMapKind};
 use super::hash::skymap_sha1;
 use super::healpix::{self, HealpixLayout};
+use super::pixel_grid::PixelGrid;
 use super::rings::RingLayout;
 use super::tract::{Tract, WcsFactory};
 use super::{bricks, discrete, dodeca, equat};
@@ -28,6 +29,21 @@ pub(crate) enum Layout {
     /// RA/Dec-box tile arithmetic in degrees (see [`super::box_tiling`]), and the
     /// largest distance (degrees) from a tile centre to its tract's outer region.
     Bricks(BoxTiling, f64),
+    /// The pixelization's own index (see [`super::pixel_grid`]), and the largest
+    /// distance (degrees) from a tract centre to its outer region.
+    PixelGrid(PixelGrid, f64),
+}
+
+/// The tracts and layout of a pixel-grid skymap.
+fn pixel_grid_tracts(
+    grid: PixelGrid,
+    overlap_rad: f64,
+    factory: &WcsFactory,
+    builder: super::config::TractBuilder,
+) -> Result<(Vec<Tract>, Layout)> {
+    let tracts = grid.build(overlap_rad, factory, builder)?;
+    let reach = super::tract::outer_reach_deg(&tracts);
+    Ok((tracts, Layout::PixelGrid(grid, reach)))
 }
 
 /// A complete skymap.
@@ -110,6 +126,12 @@ impl SkyMap {
                     Layout::Healpix(layout),
                 )
             }
+            SkyMapKind::HealpixGrid { order } => {
+                pixel_grid_tracts(PixelGrid::healpix(*order)?, overlap_rad, &factory, builder)?
+            }
+            SkyMapKind::HtmGrid { level } => {
+                pixel_grid_tracts(PixelGrid::htm(*level)?, overlap_rad, &factory, builder)?
+            }
             SkyMapKind::Bricks {
                 brick_size_deg,
                 column_multiple,
@@ -120,12 +142,13 @@ impl SkyMap {
                 let tiling =
                     BoxTiling::new(*brick_size_deg, *column_multiple as u32, *naming, *first_id)?;
                 let tracts = bricks::build(&tiling, *tract_dimensions, &factory, builder)?;
-                let reach = bricks::outer_reach_deg(&tracts);
+                let reach = super::tract::outer_reach_deg(&tracts);
                 (tracts, Layout::Bricks(tiling, reach))
             }
         };
         let first_tract_id = match &layout {
             Layout::Bricks(tiling, _) => tiling.first_id(),
+            Layout::PixelGrid(grid, _) => grid.first_id(),
             _ => 0,
         };
         Ok(SkyMap {

@@ -275,6 +275,13 @@ impl Tract {
         })
     }
 
+    /// The same tract owning `inner` instead (for grids whose pixels are exactly
+    /// convex polygons, such as HTM trixels, kept bit for bit).
+    pub fn with_inner(mut self, inner: InnerRegion) -> Tract {
+        self.inner = inner;
+        self
+    }
+
     pub fn id(&self) -> u64 {
         self.id
     }
@@ -471,6 +478,26 @@ fn polygon_through(wcs: &TractWcs, id: u64, bbox: &PixelBox, inset: f64) -> Resu
         })?;
     }
     ConvexPolygon::convex_hull(&corners)
+}
+
+/// The largest angle (degrees) from a tract's centre to a vertex of its outer polygon:
+/// every tract's outer region lies within this distance of its centre (a convex
+/// polygon lies within the cap through its vertices), so the tracts whose centres lie
+/// within it of a point are the only ones whose outer region may hold the point.
+pub fn outer_reach_deg(tracts: &[Tract]) -> f64 {
+    let reach = tracts
+        .iter()
+        .map(|t| {
+            let c = t.center().to_vector();
+            t.outer_polygon()
+                .vertices()
+                .iter()
+                .map(|v| crate::geometry::angle::angle_between(c.as_vector(), v.as_vector()))
+                .fold(0.0, f64::max)
+        })
+        .fold(0.0, f64::max);
+    // A little slack for the rounding of the angles.
+    crate::geometry::angle::rad_to_deg(reach) * (1.0 + 1e-9) + 1e-9
 }
 
 #[cfg(test)]
