@@ -333,12 +333,11 @@ impl PyTract {
         let tract = self.t();
         let out = with_lonlat(py, &lon, &lat, |a, b| {
             same_len(a, b)?;
-            let outer_poly = tract.outer_polygon();
             let mut out = vec![false; a.len()];
             for (i, slot) in out.iter_mut().enumerate() {
                 let (lo, la) = lookup::to_lonlat_rad(a[i], b[i])?;
                 *slot = if outer {
-                    outer_poly.contains(&UnitVector3d::from_lonlat_rad(lo, la))
+                    tract.outer_contains_vector(&UnitVector3d::from_lonlat_rad(lo, la))
                 } else {
                     tract.inner_contains_lonlat_rad(lo, la)
                 };
