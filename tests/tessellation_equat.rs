@@ -37,7 +37,10 @@ fn box_owners(n: i64, lon_deg: f64, lat_deg: f64) -> Vec<i64> {
     (0..n)
         .filter(|&i| {
             let (a, b) = (w * i as f64, w * (i + 1) as f64);
-            lon_deg >= a - 1e-9 && lon_deg <= b + 1e-9
+            // RA 0 is also RA 360, the end of the last tract.
+            [lon_deg, lon_deg + 360.0]
+                .iter()
+                .any(|&l| l >= a - 1e-9 && l <= b + 1e-9)
         })
         .collect()
 }

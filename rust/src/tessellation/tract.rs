@@ -44,10 +44,18 @@ pub enum InnerRegion {
     Polygon(ConvexPolygon),
 }
 
+/// How far (radians, about 32 ulps of 2pi: 7e-15 rad, 1.5e-9 arcsec) a tract's inner
+/// box reaches past its edges. `lsst.skymap` computes the box edges and the lookup
+/// with different expressions that disagree in the last ulps; the tolerance lets the
+/// tract `lsst.skymap`'s lookup picks contain every point it is picked for.
+pub const BOX_EDGE_TOLERANCE_RAD: f64 = 32.0 * f64::EPSILON;
+
 impl InnerRegion {
-    /// Whether the closed lon/lat box contains `(lon, lat)` (radians, lon in [0, 2pi)).
-    /// Always false for a polygon (use the polygon's own containment test).
+    /// Whether the closed lon/lat box, widened by [`BOX_EDGE_TOLERANCE_RAD`], contains
+    /// `(lon, lat)` (radians, lon in [0, 2pi)). Always false for a polygon (use the
+    /// polygon's own containment test).
     pub fn box_contains_rad(&self, lon: f64, lat: f64) -> bool {
+        const TOL: f64 = BOX_EDGE_TOLERANCE_RAD;
         match *self {
             InnerRegion::LonLatBox {
                 lon_min_rad,
@@ -56,14 +64,17 @@ impl InnerRegion {
                 lat_max_rad,
                 full_lon,
             } => {
-                if lat < lat_min_rad || lat > lat_max_rad {
+                if lat < lat_min_rad - TOL || lat > lat_max_rad + TOL {
                     return false;
                 }
+                // The distance past 2pi counts from 0 (and back).
                 full_lon
                     || if lon_min_rad <= lon_max_rad {
-                        lon >= lon_min_rad && lon <= lon_max_rad
+                        (lon >= lon_min_rad - TOL && lon <= lon_max_rad + TOL)
+                            || lon - std::f64::consts::TAU >= lon_min_rad - TOL
+                            || lon + std::f64::consts::TAU <= lon_max_rad + TOL
                     } else {
-                        lon >= lon_min_rad || lon <= lon_max_rad
+                        lon >= lon_min_rad - TOL || lon <= lon_max_rad + TOL
                     }
             }
             InnerRegion::Polygon(_) => false,
