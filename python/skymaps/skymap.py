@@ -119,6 +119,11 @@ class SkyMap(SkyMapCompat):
         return json.loads(self._core.config_json())
 
     @property
+    def tract_overlap(self) -> float:
+        """Minimum overlap between neighbouring tracts, degrees (the config value)."""
+        return float(self.config["tractOverlap"])
+
+    @property
     def hash(self) -> bytes:
         """The 20-byte SHA1 ``lsst.skymap`` computes for this config (``getSha1``)."""
         return self._core.hash
