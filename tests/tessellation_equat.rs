@@ -53,7 +53,10 @@ fn check(n: i64, lon_deg: f64, lat_deg: f64) {
         assert_eq!(t, -1, "n={n} ({lon_deg}, {lat_deg})");
         return;
     }
-    assert!(expected.contains(&t), "n={n} ({lon_deg}, {lat_deg}) -> {t}, expected {expected:?}");
+    assert!(
+        expected.contains(&t),
+        "n={n} ({lon_deg}, {lat_deg}) -> {t}, expected {expected:?}"
+    );
     // Exactly one owner: no other tract's inner region claims an interior point.
     let (lon, lat) = to_lonlat_rad(lon_deg, lat_deg).unwrap();
     let claiming: Vec<usize> = (0..sky.num_tracts())
@@ -65,9 +68,15 @@ fn check(n: i64, lon_deg: f64, lat_deg: f64) {
     // The owner's outer region holds the point, and so does its pixel box.
     let v = UnitVector3d::from_lonlat_rad(lon, lat);
     let tract = sky.tract(t).unwrap();
-    assert!(tract.outer_contains_vector(&v), "n={n} ({lon_deg}, {lat_deg})");
+    assert!(
+        tract.outer_contains_vector(&v),
+        "n={n} ({lon_deg}, {lat_deg})"
+    );
     let (px, py) = tract.wcs().sky_to_pixel_rad(lon, lat).unwrap();
-    assert!(tract.patch_index_at_pixel(px, py).is_some(), "n={n} ({lon_deg}, {lat_deg})");
+    assert!(
+        tract.patch_index_at_pixel(px, py).is_some(),
+        "n={n} ({lon_deg}, {lat_deg})"
+    );
     let (_, hits) = find_all_tracts(sky, &[lon_deg], &[lat_deg]).unwrap();
     assert!(hits.contains(&t));
 }

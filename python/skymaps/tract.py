@@ -303,16 +303,19 @@ class Tract(TractCompat):
         or more (an equat skymap of 1 or 2 tracts), which has no such polygon."""
         from .geometry import ConvexPolygon
 
-        lon, lat = np.radians(self.vertex_list).T
-        xyz = np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=1)
-        hull = ConvexPolygon.from_vectors(xyz)
-        if not hull.contains(*self.center):
-            # A tract 180 degrees wide: its vertices lie on one great circle.
+        def unit(lon: Any, lat: Any) -> np.ndarray:
+            lon, lat = np.radians(lon), np.radians(lat)
+            return np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)],
+                            axis=-1)
+
+        xyz = unit(self.vertex_list[:, 0], self.vertex_list[:, 1])
+        if not np.all(xyz @ unit(*self.center) > 1e-9):
+            # A tract 180 degrees wide or more: a vertex is a hemisphere from the centre.
             raise InvalidRegionError(
                 f"tract {self.id} is 180 degrees wide or more and has no inner polygon; "
                 "use inner_region"
             )
-        return hull
+        return ConvexPolygon.from_vectors(xyz)
 
     @property
     def outer_region(self) -> Any:

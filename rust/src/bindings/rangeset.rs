@@ -79,7 +79,9 @@ impl PyRangeSet {
     fn new(ranges: Option<&Bound<'_, PyAny>>, last: Option<u64>) -> PyResult<Self> {
         let Some(obj) = ranges else {
             if last.is_some() {
-                return Err(PyValueError::new_err("RangeSet(first, last) needs both ends"));
+                return Err(PyValueError::new_err(
+                    "RangeSet(first, last) needs both ends",
+                ));
             }
             return Ok(Core::new().into());
         };

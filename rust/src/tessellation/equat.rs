@@ -32,7 +32,13 @@ pub(crate) fn build(
     let mid_dec = (d0 + d1) / 2.0;
     let width = 360.0 / num_tracts as f64 * RAD;
     // One formula per RA edge, so neighbouring boxes share it bit for bit.
-    let edge = |k: i64| if k >= num_tracts { TAU } else { width * k as f64 };
+    let edge = |k: i64| {
+        if k >= num_tracts {
+            TAU
+        } else {
+            width * k as f64
+        }
+    };
     try_map_indexed(num_tracts as usize, |i| {
         let beg = width * i as f64;
         let end = beg + width;
