@@ -256,9 +256,15 @@ class Healpix:
         xyz = np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=1)
         return ConvexPolygon.from_vectors(xyz)
 
-    def envelope(self, region: Any) -> RangeSet:
-        """Exactly the pixels that intersect ``region`` (nested or ring ids)."""
-        return self._core.envelope(_core_region(region))
+    def envelope(self, region: Any, *, sphgeom_compatible: bool = False) -> RangeSet:
+        """Exactly the pixels that intersect ``region`` (nested or ring ids).
+
+        ``sphgeom_compatible=True`` gives the conservative superset
+        ``lsst.sphgeom.HealpixPixelization.envelope`` returns (pixels 4 orders finer
+        that touch the region, dilated by their neighbours, taken back to this order),
+        for joins that must match a butler using sphgeom.
+        """
+        return self._core.envelope(_core_region(region), bool(sphgeom_compatible))
 
     def interior(self, region: Any) -> RangeSet:
         """Exactly the pixels entirely inside ``region`` (nested or ring ids)."""

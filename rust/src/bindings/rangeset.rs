@@ -63,6 +63,7 @@ fn wrapping_range(first: u64, last: u64) -> Core {
         std::cmp::Ordering::Less => Core::from_range(first, last),
         std::cmp::Ordering::Equal => Core::full(),
         // `end == 0` stands for 2**64.
+        std::cmp::Ordering::Greater if last == 0 => Core::from_range(first, 0),
         std::cmp::Ordering::Greater => Core::from_range(first, 0).union(&Core::from_range(0, last)),
     }
 }
