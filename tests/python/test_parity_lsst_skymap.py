@@ -776,3 +776,24 @@ def test_equat_wide_tract_regions(num_tracts):
         assert t.outer_sky_polygon.contains(*t.getCtrCoord())
         with pytest.raises(skymaps.errors.InvalidRegionError):
             _ = t.inner_sky_polygon
+
+
+@pytest.mark.parametrize("num_tracts", [1, 2])
+def test_equat_wide_tract_butler_region(num_tracts):
+    """Issue 18: the butler region of a tract wider than a hemisphere is a sphgeom Box
+    (lsst.sphgeom decodes it) holding the whole tract band, and nothing opposite."""
+    pytest.importorskip("pyarrow")
+    sg = pytest.importorskip("lsst.sphgeom")
+    sky = EquatSkyMap(num_tracts=num_tracts)
+    regions = sky.dimension_records("wide").tract.column("region")
+    width = 360.0 / num_tracts
+    for t in range(num_tracts):
+        box = sg.Region.decode(regions[t].as_py())
+        assert isinstance(box, sg.Box)
+        for ra in np.linspace(t * width, (t + 1) * width, 37):
+            for dec in (-1.25, 0.0, 1.25):
+                assert box.contains(sg.UnitVector3d(sg.LonLat.fromDegrees(ra, dec)))
+        assert not box.contains(sg.UnitVector3d(sg.LonLat.fromDegrees(0.0, 10.0)))
+        if num_tracts == 2:
+            mid = (t + 0.5) * width + 180.0
+            assert not box.contains(sg.UnitVector3d(sg.LonLat.fromDegrees(mid, 0.0)))
