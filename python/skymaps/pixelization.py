@@ -252,9 +252,8 @@ class Healpix:
         (an approximation: HEALPix edges are curved)."""
         from .geometry import ConvexPolygon
 
-        lon, lat = np.radians(self.pixel_boundary(i, 4)).T
-        xyz = np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=1)
-        return ConvexPolygon.from_vectors(xyz)
+        lon, lat = self.pixel_boundary(i, 4).T
+        return ConvexPolygon.from_lonlat(lon, lat)
 
     def envelope(self, region: Any, *, sphgeom_compatible: bool = False) -> RangeSet:
         """Exactly the pixels that intersect ``region`` (nested or ring ids).

@@ -58,7 +58,9 @@ class TractRegion:
     """A tract's inner region: an RA/Dec box (rings) or a convex polygon.
 
     ``contains`` uses exactly the test the tract lookups use, so
-    ``skymap.find_tract(p) == t`` implies ``skymap[t].inner_region.contains(p)``.
+    ``skymap.find_tract(p) == t`` implies ``skymap[t].inner_region.contains(p)``, except
+    in a version-0 rings skymap's hole (no tract owns it; see docs/compatibility.md).
+    Boxes are closed and reach 32 eps (7e-15 rad) past their edges.
     """
 
     __slots__ = ("_tract", "kind", "lon_range", "lat_range", "full_lon", "vertices")
@@ -301,21 +303,16 @@ class Tract(TractCompat):
 
         Raises :class:`~skymaps.errors.InvalidRegionError` for a tract 180 degrees wide
         or more (an equat skymap of 1 or 2 tracts), which has no such polygon."""
-        from .geometry import ConvexPolygon
+        from .geometry import Circle, ConvexPolygon
 
-        def unit(lon: Any, lat: Any) -> np.ndarray:
-            lon, lat = np.radians(lon), np.radians(lat)
-            return np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)],
-                            axis=-1)
-
-        xyz = unit(self.vertex_list[:, 0], self.vertex_list[:, 1])
-        if not np.all(xyz @ unit(*self.center) > 1e-9):
-            # A tract 180 degrees wide or more: a vertex is a hemisphere from the centre.
+        lon, lat = self.vertex_list.T
+        # A tract 180 degrees wide or more has a vertex a hemisphere from its centre.
+        if not np.all(Circle(*self.center, 90.0 - 1e-7).contains(lon, lat)):
             raise InvalidRegionError(
                 f"tract {self.id} is 180 degrees wide or more and has no inner polygon; "
                 "use inner_region"
             )
-        return ConvexPolygon.from_vectors(xyz)
+        return ConvexPolygon.from_lonlat(lon, lat)
 
     @property
     def outer_region(self) -> Any:
