@@ -132,20 +132,28 @@ impl PixelGrid {
                 .iter()
                 .map(|v| v.normalize().map(|u| u.to_lonlat()))
                 .collect::<Result<_>>()?;
-            let tract =
-                Tract::generic(id, center, center, &corners, overlap_rad, factory, builder)?;
-            Ok(match self {
-                // The inner polygon is sphgeom's trixel, with its exact vertices (not
-                // the lon/lat round trip of them).
+            // HTM: the inner polygon is sphgeom's trixel with its exact vertices (not a
+            // lon/lat round trip of them); HEALPix: the hull of the corners.
+            let inner = match self {
                 PixelGrid::Htm(_) => {
                     let exact = vertices
                         .iter()
                         .map(|v| UnitVector3d::from_normalized(v.x, v.y, v.z))
                         .collect();
-                    tract.with_inner(InnerRegion::Polygon(ConvexPolygon::from_vertices(exact)?))
+                    Some(InnerRegion::Polygon(ConvexPolygon::from_vertices(exact)?))
                 }
-                PixelGrid::Healpix(_) => tract,
-            })
+                PixelGrid::Healpix(_) => None,
+            };
+            Tract::generic(
+                id,
+                center,
+                center,
+                &corners,
+                overlap_rad,
+                factory,
+                builder,
+                inner,
+            )
         })
     }
 }

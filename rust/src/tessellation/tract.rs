@@ -317,13 +317,6 @@ impl Tract {
         })
     }
 
-    /// The same tract owning `inner` instead (for grids whose pixels are exactly
-    /// convex polygons, such as HTM trixels, kept bit for bit).
-    pub fn with_inner(mut self, inner: InnerRegion) -> Tract {
-        self.inner = inner;
-        self
-    }
-
     pub fn id(&self) -> u64 {
         self.id
     }
@@ -603,11 +596,12 @@ pub fn outer_reach_deg(tracts: &[Tract]) -> f64 {
         .iter()
         .map(|t| {
             let c = t.center().to_vector();
-            t.outer_polygon()
-                .vertices()
-                .iter()
-                .map(|v| crate::geometry::angle::angle_between(c.as_vector(), v.as_vector()))
-                .fold(0.0, f64::max)
+            t.outer_polygon().map_or(std::f64::consts::PI, |p| {
+                p.vertices()
+                    .iter()
+                    .map(|v| crate::geometry::angle::angle_between(c.as_vector(), v.as_vector()))
+                    .fold(0.0, f64::max)
+            })
         })
         .fold(0.0, f64::max);
     // A little slack for the rounding of the angles.
