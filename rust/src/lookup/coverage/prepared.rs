@@ -1,0 +1,220 @@
+//! A region made ready for coverage: its type decided once, its relation to a convex
+//! polygon (a tract or patch outer polygon) exact, and a pixel bound per tract.
+//!
+//! | region | relation to a polygon |
+//! |--------|-----------------------|
+//! | convex polygon | exact (sphgeom's polygon–polygon test, exact predicates) |
+//! | circle | sphgeom's test: exact up to a 1e-15 margin in squared chord length (~3e-8 arcsec) |
+//! | box | [`super::boxes`]: exact up to rounding of ~1e-15 rad |
+//! | union | DISJOINT and WITHIN exact; CONTAINS when one operand contains the polygon (a polygon covered only jointly by several operands is reported partial) |
+//! | intersection of convex polygons | clipped into one convex polygon first (vertices rounded to double precision) |
+//!
+//! Intersections with other operands are refused (no exact test is known to us that
+//! would be cheaper than the user splitting the region).
+
+use super::boxes;
+use super::clip::{intersect_polygons, intersection_area};
+use crate::geometry::{
+    relate_vertices, relate_vertices_circle, Circle, ConvexPolygon, LonLatBox, Region,
+    Relationship, UnitVector3d,
+};
+use crate::projection::Projection;
+use crate::tessellation::Tract;
+use crate::{Error, Result};
+
+/// A coverage-ready region.
+#[derive(Debug, Clone)]
+pub enum Prepared {
+    Polygon(ConvexPolygon),
+    Circle(Circle),
+    Box(LonLatBox),
+    Union(Vec<Prepared>),
+    /// An intersection with no area: overlaps nothing.
+    Empty,
+}
+
+impl Prepared {
+    /// Prepares `region`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRegion`] for an intersection with an operand that is not a
+    /// convex polygon.
+    pub fn new(region: &Region) -> Result<Prepared> {
+        Ok(match region {
+            Region::ConvexPolygon(p) => Prepared::Polygon(p.clone()),
+            Region::Circle(c) if c.is_empty() => Prepared::Empty,
+            Region::Circle(c) => Prepared::Circle(*c),
+            Region::LonLatBox(b) if b.is_empty() => Prepared::Empty,
+            Region::LonLatBox(b) => Prepared::Box(*b),
+            Region::Union(ops) => {
+                let ops: Vec<Prepared> = ops
+                    .iter()
+                    .map(Prepared::new)
+                    .filter(|p| !matches!(p, Ok(Prepared::Empty)))
+                    .collect::<Result<_>>()?;
+                if ops.is_empty() {
+                    Prepared::Empty
+                } else {
+                    Prepared::Union(ops)
+                }
+            }
+            Region::Intersection(ops) => {
+                let polys: Vec<&ConvexPolygon> = ops
+                    .iter()
+                    .map(|r| match r {
+                        Region::ConvexPolygon(p) => Ok(p),
+                        other => Err(Error::region(format!(
+                            "coverage of an intersection needs convex polygon operands, got a {} \
+                             (split the region into polygons, or use a union)",
+                            other.type_name()
+                        ))),
+                    })
+                    .collect::<Result<_>>()?;
+                if polys.is_empty() {
+                    return Err(Error::region(
+                        "coverage of an empty intersection (the whole sphere) is not supported",
+                    ));
+                }
+                intersect_polygons(&polys).map_or(Prepared::Empty, Prepared::Polygon)
+            }
+        })
+    }
+
+    /// A lon/lat box containing the region (empty for [`Prepared::Empty`]).
+    pub fn bounding_box(&self) -> LonLatBox {
+        match self {
+            Prepared::Polygon(p) => p.bounding_box(),
+            Prepared::Circle(c) => c.bounding_box(),
+            Prepared::Box(b) => *b,
+            Prepared::Union(ops) => {
+                let mut out = LonLatBox::empty();
+                for op in ops {
+                    out.expand_to(&op.bounding_box());
+                }
+                out
+            }
+            Prepared::Empty => LonLatBox::empty(),
+        }
+    }
+
+    /// `region.relate(polygon)` for the convex polygon with these vertices (see the
+    /// module table for exactness).
+    pub fn relate(&self, polygon: &[UnitVector3d]) -> Relationship {
+        use Relationship as R;
+        match self {
+            Prepared::Polygon(p) => relate_vertices(p.vertices(), polygon),
+            Prepared::Circle(c) => relate_vertices_circle(polygon, c).invert(),
+            Prepared::Box(b) => boxes::relate_box_polygon(b, polygon),
+            Prepared::Union(ops) => {
+                let (mut disjoint, mut within, mut contains) = (true, true, false);
+                for op in ops {
+                    let r = op.relate(polygon);
+                    disjoint &= r.contains(R::DISJOINT);
+                    within &= r.contains(R::WITHIN);
+                    contains |= r.contains(R::CONTAINS);
+                }
+                let mut out = R::INTERSECTS;
+                if disjoint {
+                    out |= R::DISJOINT;
+                }
+                if within {
+                    out |= R::WITHIN;
+                }
+                if contains {
+                    out |= R::CONTAINS;
+                }
+                out
+            }
+            Prepared::Empty => R::DISJOINT | R::WITHIN,
+        }
+    }
+
+    /// Area (steradians) of the region and of its intersection with `polygon`, for
+    /// overlap fractions.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRegion`] for regions other than convex polygons (and
+    /// intersections of them).
+    pub fn areas_with(&self, polygon: &[UnitVector3d]) -> Result<(f64, f64)> {
+        match self {
+            Prepared::Polygon(p) => Ok((p.area(), intersection_area(p.vertices(), polygon))),
+            Prepared::Empty => Ok((0.0, 0.0)),
+            _ => Err(Error::region(
+                "overlap fractions are computed for convex polygons (and intersections of \
+                 them) only; give a visit's detectors as separate footprints",
+            )),
+        }
+    }
+
+    /// Bounds `[x_min, x_max, y_min, y_max]` of the region in `tract`'s pixel
+    /// coordinates that are *guaranteed* to contain it, or `None` when no such bound
+    /// is cheap: only for TAN tracts (great circles are straight lines, so a convex
+    /// polygon in the front hemisphere maps to the convex hull of its projected
+    /// vertices), and only when every vertex is well in front of the tangent point.
+    /// Circles and boxes are bounded through a circumscribed octagon.
+    pub fn pixel_bounds(&self, tract: &Tract) -> Option<[f64; 4]> {
+        if tract.wcs().projection() != Projection::Tan {
+            return None;
+        }
+        match self {
+            Prepared::Polygon(p) => vertex_bounds(tract, p.vertices()),
+            Prepared::Circle(c) => vertex_bounds(tract, &circumscribed_octagon(c)?),
+            Prepared::Box(b) => vertex_bounds(tract, &circumscribed_octagon(&b.bounding_circle())?),
+            Prepared::Union(ops) => {
+                let mut out = [f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY];
+                for op in ops {
+                    let b = op.pixel_bounds(tract)?;
+                    out = [out[0].min(b[0]), out[1].max(b[1]), out[2].min(b[2]), out[3].max(b[3])];
+                }
+                Some(out)
+            }
+            Prepared::Empty => None,
+        }
+    }
+}
+
+/// Smallest cosine of the angle between a vertex and the tangent point for which a
+/// projected bound is used (about 84 degrees: beyond, pixels grow without bound).
+const MIN_FRONT_COS: f64 = 0.1;
+
+fn vertex_bounds(tract: &Tract, vertices: &[UnitVector3d]) -> Option<[f64; 4]> {
+    let [lon, lat] = tract.wcs().crval_rad();
+    let tangent = UnitVector3d::from_lonlat_rad(lon, lat);
+    let mut out = [f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY];
+    for v in vertices {
+        if v.dot(&tangent) < MIN_FRONT_COS {
+            return None;
+        }
+        let (x, y) = tract.wcs().vector_to_pixel(v.to_array())?;
+        out = [out[0].min(x), out[1].max(x), out[2].min(y), out[3].max(y)];
+    }
+    out.iter().all(|x| x.is_finite()).then_some(out)
+}
+
+/// Eight points whose convex hull contains the circle (a regular octagon with its
+/// edges tangent to a circle 1e-9 rad larger), or `None` for circles of 80 degrees or
+/// more.
+fn circumscribed_octagon(c: &Circle) -> Option<Vec<UnitVector3d>> {
+    let r = c.opening_angle_rad() + 1e-9;
+    if !(r < 80f64.to_radians()) {
+        return None;
+    }
+    // A vertex at angle R from the centre: tan(R) cos(pi/8) = tan(r).
+    let big = (r.tan() / (std::f64::consts::PI / 8.0).cos()).atan();
+    let centre = *c.center();
+    let seed = if centre.z().abs() < 0.9 {
+        UnitVector3d::from_normalized(0.0, 0.0, 1.0)
+    } else {
+        UnitVector3d::from_normalized(1.0, 0.0, 0.0)
+    };
+    let u = centre.robust_cross(&seed).normalize().ok()?;
+    let w = centre.cross(&u);
+    let (sb, cb) = big.sin_cos();
+    (0..8)
+        .map(|k| {
+            let (s, co) = (k as f64 * std::f64::consts::FRAC_PI_4).sin_cos();
+            let d = u.as_vector().scale(co).add(&w.scale(s));
+            centre.as_vector().scale(cb).add(&d.scale(sb)).normalize().ok()
+        })
+        .collect()
+}
