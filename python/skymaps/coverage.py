@@ -136,7 +136,7 @@ def coverage(
     skymap : skymaps.SkyMap
     footprints : sequence
         Each item a region (skymaps or sphgeom), an astropy ``WCS`` with
-        ``pixel_shape`` set (its footprint from :func:`skymaps.footprint.footprint`),
+        ``pixel_shape`` set (its footprint from :func:`skymaps.footprint`),
         or a ``(lon, lat)`` pair of vertex arrays in degrees (their convex hull).
     level, fraction, pandas
         As :func:`overlapping`.
@@ -149,7 +149,7 @@ def coverage(
         that overlaps nothing has no row; a bad footprint raises (naming its index),
         it is never skipped.
     """
-    from .footprint import footprint as wcs_footprint
+    from .wcs_footprint import footprint as wcs_footprint
     from .geometry import ConvexPolygon
 
     regions = []
