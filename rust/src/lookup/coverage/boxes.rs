@@ -51,10 +51,18 @@ pub fn relate_box_polygon(b: &LonLatBox, polygon: &[UnitVector3d]) -> Relationsh
     let mut out = R::INTERSECTS;
     let (lo, hi) = lat_range(&poly);
     let in_wedge = lon.is_full() || {
-        // The polygon is in the wedge iff nothing of it is in the complementary wedge.
         let (l1, w) = (lon.a, lon.size());
-        let rest = clip_wedge(&poly, l1 + w, l1 + TAU);
-        rest.is_empty() || loop_area(&rest) == 0.0
+        if w <= PI {
+            // A wedge of at most pi is convex: the polygon is in it iff its vertices are.
+            let (s1, c1) = l1.sin_cos();
+            let (s2, c2) = (l1 + w).sin_cos();
+            let (east, west) = (Vector3d::new(-s1, c1, 0.0), Vector3d::new(s2, -c2, 0.0));
+            poly.iter().all(|v| east.dot(v) >= 0.0 && west.dot(v) >= 0.0)
+        } else {
+            // Nothing of the polygon may lie in the complementary wedge (< pi).
+            let rest = clip_wedge(&poly, l1 + w, l1 + TAU);
+            rest.is_empty() || loop_area(&rest) == 0.0
+        }
     };
     if in_wedge && lo >= a && hi <= top {
         out |= R::CONTAINS;
