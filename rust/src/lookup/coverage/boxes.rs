@@ -57,7 +57,8 @@ pub fn relate_box_polygon(b: &LonLatBox, polygon: &[UnitVector3d]) -> Relationsh
             let (s1, c1) = l1.sin_cos();
             let (s2, c2) = (l1 + w).sin_cos();
             let (east, west) = (Vector3d::new(-s1, c1, 0.0), Vector3d::new(s2, -c2, 0.0));
-            poly.iter().all(|v| east.dot(v) >= 0.0 && west.dot(v) >= 0.0)
+            poly.iter()
+                .all(|v| east.dot(v) >= 0.0 && west.dot(v) >= 0.0)
         } else {
             // Nothing of the polygon may lie in the complementary wedge (< pi).
             let rest = clip_wedge(&poly, l1 + w, l1 + TAU);
@@ -133,7 +134,11 @@ fn box_within(b: &LonLatBox, poly: &[Vector3d]) -> bool {
     }
     let (lat, lon) = (b.lat(), b.lon());
     let full = lon.is_full();
-    let (l1, l2) = if full { (0.0, TAU) } else { (lon.a, lon.a + lon.size()) };
+    let (l1, l2) = if full {
+        (0.0, TAU)
+    } else {
+        (lon.a, lon.a + lon.size())
+    };
     let in_lon = |x: f64| full || (x - l1).rem_euclid(TAU) <= l2 - l1;
     let in_lat = |x: f64| x >= lat.a && x <= lat.b;
     let point = |lo: f64, la: f64| {

@@ -83,10 +83,7 @@ pub fn intersect_polygons(polys: &[&ConvexPolygon]) -> Option<ConvexPolygon> {
     let mut current = first.vertices().to_vec();
     for p in rest {
         let clipped = clip_vertices(&current, p.vertices());
-        current = clipped
-            .iter()
-            .filter_map(|v| v.normalize().ok())
-            .collect();
+        current = clipped.iter().filter_map(|v| v.normalize().ok()).collect();
         if current.len() < 3 {
             return None;
         }

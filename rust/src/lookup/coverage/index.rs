@@ -114,7 +114,9 @@ impl TractIndex {
                 let j = band.centres.partition_point(|&(c, _)| c <= hi);
                 &band.centres[i..j]
             };
-            run(start, stop.min(TAU)).iter().for_each(|&(_, id)| push(id));
+            run(start, stop.min(TAU))
+                .iter()
+                .for_each(|&(_, id)| push(id));
             if stop > TAU {
                 run(0.0, stop - TAU).iter().for_each(|&(_, id)| push(id));
             }

@@ -158,7 +158,12 @@ pub fn overlapping(
     level: Level,
     fractions: bool,
 ) -> Result<Vec<Hit>> {
-    if level == Level::Cell && sky.tracts().first().is_some_and(|t| t.patch_unchecked([0, 0]).num_cells[0] == 0) {
+    if level == Level::Cell
+        && sky
+            .tracts()
+            .first()
+            .is_some_and(|t| t.patch_unchecked([0, 0]).num_cells[0] == 0)
+    {
         return Err(Error::config(
             "coverage at cell level needs a skymap built with the cells tract builder",
         ));
@@ -254,7 +259,15 @@ fn patch_hits(
                 continue;
             }
             if level == Level::Patch {
-                hits.push(hit(region, poly.vertices(), rel, id, patch.id, -1, fractions)?);
+                hits.push(hit(
+                    region,
+                    poly.vertices(),
+                    rel,
+                    id,
+                    patch.id,
+                    -1,
+                    fractions,
+                )?);
                 continue;
             }
             let [cx, cy] = patch.num_cells;
@@ -267,7 +280,15 @@ fn patch_hits(
                     let cpoly = tract.polygon(&cell.outer_bbox, 0.0)?;
                     let crel = region.relate(cpoly.vertices());
                     if !crel.is_disjoint() {
-                        hits.push(hit(region, cpoly.vertices(), crel, id, patch.id, cell.id, fractions)?);
+                        hits.push(hit(
+                            region,
+                            cpoly.vertices(),
+                            crel,
+                            id,
+                            patch.id,
+                            cell.id,
+                            fractions,
+                        )?);
                     }
                 }
             }
@@ -326,7 +347,11 @@ pub fn overlapping_batch(
 /// [`Error::ShapeMismatch`] for inconsistent arrays; [`Error::InvalidCoordinate`] or
 /// [`Error::InvalidRegion`] (NaN vertices, fewer than 3 distinct points, zero area),
 /// naming the footprint.
-pub fn polygons_from_ragged(lon_deg: &[f64], lat_deg: &[f64], offsets: &[u64]) -> Result<Vec<Region>> {
+pub fn polygons_from_ragged(
+    lon_deg: &[f64],
+    lat_deg: &[f64],
+    offsets: &[u64],
+) -> Result<Vec<Region>> {
     if lon_deg.len() != lat_deg.len() {
         return Err(Error::shape(format!(
             "lon has {} values but lat has {}",
@@ -349,7 +374,8 @@ pub fn polygons_from_ragged(lon_deg: &[f64], lat_deg: &[f64], offsets: &[u64]) -
             .map(|k| UnitVector3d::from_lonlat_deg(lon_deg[k], lat_deg[k]))
             .collect::<Result<Vec<_>>>()
             .map_err(|e| for_footprint(i, e))?;
-        let poly = crate::geometry::ConvexPolygon::convex_hull(&points).map_err(|e| for_footprint(i, e))?;
+        let poly = crate::geometry::ConvexPolygon::convex_hull(&points)
+            .map_err(|e| for_footprint(i, e))?;
         if !(poly.area() > 0.0) {
             return Err(for_footprint(i, Error::region("the polygon has zero area")));
         }

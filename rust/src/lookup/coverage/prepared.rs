@@ -28,7 +28,8 @@ pub enum Prepared {
     Polygon(ConvexPolygon),
     Circle(Circle),
     Box(LonLatBox),
-    Union(Vec<Prepared>),
+    /// Operands, each with a cap containing it (to skip operands far from a polygon).
+    Union(Vec<(Prepared, Cap)>),
     /// An intersection with no area: overlaps nothing.
     Empty,
 }
@@ -55,7 +56,14 @@ impl Prepared {
                 if ops.is_empty() {
                     Prepared::Empty
                 } else {
-                    Prepared::Union(ops)
+                    Prepared::Union(
+                        ops.into_iter()
+                            .map(|op| {
+                                let cap = Cap::of_circle(&op.bounding_circle());
+                                (op, cap)
+                            })
+                            .collect(),
+                    )
                 }
             }
             Region::Intersection(ops) => {
@@ -88,7 +96,7 @@ impl Prepared {
             Prepared::Box(b) => *b,
             Prepared::Union(ops) => {
                 let mut out = LonLatBox::empty();
-                for op in ops {
+                for (op, _) in ops {
                     out.expand_to(&op.bounding_box());
                 }
                 out
@@ -107,7 +115,13 @@ impl Prepared {
             Prepared::Box(b) => boxes::relate_box_polygon(b, polygon),
             Prepared::Union(ops) => {
                 let (mut disjoint, mut within, mut contains) = (true, true, false);
-                for op in ops {
+                let near = Cap::of_vertices(polygon);
+                for (op, cap) in ops {
+                    if !cap.may_meet(&near) {
+                        // Disjoint, hence not within.
+                        within = false;
+                        continue;
+                    }
                     let r = op.relate(polygon);
                     disjoint &= r.contains(R::DISJOINT);
                     within &= r.contains(R::WITHIN);
@@ -161,15 +175,118 @@ impl Prepared {
             Prepared::Circle(c) => vertex_bounds(tract, &circumscribed_octagon(c)?),
             Prepared::Box(b) => vertex_bounds(tract, &circumscribed_octagon(&b.bounding_circle())?),
             Prepared::Union(ops) => {
-                let mut out = [f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY];
-                for op in ops {
+                let mut out = [
+                    f64::INFINITY,
+                    f64::NEG_INFINITY,
+                    f64::INFINITY,
+                    f64::NEG_INFINITY,
+                ];
+                for (op, _) in ops {
                     let b = op.pixel_bounds(tract)?;
-                    out = [out[0].min(b[0]), out[1].max(b[1]), out[2].min(b[2]), out[3].max(b[3])];
+                    out = [
+                        out[0].min(b[0]),
+                        out[1].max(b[1]),
+                        out[2].min(b[2]),
+                        out[3].max(b[3]),
+                    ];
                 }
                 Some(out)
             }
             Prepared::Empty => None,
         }
+    }
+}
+
+impl Prepared {
+    /// A circle containing the region.
+    fn bounding_circle(&self) -> Circle {
+        match self {
+            Prepared::Polygon(p) => p.bounding_circle(),
+            Prepared::Circle(c) => *c,
+            Prepared::Box(b) => b.bounding_circle(),
+            Prepared::Union(ops) => ops
+                .iter()
+                .map(|(op, _)| op.bounding_circle())
+                .reduce(|a, b| a.expanded_to(&b))
+                .unwrap_or_else(Circle::empty),
+            Prepared::Empty => Circle::empty(),
+        }
+    }
+}
+
+/// A spherical cap as centre and the cosine/sine of its radius, for a quick
+/// "certainly apart" test (with a margin far above rounding).
+#[derive(Debug, Clone, Copy)]
+pub struct Cap {
+    centre: UnitVector3d,
+    cos_r: f64,
+    sin_r: f64,
+}
+
+impl Cap {
+    fn of_circle(c: &Circle) -> Cap {
+        let r = if c.is_empty() {
+            0.0
+        } else {
+            c.opening_angle_rad().min(std::f64::consts::PI)
+        };
+        Cap {
+            centre: *c.center(),
+            cos_r: r.cos(),
+            sin_r: r.sin(),
+        }
+    }
+
+    /// A cap containing a convex polygon: centred on the normalized vertex sum, reaching
+    /// the farthest vertex (a cap under 90 degrees is convex, so it holds the hull).
+    fn of_vertices(vertices: &[UnitVector3d]) -> Cap {
+        let sum = vertices
+            .iter()
+            .fold(crate::geometry::Vector3d::default(), |acc, v| {
+                acc.add(v.as_vector())
+            });
+        let Ok(centre) = sum.normalize() else {
+            return Cap {
+                centre: vertices[0],
+                cos_r: -1.0,
+                sin_r: 0.0,
+            };
+        };
+        let cos_r = vertices
+            .iter()
+            .map(|v| v.dot(&centre))
+            .fold(1.0f64, f64::min);
+        if cos_r <= 0.0 {
+            return Cap {
+                centre,
+                cos_r: -1.0,
+                sin_r: 0.0,
+            };
+        }
+        Cap {
+            centre,
+            cos_r,
+            sin_r: (1.0 - cos_r * cos_r).max(0.0).sqrt(),
+        }
+    }
+
+    /// False only when the caps are certainly disjoint: the angle between the centres
+    /// exceeds the sum of the radii by more than 1e-9 rad.
+    fn may_meet(&self, o: &Cap) -> bool {
+        if self.cos_r <= -1.0 || o.cos_r <= -1.0 {
+            return true;
+        }
+        // cos(r1 + r2 + margin), with margin 1e-9 rad.
+        let (cm, sm) = (1e-9f64.cos(), 1e-9f64.sin());
+        let (c12, s12) = (
+            self.cos_r * o.cos_r - self.sin_r * o.sin_r,
+            self.sin_r * o.cos_r + self.cos_r * o.sin_r,
+        );
+        if s12 < 0.0 {
+            return true; // r1 + r2 > pi
+        }
+        let limit = c12 * cm - s12 * sm;
+        self.centre.dot(&o.centre) >= limit
     }
 }
 
@@ -180,7 +297,12 @@ const MIN_FRONT_COS: f64 = 0.1;
 fn vertex_bounds(tract: &Tract, vertices: &[UnitVector3d]) -> Option<[f64; 4]> {
     let [lon, lat] = tract.wcs().crval_rad();
     let tangent = UnitVector3d::from_lonlat_rad(lon, lat);
-    let mut out = [f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY];
+    let mut out = [
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    ];
     for v in vertices {
         if v.dot(&tangent) < MIN_FRONT_COS {
             return None;
@@ -214,7 +336,12 @@ fn circumscribed_octagon(c: &Circle) -> Option<Vec<UnitVector3d>> {
         .map(|k| {
             let (s, co) = (k as f64 * std::f64::consts::FRAC_PI_4).sin_cos();
             let d = u.as_vector().scale(co).add(&w.scale(s));
-            centre.as_vector().scale(cb).add(&d.scale(sb)).normalize().ok()
+            centre
+                .as_vector()
+                .scale(cb)
+                .add(&d.scale(sb))
+                .normalize()
+                .ok()
         })
         .collect()
 }
