@@ -149,8 +149,8 @@ def coverage(
         that overlaps nothing has no row; a bad footprint raises (naming its index),
         it is never skipped.
     """
-    from .wcs_footprint import footprint as wcs_footprint
     from .geometry import ConvexPolygon
+    from .wcs_footprint import footprint as wcs_footprint
 
     regions = []
     for i, item in enumerate(footprints):

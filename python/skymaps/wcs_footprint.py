@@ -42,7 +42,9 @@ def _celestial_wcs(wcs: Any, label: str) -> Any:
         if isinstance(wcs, dict):
             wcs = fits.Header(wcs)
         if not isinstance(wcs, fits.Header):
-            raise TypeError(f"{label}: expected an astropy WCS or FITS header, got {type(wcs).__name__}")
+            raise TypeError(
+                f"{label}: expected an astropy WCS or FITS header, got {type(wcs).__name__}"
+            )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FITSFixedWarning)
             wcs = WCS(wcs)
@@ -190,7 +192,9 @@ def fits_footprints(
                 continue
             extname = str(header.get("EXTNAME", ""))
             label = f"{path}[{i}{':' + extname if extname else ''}]"
-            out.append((i, extname, footprint(header, tolerance_arcsec=tolerance_arcsec, name=label)))
+            out.append(
+                (i, extname, footprint(header, tolerance_arcsec=tolerance_arcsec, name=label))
+            )
     if not out:
         raise SkymapsIOError(f"{path}: no image HDU (NAXIS >= 2) in the file")
     return out

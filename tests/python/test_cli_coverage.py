@@ -40,7 +40,9 @@ def test_mef_to_csv_and_parquet(tmp_path):
     assert set(got["source"]) == {f"{mef}[{k}:CCD{k - 1}]" for k in range(1, 7)}
 
     out_path = tmp_path / "cov.parquet"
-    code, out, _ = run("coverage", "--preset", "hsc_rings_v1", "--visit", "--level", "tract", "-o", out_path, mef)
+    code, out, _ = run(
+        "coverage", "--preset", "hsc_rings_v1", "--visit", "--level", "tract", "-o", out_path, mef
+    )
     assert code == 0, out
     visit = pq.read_table(out_path).to_pydict()
     assert set(visit["footprint_id"]) == {0}
@@ -51,14 +53,27 @@ def test_region_table_and_overrides(tmp_path):
     data = load_refdata_json("hsc_rc2_observation_regions.json")
     rows = data["visits"][:10]
     path = tmp_path / "visits.csv"
-    path.write_text("id,region\n" + "".join(f"{r['visit']},{r['region_encoded_hex']}\n" for r in rows))
+    path.write_text(
+        "id,region\n" + "".join(f"{r['visit']},{r['region_encoded_hex']}\n" for r in rows)
+    )
     out_path = tmp_path / "out.csv"
-    code, out, _ = run("coverage", "--preset", "hsc_rings_v1", "-c", "skyMap['rings'].numRings=120",
-                       "--fraction", "-o", out_path, path)
+    code, out, _ = run(
+        "coverage",
+        "--preset",
+        "hsc_rings_v1",
+        "-c",
+        "skyMap['rings'].numRings=120",
+        "--fraction",
+        "-o",
+        out_path,
+        path,
+    )
     assert code == 0, out
     got = pacsv.read_csv(out_path).to_pydict()
     regions = [skymaps.Region.decode_hex(r["region_encoded_hex"]) for r in rows]
-    expect = cov.coverage(skymaps.preset("hsc_rings_v1"), regions, "patch", fraction=True).to_pydict()
+    expect = cov.coverage(
+        skymaps.preset("hsc_rings_v1"), regions, "patch", fraction=True
+    ).to_pydict()
     assert got["patch"] == expect["patch"]
     np.testing.assert_allclose(got["region_fraction"], expect["region_fraction"], rtol=1e-12)
     assert got["source"][0] == f"{path}[{rows[got['footprint_id'][0]]['visit']}]"
@@ -88,5 +103,7 @@ def test_levels(tmp_path, level):
     code, out, stdout = run("coverage", "--preset", "hsc_rings_v1", "--level", level, mef)
     assert code == 0
     assert stdout.splitlines()[0].replace('"', "").split(",")[:4] == (
-        ["source", "footprint_id", "tract", "patch"] if level == "patch"
-        else ["source", "footprint_id", "tract", "relation"])
+        ["source", "footprint_id", "tract", "patch"]
+        if level == "patch"
+        else ["source", "footprint_id", "tract", "relation"]
+    )

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import os
 
+import lsst.sphgeom as sg
 import numpy as np
 import pytest
 from conftest import load_refdata_json
 
-import lsst.sphgeom as sg
 import skymaps
 from skymaps import coverage as cov
 from skymaps.wcs_footprint import fits_footprints, footprint, visit_region
@@ -92,8 +92,8 @@ def brute(sky):
 
 def as_dict(table, level):
     d = table.to_pydict()
-    keys = zip(d["tract"], d["patch"]) if level == "patch" else iter(d["tract"])
-    return dict(zip(keys, d["relation"]))
+    keys = zip(d["tract"], d["patch"], strict=True) if level == "patch" else iter(d["tract"])
+    return dict(zip(keys, d["relation"], strict=True))
 
 
 # ----- HSC RC2 visit and detector regions (real butler data) ------------------------
@@ -102,7 +102,9 @@ def as_dict(table, level):
 def rc2_regions():
     data = load_refdata_json("hsc_rc2_observation_regions.json")
     visits = [("visit", v["visit"], v) for v in data["visits"]]
-    detectors = [("detector", (d["visit"], d["detector"]), d) for d in data["visit_detector_regions"]]
+    detectors = [
+        ("detector", (d["visit"], d["detector"]), d) for d in data["visit_detector_regions"]
+    ]
     return data, visits + detectors
 
 
@@ -112,7 +114,9 @@ def test_rc2_regions_equal_sphgeom_pairwise(sky, brute):
     decoded = [skymaps.Region.decode_hex(r["region_encoded_hex"]) for _, _, r in regions]
     batch = cov.coverage(sky, decoded, level="patch").to_pydict()
     by_footprint: dict[int, dict] = {}
-    for f, t, p, rel in zip(batch["footprint_id"], batch["tract"], batch["patch"], batch["relation"]):
+    for f, t, p, rel in zip(
+        batch["footprint_id"], batch["tract"], batch["patch"], batch["relation"], strict=True
+    ):
         by_footprint.setdefault(f, {})[(t, p)] = rel
     for i, region in enumerate(decoded):
         region_sg = sg.Region.decode(bytes.fromhex(regions[i][2]["region_encoded_hex"]))
@@ -165,8 +169,13 @@ def decam_visit(lon0, lat0, rot):
         y0 = (r - len(DECAM_ROWS) / 2) * w * 1.05
         for k in range(n):
             x0 = (k - n / 2) * h * 1.02
-            lon, lat = offset_points(lon0, lat0, np.array([x0, x0 + h, x0 + h, x0]),
-                                     np.array([y0, y0, y0 + w, y0 + w]), rot)
+            lon, lat = offset_points(
+                lon0,
+                lat0,
+                np.array([x0, x0 + h, x0 + h, x0]),
+                np.array([y0, y0, y0 + w, y0 + w]),
+                rot,
+            )
             ccds.append(skymaps.ConvexPolygon.from_lonlat(lon, lat))
     return ccds
 
@@ -189,13 +198,19 @@ def random_footprints(rng, n):
         rot = rng.uniform(0, 2 * np.pi)
         if kind == "quad":
             a, b = rng.uniform(0.01, 1.5, 2)
-            lon, lat = offset_points(lon0, lat0, np.array([-a, a, a * 0.7, -a]),
-                                     np.array([-b, -b, b, b * 0.8]), rot)
+            lon, lat = offset_points(
+                lon0, lat0, np.array([-a, a, a * 0.7, -a]), np.array([-b, -b, b, b * 0.8]), rot
+            )
             out.append((kind, skymaps.ConvexPolygon.from_lonlat(lon, lat)))
         elif kind == "strip":
             length, width = rng.uniform(3, 25), rng.uniform(0.002, 0.05)
-            lon, lat = offset_points(lon0, lat0, np.array([-length, length, length, -length]),
-                                     np.array([-width, -width, width, width]), rot)
+            lon, lat = offset_points(
+                lon0,
+                lat0,
+                np.array([-length, length, length, -length]),
+                np.array([-width, -width, width, width]),
+                rot,
+            )
             out.append((kind, skymaps.ConvexPolygon.from_lonlat(lon, lat)))
         elif kind == "large":
             r = rng.uniform(2, 4)
@@ -214,7 +229,9 @@ def check_against_brute(sky, brute, footprints):
     regions = [r for _, r in footprints]
     batch = cov.coverage(sky, regions, level="patch").to_pydict()
     got: dict[int, dict] = {}
-    for f, t, p, rel in zip(batch["footprint_id"], batch["tract"], batch["patch"], batch["relation"]):
+    for f, t, p, rel in zip(
+        batch["footprint_id"], batch["tract"], batch["patch"], batch["relation"], strict=True
+    ):
         got.setdefault(f, {})[(t, p)] = rel
     for i, (label, region) in enumerate(footprints):
         region_sg = to_sg(region)
@@ -227,7 +244,9 @@ def test_random_footprints_equal_brute_force(sky, brute):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("SKYMAPS_SLOW"), reason="2.5 min of brute force; SKYMAPS_SLOW=1")
+@pytest.mark.skipif(
+    not os.environ.get("SKYMAPS_SLOW"), reason="2.5 min of brute force; SKYMAPS_SLOW=1"
+)
 def test_ten_thousand_random_footprints_equal_brute_force(sky, brute):
     check_against_brute(sky, brute, random_footprints(np.random.default_rng(1212), 10_000))
 
@@ -249,7 +268,9 @@ def test_circles_equal_brute_force(sky, brute):
     for i in range(30):
         lon0, lat0 = random_centre(rng, ["any", "polar", "ra0"][i % 3])
         region = skymaps.Circle(lon0, lat0, rng.uniform(0.01, 1.0))
-        assert as_dict(cov.overlapping(sky, region, "patch"), "patch") == brute.patches(to_sg(region))
+        assert as_dict(cov.overlapping(sky, region, "patch"), "patch") == brute.patches(
+            to_sg(region)
+        )
 
 
 def test_intersection_of_polygons(sky, brute):
@@ -328,14 +349,23 @@ def test_box_relations_exact_cases(sky):
 
 def test_fractions_agree_with_monte_carlo(sky):
     rng = np.random.default_rng(7)
-    region = skymaps.ConvexPolygon.from_lonlat(*offset_points(150.1, 2.1, np.array([-0.4, 0.4, 0.35, -0.4]),
-                                                               np.array([-0.3, -0.3, 0.3, 0.25]), 0.3))
+    region = skymaps.ConvexPolygon.from_lonlat(
+        *offset_points(
+            150.1, 2.1, np.array([-0.4, 0.4, 0.35, -0.4]), np.array([-0.3, -0.3, 0.3, 0.25]), 0.3
+        )
+    )
     table = cov.overlapping(sky, region, "patch", fraction=True).to_pydict()
     region_sg = to_sg(region)
     lon, lat = sample_polygon(region_sg, 400_000, rng)
     n = lon.size
     total = 0.0
-    for t, p, fr, fp in zip(table["tract"], table["patch"], table["region_fraction"], table["patch_fraction"]):
+    for t, p, fr, fp in zip(
+        table["tract"],
+        table["patch"],
+        table["region_fraction"],
+        table["patch_fraction"],
+        strict=True,
+    ):
         poly = sky[t].patch(p).outer_polygon
         est = poly.contains(lon, lat).mean()
         sigma = np.sqrt(max(est * (1 - est), 1e-6) / n)
@@ -356,9 +386,16 @@ def test_fractions_need_polygons(sky):
 
 def test_cells_equal_brute_force():
     sky = skymaps.preset("lsst_cells_v1")
-    region = skymaps.ConvexPolygon.from_lonlat([53.0, 53.08, 53.08, 53.0], [-28.0, -28.0, -27.93, -27.93])
+    region = skymaps.ConvexPolygon.from_lonlat(
+        [53.0, 53.08, 53.08, 53.0], [-28.0, -28.0, -27.93, -27.93]
+    )
     table = cov.overlapping(sky, region, "cell").to_pydict()
-    got = {(t, p, c): rel for t, p, c, rel in zip(table["tract"], table["patch"], table["cell"], table["relation"])}
+    got = {
+        (t, p, c): rel
+        for t, p, c, rel in zip(
+            table["tract"], table["patch"], table["cell"], table["relation"], strict=True
+        )
+    }
     region_sg = to_sg(region)
     expect = {}
     for t in set(table["tract"]) | set(cov.overlapping(sky, region).to_pydict()["tract"]):
@@ -402,11 +439,15 @@ def test_batch_inputs_agree(sky):
     lat = [p.lonlat()[1] for p in polys]
     a = cov.coverage(sky, polys, "patch")
     b = cov.coverage_from_vertices(sky, lon, lat, "patch")
-    c = cov.coverage(sky, list(zip(lon, lat)), "patch")
+    c = cov.coverage(sky, list(zip(lon, lat, strict=True)), "patch")
     assert a.equals(b) and a.equals(c)
     quads = [p for p in polys if len(p) == 4]
-    d = cov.coverage_from_vertices(sky, np.array([p.lonlat()[0] for p in quads]),
-                                   np.array([p.lonlat()[1] for p in quads]), "patch")
+    d = cov.coverage_from_vertices(
+        sky,
+        np.array([p.lonlat()[0] for p in quads]),
+        np.array([p.lonlat()[1] for p in quads]),
+        "patch",
+    )
     assert d.num_rows > 0
     # Serial and parallel agree.
     skymaps._core.set_parallelism(False)
@@ -481,8 +522,12 @@ def test_footprint_bound_against_dense_astropy_samples(kind):
     normals /= np.linalg.norm(normals, axis=1)[:, None]
     nx, ny = w.pixel_shape
     t = np.linspace(0, 1, 20001)
-    xs = np.concatenate([-0.5 + t * nx, np.full_like(t, nx - 0.5), -0.5 + t * nx, np.full_like(t, -0.5)])
-    ys = np.concatenate([np.full_like(t, -0.5), -0.5 + t * ny, np.full_like(t, ny - 0.5), -0.5 + t * ny])
+    xs = np.concatenate(
+        [-0.5 + t * nx, np.full_like(t, nx - 0.5), -0.5 + t * nx, np.full_like(t, -0.5)]
+    )
+    ys = np.concatenate(
+        [np.full_like(t, -0.5), -0.5 + t * ny, np.full_like(t, ny - 0.5), -0.5 + t * ny]
+    )
     ra, dec = w.all_pix2world(xs, ys, 0)
     ra, dec = np.radians(ra), np.radians(dec)
     p = np.column_stack([np.cos(dec) * np.cos(ra), np.cos(dec) * np.sin(ra), np.sin(dec)])
@@ -491,7 +536,9 @@ def test_footprint_bound_against_dense_astropy_samples(kind):
     # Centre pixels are inside, and the polygon is not much bigger than the image.
     cra, cdec = w.all_pix2world([[1023.5, 2047.5]], 0)[0]
     assert poly.contains(cra, cdec)
-    assert poly.area_deg2() < 1.01 * (2048 * 4096 * (0.263 / 3600) ** 2) * (1.2 if kind != "TAN" else 1.0)
+    assert poly.area_deg2() < 1.01 * (2048 * 4096 * (0.263 / 3600) ** 2) * (
+        1.2 if kind != "TAN" else 1.0
+    )
 
 
 def test_footprint_from_header_and_shape():

@@ -66,11 +66,17 @@ def _footprints(files: tuple[str, ...], visit: bool, progress: bool) -> list[tup
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--preset", metavar="NAME", help="A named skymap (hsc_rings_v1, DC2, ...).")
 @click.option(
-    "-C", "--config-file", type=click.Path(exists=True, dir_okay=False, path_type=str),
+    "-C",
+    "--config-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=str),
     help="A skymap config file (pex_config style or TOML).",
 )
 @click.option(
-    "-c", "--config", "overrides", multiple=True, metavar="KEY=VALUE",
+    "-c",
+    "--config",
+    "overrides",
+    multiple=True,
+    metavar="KEY=VALUE",
     help="Config override (repeatable).",
 )
 @click.option(
@@ -79,11 +85,15 @@ def _footprints(files: tuple[str, ...], visit: bool, progress: bool) -> list[tup
 @click.option("--fraction", is_flag=True, help="Add overlap fractions (polygon footprints only).")
 @click.option("--visit", is_flag=True, help="One footprint per FITS file (union of its HDUs).")
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=str),
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=str),
     help="Write CSV or Parquet (by suffix) instead of printing CSV.",
 )
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
-def coverage_command(files, preset, config_file, overrides, level, fraction, visit, output, no_progress):
+def coverage_command(
+    files, preset, config_file, overrides, level, fraction, visit, output, no_progress
+):
     """Exact coverage of FILES: FITS images or multi-extension exposures (one footprint
     per image HDU, from its WCS), or CSV/Parquet tables with a ``region`` column of
     sphgeom encodings. Prints one row per (footprint, tract, patch[, cell])."""
@@ -104,7 +114,9 @@ def coverage_command(files, preset, config_file, overrides, level, fraction, vis
         table = coverage(sky, [r for _, r in labelled], level, fraction)
     except (SkymapsError, ValueError, OSError) as err:
         raise click.ClickException(str(err)) from err
-    labels = pa.array([labelled[i][0] for i in table.column("footprint_id").to_pylist()], pa.string())
+    labels = pa.array(
+        [labelled[i][0] for i in table.column("footprint_id").to_pylist()], pa.string()
+    )
     table = table.add_column(0, "source", labels)
     table = table.set_column(
         table.column_names.index("relation"), "relation", table.column("relation").cast(pa.string())
