@@ -376,7 +376,7 @@ pub fn polygons_from_ragged(
             .map_err(|e| for_footprint(i, e))?;
         let poly = crate::geometry::ConvexPolygon::convex_hull(&points)
             .map_err(|e| for_footprint(i, e))?;
-        if !(poly.area() > 0.0) {
+        if poly.area().is_nan() || poly.area() <= 0.0 {
             return Err(for_footprint(i, Error::region("the polygon has zero area")));
         }
         Ok(Region::from(poly))

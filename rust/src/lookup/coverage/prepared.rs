@@ -318,7 +318,7 @@ fn vertex_bounds(tract: &Tract, vertices: &[UnitVector3d]) -> Option<[f64; 4]> {
 /// more.
 fn circumscribed_octagon(c: &Circle) -> Option<Vec<UnitVector3d>> {
     let r = c.opening_angle_rad() + 1e-9;
-    if !(r < 80f64.to_radians()) {
+    if r.is_nan() || r >= 80f64.to_radians() {
         return None;
     }
     // A vertex at angle R from the centre: tan(R) cos(pi/8) = tan(r).
