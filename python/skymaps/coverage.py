@@ -8,6 +8,19 @@ Candidates come from the skymap's layout (ring arithmetic, a band index), each i
 then tested with exact spherical predicates (sphgeom's for polygons); see the Rust
 module ``lookup::coverage`` for the precision of circles, boxes and unions.
 
+The inverse question, "which of these visits overlap tract 9813 / patch 40?", is the
+same table grouped the other way: compute it once for all visit (or detector)
+regions, e.g. from ``butler.query_dimension_records("visit")`` or
+``"visit_detector_region"`` records (their ``region`` attribute is an
+``lsst.sphgeom`` region, accepted as is), then select::
+
+    table = coverage(sky, [rec.region for rec in records], level="patch")
+    mask = pc.and_(pc.equal(table["tract"], 9813), pc.equal(table["patch"], 40))
+    visits = [records[i].id for i in table.filter(mask)["footprint_id"].to_pylist()]
+
+(``pc`` is ``pyarrow.compute``.) Unlike a butler spatial query, which matches HTM
+pixel envelopes (a superset), this answer is exact.
+
 Examples
 --------
 >>> import skymaps

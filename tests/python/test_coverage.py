@@ -600,3 +600,17 @@ def test_mef_visit(tmp_path, sky, brute):
     visit = visit_region(str(path))
     assert len(visit.operands()) == 6
     assert as_dict(cov.overlapping(sky, visit, "patch"), "patch") == brute.patches(to_sg(visit))
+
+
+def test_batch_of_wcs_objects(sky):
+    wcs_list = []
+    for k in range(3):
+        w = make_wcs("TAN-SIP")
+        w.wcs.crval = [150.0 + 0.2 * k, 2.2]
+        wcs_list.append(w)
+    polys = [footprint(w) for w in wcs_list]
+    assert cov.coverage(sky, wcs_list, "patch").equals(cov.coverage(sky, polys, "patch"))
+    bad = make_wcs("TAN")
+    bad.pixel_shape = None
+    with pytest.raises(skymaps.InvalidRegionError, match="footprint 1: .*no image shape"):
+        cov.coverage(sky, [wcs_list[0], bad])
