@@ -614,3 +614,22 @@ def test_batch_of_wcs_objects(sky):
     bad.pixel_shape = None
     with pytest.raises(skymaps.InvalidRegionError, match="footprint 1: .*no image shape"):
         cov.coverage(sky, [wcs_list[0], bad])
+
+
+def test_stg_tracts_at_patch_level_equal_brute_force():
+    # No pixel bound for STG tracts: every patch of an overlapping tract is related.
+    sky = skymaps.DiscreteSkyMap(
+        [152.9, 0.3], [-2.3, 0.0], [1.0, 0.8], projection="STG", pixel_scale=0.26
+    )
+    brute = BruteForce(sky)
+    rng = np.random.default_rng(21)
+    for k in range(12):
+        lon0 = [152.9, 0.3][k % 2] + rng.uniform(-1.2, 1.2)
+        lat0 = [-2.3, 0.0][k % 2] + rng.uniform(-1.2, 1.2)
+        a, b = rng.uniform(0.01, 0.6, 2)
+        lon, lat = offset_points(
+            lon0, lat0, np.array([-a, a, a, -a]), np.array([-b, -b, b, b]), rng.uniform(0, 6)
+        )
+        region = skymaps.ConvexPolygon.from_lonlat(lon, lat)
+        got = as_dict(cov.overlapping(sky, region, "patch"), "patch")
+        assert got == brute.patches(to_sg(region))
