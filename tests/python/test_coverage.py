@@ -256,6 +256,7 @@ def test_huge_regions_at_tract_level(sky, brute):
     regions = [
         skymaps.Circle(0.0, 90.0, 25.0),
         skymaps.Circle(359.0, -3.0, 12.0),
+        skymaps.Circle(30.0, 10.0, 120.0),  # more than a hemisphere
         skymaps.ConvexPolygon.from_lonlat([350, 20, 20, 350], [-30, -30, 30, 30]),
         skymaps.UnionRegion(skymaps.Circle(10, -89, 5), skymaps.Circle(200, 45, 3)),
     ]
@@ -315,6 +316,7 @@ def test_boxes_are_sound_against_sampling(sky):
         skymaps.Box(10.0, 200.0, 88.0, 90.0),
         skymaps.Box(0.0, 360.0, -90.0, -88.5),
         skymaps.Box(30.0, 31.0, 60.0, 62.0),
+        skymaps.Box(350.0, 5.0, -90.0, -88.8),  # wraps RA 0, touches the pole
     ]
     for box in boxes:
         table = as_dict(cov.overlapping(sky, box, "patch"), "patch")
