@@ -37,7 +37,7 @@ pub mod prepared;
 pub use index::TractIndex;
 pub use prepared::Prepared;
 
-use crate::geometry::{Region, Relationship, UnitVector3d};
+use crate::geometry::{orientation, Region, Relationship, UnitVector3d};
 use crate::parallel::map_items;
 use crate::tessellation::{PixelBox, SkyMap, Tract};
 use crate::{Error, Result};
@@ -253,21 +253,13 @@ fn patch_hits(
             if !box_meets(&patch.outer_bbox, bounds) {
                 continue;
             }
-            let poly = tract.polygon(&patch.outer_bbox, 0.0)?;
-            let rel = region.relate(poly.vertices());
+            let poly = box_vertices(tract, &patch.outer_bbox)?;
+            let rel = region.relate(&poly);
             if rel.is_disjoint() {
                 continue;
             }
             if level == Level::Patch {
-                hits.push(hit(
-                    region,
-                    poly.vertices(),
-                    rel,
-                    id,
-                    patch.id,
-                    -1,
-                    fractions,
-                )?);
+                hits.push(hit(region, &poly, rel, id, patch.id, -1, fractions)?);
                 continue;
             }
             let [cx, cy] = patch.num_cells;
@@ -277,24 +269,36 @@ fn patch_hits(
                     if !box_meets(&cell.outer_bbox, bounds) {
                         continue;
                     }
-                    let cpoly = tract.polygon(&cell.outer_bbox, 0.0)?;
-                    let crel = region.relate(cpoly.vertices());
+                    let cpoly = box_vertices(tract, &cell.outer_bbox)?;
+                    let crel = region.relate(&cpoly);
                     if !crel.is_disjoint() {
-                        hits.push(hit(
-                            region,
-                            cpoly.vertices(),
-                            crel,
-                            id,
-                            patch.id,
-                            cell.id,
-                            fractions,
-                        )?);
+                        hits.push(hit(region, &cpoly, crel, id, patch.id, cell.id, fractions)?);
                     }
                 }
             }
         }
     }
     Ok(())
+}
+
+/// The vertices of a pixel box's sky polygon, counter-clockwise: the same four unit
+/// vectors as [`Tract::polygon`] (the butler's region), without the general hull (the
+/// corners of a box are already a convex quadrilateral; only the direction can flip,
+/// with the sign of the WCS determinant).
+fn box_vertices(tract: &Tract, bbox: &PixelBox) -> Result<[UnitVector3d; 4]> {
+    let mut out = [UnitVector3d::default(); 4];
+    for (slot, [x, y]) in out.iter_mut().zip(bbox.edge_corners()) {
+        *slot = tract.wcs().pixel_to_unit_vector(x, y).ok_or_else(|| {
+            Error::Internal(format!(
+                "tract {}: pixel ({x}, {y}) has no sky position",
+                tract.id()
+            ))
+        })?;
+    }
+    if orientation(&out[0], &out[1], &out[2]) < 0 {
+        out.reverse();
+    }
+    Ok(out)
 }
 
 /// Prefixes an error message with the footprint it came from.
