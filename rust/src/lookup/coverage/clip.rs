@@ -108,7 +108,7 @@ mod tests {
     fn self_intersection_is_the_polygon() {
         let p = square(10.0, 10.0, 1.0);
         let a = intersection_area(p.vertices(), p.vertices());
-        assert!((a - p.area()).abs() < 1e-14 * p.area());
+        assert!((a - p.area()).abs() < 1e-12 * p.area(), "{a} {}", p.area());
     }
 
     #[test]
@@ -123,14 +123,18 @@ mod tests {
     }
 
     #[test]
-    fn quarter_overlap_across_ra_zero() {
+    fn partial_overlap_across_ra_zero() {
         let p = square(-0.5, 0.0, 1.0);
         let q = square(0.0, 0.5, 1.0);
         let a = intersection_area(p.vertices(), q.vertices());
-        let expect = square(0.0, 0.5, 0.5).area();
-        assert!((a - expect).abs() < 1e-12 * expect, "{a} {expect}");
+        let b = intersection_area(q.vertices(), p.vertices());
+        // Symmetric, and close to the quarter of a lon/lat square (the edges here are
+        // great circles, so not exactly).
+        assert!((a - b).abs() < 1e-12 * a, "{a} {b}");
+        let approx = square(0.0, 0.5, 0.5).area();
+        assert!((a - approx).abs() < 1e-3 * approx, "{a} {approx}");
         let both = intersect_polygons(&[&p, &q]).unwrap();
-        assert!((both.area() - expect).abs() < 1e-12 * expect);
+        assert!((both.area() - a).abs() < 1e-12 * a);
         assert!(intersect_polygons(&[&p, &square(40.0, 0.0, 1.0)]).is_none());
     }
 }
