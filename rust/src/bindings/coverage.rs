@@ -68,14 +68,8 @@ impl PyCoverageIndex {
             let prepared = Prepared::new(&region)?;
             let hits = overlapping(&self.sky, &self.index, &prepared, level, fractions)?;
             let mut t = CoverageTable::default();
-            for h in hits {
-                t.footprint.push(0);
-                t.tract.push(h.tract);
-                t.patch.push(h.patch);
-                t.cell.push(h.cell);
-                t.relation.push(h.relation as u8);
-                t.region_fraction.push(h.region_fraction);
-                t.target_fraction.push(h.target_fraction);
+            for h in &hits {
+                t.push(0, h);
             }
             Ok(t)
         })?;

@@ -128,6 +128,19 @@ pub struct CoverageTable {
     pub target_fraction: Vec<f64>,
 }
 
+impl CoverageTable {
+    /// Appends one row.
+    pub fn push(&mut self, footprint: u64, h: &Hit) {
+        self.footprint.push(footprint);
+        self.tract.push(h.tract);
+        self.patch.push(h.patch);
+        self.cell.push(h.cell);
+        self.relation.push(h.relation as u8);
+        self.region_fraction.push(h.region_fraction);
+        self.target_fraction.push(h.target_fraction);
+    }
+}
+
 /// Every tract/patch/cell of `sky` overlapping `region`, sorted by (tract, patch, cell).
 ///
 /// # Errors
@@ -332,13 +345,7 @@ pub fn overlapping_batch(
     let mut table = CoverageTable::default();
     for (i, hits) in per.into_iter().enumerate() {
         for h in hits? {
-            table.footprint.push(i as u64);
-            table.tract.push(h.tract);
-            table.patch.push(h.patch);
-            table.cell.push(h.cell);
-            table.relation.push(h.relation as u8);
-            table.region_fraction.push(h.region_fraction);
-            table.target_fraction.push(h.target_fraction);
+            table.push(i as u64, &h);
         }
     }
     Ok(table)
