@@ -4,7 +4,7 @@
 use super::projection::{from_vec, same_len, PyTractWcs};
 use super::{detach, with_lonlat};
 use crate::geometry::angle::rad_to_deg;
-use crate::geometry::UnitVector3d;
+use crate::geometry::{Region, UnitVector3d};
 use crate::lookup;
 use crate::tessellation::{InnerRegion, PixelBox, SkyMap, Tract};
 use numpy::{PyArray1, PyReadonlyArray1};
@@ -273,6 +273,42 @@ impl PyTract {
         }
     }
 
+    /// The outer region: ("polygon", flat vertices), or ("box", lon_min, lon_max,
+    /// lat_min, lat_max, full_lon) in degrees for a tract wider than a hemisphere.
+    fn outer_region<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self.t().outer_region() {
+            Region::LonLatBox(b) => (
+                "box",
+                rad_to_deg(b.lon().a),
+                rad_to_deg(b.lon().b),
+                rad_to_deg(b.lat().a),
+                rad_to_deg(b.lat().b),
+                b.lon().is_full(),
+            )
+                .into_pyobject(py)
+                .map(|o| o.into_any()),
+            Region::ConvexPolygon(p) => ("polygon", from_vec(py, flat_vectors(p.vertices())))
+                .into_pyobject(py)
+                .map(|o| o.into_any()),
+            other => Err(crate::Error::Internal(format!(
+                "tract outer region is a {}",
+                other.type_name()
+            ))
+            .into()),
+        }
+    }
+
+    /// The vertex list (`TractInfo.vertex_list`) as flat (lon, lat) degrees.
+    fn vertex_list<'py>(&self, py: Python<'py>) -> F64Array<'py> {
+        let flat: Vec<f64> = self
+            .t()
+            .vertices()
+            .iter()
+            .flat_map(|v| [v.lon_deg(), v.lat_deg()])
+            .collect();
+        from_vec(py, flat)
+    }
+
     /// Patch info for grid index (x, y): (id, inner bbox, outer bbox, (ncx, ncy)).
     fn patch(&self, x: i64, y: i64) -> PyResult<(i64, BoxTuple, BoxTuple, (i64, i64))> {
         let p = self.t().patch([x, y])?;
@@ -333,12 +369,11 @@ impl PyTract {
         let tract = self.t();
         let out = with_lonlat(py, &lon, &lat, |a, b| {
             same_len(a, b)?;
-            let outer_poly = tract.outer_polygon();
             let mut out = vec![false; a.len()];
             for (i, slot) in out.iter_mut().enumerate() {
                 let (lo, la) = lookup::to_lonlat_rad(a[i], b[i])?;
                 *slot = if outer {
-                    outer_poly.contains(&UnitVector3d::from_lonlat_rad(lo, la))
+                    tract.outer_contains_vector(&UnitVector3d::from_lonlat_rad(lo, la))
                 } else {
                     tract.inner_contains_lonlat_rad(lo, la)
                 };
