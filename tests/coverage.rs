@@ -52,7 +52,7 @@ fn quad(lon: f64, lat: f64, a: f64, b: f64) -> Region {
 fn brute_tracts(sky: &SkyMap, region: &Region) -> Vec<i64> {
     (0..sky.num_tracts())
         .filter(|&t| {
-            let poly = Region::from(sky.tracts()[t].outer_polygon().clone());
+            let poly = sky.tracts()[t].outer_region().clone();
             !region.relate(&poly).is_disjoint()
         })
         .map(|t| t as i64)

@@ -635,3 +635,27 @@ def test_stg_tracts_at_patch_level_equal_brute_force():
         region = skymaps.ConvexPolygon.from_lonlat(lon, lat)
         got = as_dict(cov.overlapping(sky, region, "patch"), "patch")
         assert got == brute.patches(to_sg(region))
+
+
+def test_tracts_wider_than_a_hemisphere():
+    # Two equat tracts: their outer regions are lon/lat boxes. sphgeom's polygon-box
+    # test decides DISJOINT and WITHIN from bounding boxes; where it decides, we agree.
+    sky = skymaps.EquatSkyMap(num_tracts=2, dec_range=(-10.0, 10.0), projection="CEA")
+    rng = np.random.default_rng(4)
+    decided = 0
+    for _ in range(60):
+        lon0, lat0 = rng.uniform(0, 360), rng.uniform(-25, 25)
+        a, b = rng.uniform(0.1, 4, 2)
+        lon, lat = offset_points(lon0, lat0, np.array([-a, a, a, -a]), np.array([-b, -b, b, b]))
+        region = skymaps.ConvexPolygon.from_lonlat(lon, lat)
+        got = as_dict(cov.overlapping(sky, region), "tract")
+        for t in range(2):
+            bits = to_sg(region).relate(to_sg(sky[t].outer_region))
+            if bits & (sg.DISJOINT | sg.WITHIN):
+                decided += 1
+                assert got.get(t) == expected_relation(bits), (lon0, lat0, t)
+    assert decided > 60
+    with pytest.raises(skymaps.InvalidRegionError, match="lon/lat box"):
+        cov.overlapping(
+            sky, skymaps.ConvexPolygon.from_lonlat([10, 11, 11], [0, 0, 1]), fraction=True
+        )

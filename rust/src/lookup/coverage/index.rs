@@ -1,6 +1,6 @@
 //! Candidate tracts for a region: a band index over the tracts' outer bounding boxes.
 //!
-//! Every tract's outer polygon has a lon/lat bounding box (sphgeom's, dilated by
+//! Every tract's outer region has a lon/lat bounding box (sphgeom's, dilated by
 //! 5e-10 rad, so it contains the polygon). Tracts are grouped into latitude *bands*;
 //! within a band they are sorted by the centre longitude of their boxes, and the band
 //! keeps the largest half-width of those boxes. A region's bounding box then selects
@@ -48,7 +48,7 @@ impl TractIndex {
         let boxes: Vec<LonLatBox> = sky
             .tracts()
             .iter()
-            .map(|t| t.outer_polygon().bounding_box())
+            .map(|t| t.outer_region().bounding_box())
             .collect();
         let groups: Vec<Vec<u32>> = match sky.rings() {
             Some(rings) => {

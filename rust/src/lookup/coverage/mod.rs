@@ -184,13 +184,39 @@ pub fn overlapping(
     let mut hits = Vec::new();
     for t in index.candidates(&region.bounding_box()) {
         let tract = &sky.tracts()[t as usize];
-        let outer = tract.outer_polygon().vertices();
-        let rel = region.relate(outer);
+        let rel = match tract.outer_region() {
+            Region::ConvexPolygon(p) => region.relate(p.vertices()),
+            Region::LonLatBox(b) => region.relate_box(b),
+            other => {
+                return Err(Error::Internal(format!(
+                    "tract {t}: unexpected outer region type {}",
+                    other.type_name()
+                )))
+            }
+        };
         if rel.is_disjoint() {
             continue;
         }
         if level == Level::Tract {
-            hits.push(hit(region, outer, rel, t as i64, -1, -1, fractions)?);
+            let Some(outer) = tract.outer_polygon() else {
+                if fractions {
+                    return Err(Error::region(format!(
+                        "overlap fractions of tract {t}: its outer region is a lon/lat box \
+                         (a tract wider than a hemisphere); ask for patches instead"
+                    )));
+                }
+                hits.push(hit(region, &[], rel, t as i64, -1, -1, false)?);
+                continue;
+            };
+            hits.push(hit(
+                region,
+                outer.vertices(),
+                rel,
+                t as i64,
+                -1,
+                -1,
+                fractions,
+            )?);
         } else {
             patch_hits(tract, region, level, fractions, &mut hits)?;
         }

@@ -22,6 +22,14 @@ use crate::projection::Projection;
 use crate::tessellation::Tract;
 use crate::{Error, Result};
 
+/// What a region is related to: a convex polygon (tracts, patches, cells) or a lon/lat
+/// box (the outer region of a tract wider than a hemisphere).
+#[derive(Debug, Clone, Copy)]
+enum Target<'a> {
+    Polygon(&'a [UnitVector3d]),
+    Box(&'a LonLatBox),
+}
+
 /// A coverage-ready region.
 #[derive(Debug, Clone)]
 pub enum Prepared {
@@ -108,21 +116,39 @@ impl Prepared {
     /// `region.relate(polygon)` for the convex polygon with these vertices (see the
     /// module table for exactness).
     pub fn relate(&self, polygon: &[UnitVector3d]) -> Relationship {
+        self.relate_target(Target::Polygon(polygon))
+    }
+
+    /// `region.relate(box)`, for the outer region of a tract wider than a hemisphere
+    /// (a lon/lat box): exact for polygons and boxes, sphgeom's test for circles.
+    pub fn relate_box(&self, b: &LonLatBox) -> Relationship {
+        self.relate_target(Target::Box(b))
+    }
+
+    fn relate_target(&self, target: Target<'_>) -> Relationship {
         use Relationship as R;
-        match self {
-            Prepared::Polygon(p) => relate_vertices(p.vertices(), polygon),
-            Prepared::Circle(c) => relate_vertices_circle(polygon, c).invert(),
-            Prepared::Box(b) => boxes::relate_box_polygon(b, polygon),
-            Prepared::Union(ops) => {
+        match (self, target) {
+            (Prepared::Polygon(p), Target::Polygon(t)) => relate_vertices(p.vertices(), t),
+            (Prepared::Polygon(p), Target::Box(b)) => {
+                boxes::relate_box_polygon(b, p.vertices()).invert()
+            }
+            (Prepared::Circle(c), Target::Polygon(t)) => relate_vertices_circle(t, c).invert(),
+            (Prepared::Circle(c), Target::Box(b)) => c.relate_box(b),
+            (Prepared::Box(b), Target::Polygon(t)) => boxes::relate_box_polygon(b, t),
+            (Prepared::Box(a), Target::Box(b)) => a.relate_box(b),
+            (Prepared::Union(ops), target) => {
                 let (mut disjoint, mut within, mut contains) = (true, true, false);
-                let near = Cap::of_vertices(polygon);
+                let near = match target {
+                    Target::Polygon(t) => Some(Cap::of_vertices(t)),
+                    Target::Box(_) => None,
+                };
                 for (op, cap) in ops {
-                    if !cap.may_meet(&near) {
+                    if near.is_some_and(|n| !cap.may_meet(&n)) {
                         // Disjoint, hence not within.
                         within = false;
                         continue;
                     }
-                    let r = op.relate(polygon);
+                    let r = op.relate_target(target);
                     disjoint &= r.contains(R::DISJOINT);
                     within &= r.contains(R::WITHIN);
                     contains |= r.contains(R::CONTAINS);
@@ -139,7 +165,7 @@ impl Prepared {
                 }
                 out
             }
-            Prepared::Empty => R::DISJOINT | R::WITHIN,
+            (Prepared::Empty, _) => R::DISJOINT | R::WITHIN,
         }
     }
 
