@@ -54,6 +54,9 @@ from .skymap import SkyMap
 from .tract import Cell, Patch, PixelBox, Tract, TractRegion
 from .wcs import TractWcs
 
+# [lookup]
+from .wcs_footprint import footprint
+
 # [config]
 # isort: split
 from .config import load_config, preset
@@ -108,6 +111,9 @@ __all__ = [
     "Tract",
     "TractRegion",
     "TractWcs",
+
+    # [lookup]
+    "footprint",
 
     # [config]
     "load_config",
