@@ -181,3 +181,32 @@ def test_register_and_query_by_position(tmp_path, kind: str) -> None:
             }
         assert int(sky.find_tract(a, b)) in found
         assert found == set(sky.find_all_tracts(float(a), float(b)))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: _healpix(2),
+        lambda: _htm(2),
+        lambda: skymaps.BrickSkyMap(bricksize=3.0),
+    ],
+    ids=["healpix", "htm", "bricks"],
+)
+def test_region_coverage_equals_sphgeom_brute_force(make) -> None:
+    """``overlapping`` on the new kinds (ids from 1 or 8*4**level) equals sphgeom's
+    overlap test of the region against every tract's outer polygon."""
+    sky = make()
+    outer = [
+        (int(t), sg.Region.decode(sky[int(t)].outer_polygon.encode())) for t in sky.tract_ids()
+    ]
+    rng = np.random.default_rng(17)
+    for _ in range(12):
+        lon0, lat0 = rng.uniform(0, 360), np.degrees(np.arcsin(rng.uniform(-1, 1)))
+        size = rng.uniform(0.5, 20)
+        lons = lon0 + size * np.array([-1, 1, 1, -1]) / max(np.cos(np.radians(lat0)), 0.2)
+        lats = np.clip(lat0 + size * np.array([-1, -1, 1, 1]), -89, 89)
+        region = skymaps.ConvexPolygon.from_lonlat(lons % 360, lats)
+        theirs = sg.Region.decode(region.encode())
+        expected = sorted(t for t, poly in outer if poly.overlaps(theirs))
+        got = sorted(sky.overlapping(region, level="tract").column("tract").to_pylist())
+        assert got == expected
