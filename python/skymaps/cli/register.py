@@ -6,7 +6,10 @@ import sys
 
 import click
 
-__all__ = ["register_command", "run_register"]
+__all__ = ["EXIT_INTERRUPTED", "register_command", "run_register"]
+
+#: Exit status after Ctrl-C: 128 + SIGINT, as a shell reports a process it interrupted.
+EXIT_INTERRUPTED = 130
 
 
 def _resolve(preset: str | None, config_file: str | None, overrides: tuple[str, ...]):
@@ -45,7 +48,42 @@ def run_register(
     export_parquet: str | None = None,
     store_skymap: bool = True,
 ) -> None:
-    """The shared body of ``skymaps register`` and ``butler register-skymaps``."""
+    """The shared body of ``skymaps register`` and ``butler register-skymaps``.
+
+    Ctrl-C at any moment prints ``Aborted!`` and exits with status 130 (128 + SIGINT,
+    the shell's convention), leaving the repository as it was.
+    """
+    try:
+        result = _register(
+            repo,
+            preset,
+            config_file,
+            overrides,
+            name,
+            dry_run,
+            progress,
+            export_yaml,
+            export_parquet,
+            store_skymap,
+        )
+    except KeyboardInterrupt:
+        click.echo("Aborted!", err=True)
+        raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+    click.echo(result.summary())
+
+
+def _register(
+    repo: str,
+    preset: str | None,
+    config_file: str | None,
+    overrides: tuple[str, ...],
+    name: str | None,
+    dry_run: bool,
+    progress: bool,
+    export_yaml: str | None,
+    export_parquet: str | None,
+    store_skymap: bool,
+):
     try:
         from .. import butler as skybutler
         from ..errors import SkymapsError
@@ -70,8 +108,9 @@ def run_register(
         if export_parquet:
             skybutler.export_parquet(records, export_parquet)
             click.echo(f"wrote {export_parquet}/", err=True)
+        click.echo(f"registering skymap {name!r} into {repo} ...", err=True)
         skymap = _skymap_object(config) if store_skymap else None
-        result = skybutler.register(
+        return skybutler.register(
             repo,
             skymap if skymap is not None else config,
             name,
@@ -82,8 +121,7 @@ def run_register(
             echo=lambda m: click.echo(m, err=True),
         )
     except SkymapsError as err:
-        raise click.ClickException(str(err)) from err
-    click.echo(result.summary())
+        raise click.ClickException(str(err)) from None
 
 
 def _options(f):
