@@ -39,19 +39,16 @@ from .geometry import (
 from .pixelization import Healpix, Htm, RangeSet
 
 # [tessellation]
-from .skymap import (
-    Cell,
+# isort: split
+from .constructors import (
     DiscreteSkyMap,
     DodecaSkyMap,
     EquatSkyMap,
     LegacyHealpixSkyMap,
-    Patch,
-    PixelBox,
     RingsSkyMap,
-    SkyMap,
-    Tract,
-    TractRegion,
 )
+from .skymap import SkyMap
+from .tract import Cell, Patch, PixelBox, Tract, TractRegion
 from .wcs import TractWcs
 
 # [config]

@@ -5,7 +5,7 @@
 built from the pixel scale and rotation, ``+x`` toward ``-RA`` at rotation 0, and
 **0-based** pixel centres (the FITS ``CRPIX`` is ours plus one). It replaces
 ``lsst.afw.geom.SkyWcs`` for ``pixelToSky``/``skyToPixel``; both names are kept as
-aliases.
+aliases (in :mod:`skymaps.compat`).
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ import numpy as np
 
 from . import _core
 from ._coords import as_flat_float, lonlat_arrays, restore
+from .compat import TractWcsCompat
 from .errors import ShapeMismatchError
 
 __all__ = ["TractWcs"]
 
 
-class TractWcs:
+class TractWcs(TractWcsCompat):
     """A tract's WCS.
 
     Parameters
@@ -119,10 +120,6 @@ class TractWcs:
         flat = lonlat_arrays(lon, lat)
         x, y = self._core.sky_to_pixel(flat.lon, flat.lat)
         return restore(x, flat), restore(y, flat)
-
-    # lsst.afw.geom.SkyWcs names.
-    pixelToSky = pixel_to_sky
-    skyToPixel = sky_to_pixel
 
     def to_header(self) -> Any:
         """The FITS header (``astropy.io.fits.Header``) of this WCS.

@@ -1,0 +1,316 @@
+"""Tracts, patches and cells: the value objects a :class:`~skymaps.SkyMap` hands out.
+
+Each is a thin view on the Rust tract it came from (ids, pixel boxes, sky polygons and
+the point lookups inside one tract); the ``lsst.skymap`` names live in
+:mod:`skymaps.compat`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+
+from ._coords import lonlat_arrays, restore
+from .compat import CellCompat, PatchCompat, TractCompat
+from .errors import IdError
+from .wcs import TractWcs
+
+if TYPE_CHECKING:
+    from .skymap import SkyMap
+
+__all__ = ["Cell", "Patch", "PixelBox", "Tract", "TractRegion"]
+
+
+class PixelBox(NamedTuple):
+    """An integer pixel box (``lsst.geom.Box2I``): first pixel and size."""
+
+    x0: int
+    y0: int
+    width: int
+    height: int
+
+    @property
+    def x1(self) -> int:
+        """Last pixel along x (inclusive)."""
+        return self.x0 + self.width - 1
+
+    @property
+    def y1(self) -> int:
+        """Last pixel along y (inclusive)."""
+        return self.y0 + self.height - 1
+
+
+def _vertices(flat: np.ndarray) -> np.ndarray:
+    return np.asarray(flat, dtype=np.float64).reshape(-1, 3)
+
+
+def _polygon(flat: np.ndarray) -> Any:
+    """A :class:`skymaps.geometry.ConvexPolygon` through vertices already in sphgeom's
+    hull order (kept as they are, so the encoding equals lsst.skymap's)."""
+    from .geometry import ConvexPolygon
+
+    return ConvexPolygon.from_vectors(_vertices(flat), hull=False)
+
+
+class TractRegion:
+    """A tract's inner region: an RA/Dec box (rings) or a convex polygon.
+
+    ``contains`` uses exactly the test the tract lookups use, so
+    ``skymap.find_tract(p) == t`` implies ``skymap[t].inner_region.contains(p)``.
+    """
+
+    __slots__ = ("_tract", "kind", "lon_range", "lat_range", "full_lon", "vertices")
+
+    def __init__(self, tract: Tract) -> None:
+        self._tract = tract
+        desc = tract._core.inner_region()
+        self.kind: str = desc[0]
+        if self.kind == "box":
+            _, lo0, lo1, la0, la1, full = desc
+            self.lon_range = (lo0, lo1)
+            self.lat_range = (la0, la1)
+            self.full_lon = bool(full)
+            self.vertices = None
+        else:
+            self.lon_range = self.lat_range = None
+            self.full_lon = False
+            self.vertices = _vertices(desc[1])
+
+    def contains(self, lon: Any, lat: Any = None) -> Any:
+        """Whether the region contains each point (degrees; boundary included)."""
+        flat = lonlat_arrays(lon, lat)
+        return restore(self._tract._core.contains(flat.lon, flat.lat, False), flat)
+
+    def __repr__(self) -> str:
+        if self.kind == "box":
+            return f"TractRegion(box lon={self.lon_range}, lat={self.lat_range})"
+        return f"TractRegion(polygon with {len(self.vertices)} vertices)"
+
+
+class Cell(CellCompat):
+    """One cell of a patch (cells tract builder)."""
+
+    __slots__ = ("_tract", "id", "index", "inner_bbox", "outer_bbox")
+
+    def __init__(self, tract: Tract, patch_index: tuple[int, int], index: tuple[int, int]):
+        self._tract = tract
+        cid, inner, outer = tract._core.cell(*patch_index, *index)
+        self.id: int = cid
+        self.index: tuple[int, int] = index
+        self.inner_bbox = PixelBox(*inner)
+        self.outer_bbox = PixelBox(*outer)
+
+    @property
+    def inner_polygon(self) -> Any:
+        """Sky polygon of the inner box (pixel-edge corners through the tract WCS)."""
+        return _polygon(self._tract._core.box_polygon_vertices(tuple(self.inner_bbox)))
+
+    @property
+    def outer_polygon(self) -> Any:
+        """Sky polygon of the outer box."""
+        return _polygon(self._tract._core.box_polygon_vertices(tuple(self.outer_bbox)))
+
+    def __repr__(self) -> str:
+        return f"Cell(index={self.index}, id={self.id})"
+
+
+class Patch(PatchCompat):
+    """One patch of a tract: inner/outer pixel boxes, sky polygons and cells."""
+
+    __slots__ = ("_tract", "id", "index", "inner_bbox", "outer_bbox", "num_cells")
+
+    def __init__(self, tract: Tract, index: tuple[int, int]):
+        self._tract = tract
+        pid, inner, outer, ncells = tract._core.patch(*index)
+        self.id: int = pid
+        self.index: tuple[int, int] = (int(index[0]), int(index[1]))
+        self.inner_bbox = PixelBox(*inner)
+        self.outer_bbox = PixelBox(*outer)
+        self.num_cells: tuple[int, int] = ncells
+
+    @property
+    def tract(self) -> Tract:
+        """The tract this patch belongs to."""
+        return self._tract
+
+    @property
+    def inner_polygon_vertices(self) -> np.ndarray:
+        """(4, 3) unit vectors of the inner polygon, in sphgeom hull order."""
+        return _vertices(self._tract._core.box_polygon_vertices(tuple(self.inner_bbox)))
+
+    @property
+    def outer_polygon_vertices(self) -> np.ndarray:
+        """(4, 3) unit vectors of the outer polygon, in sphgeom hull order."""
+        return _vertices(self._tract._core.box_polygon_vertices(tuple(self.outer_bbox)))
+
+    @property
+    def inner_polygon(self) -> Any:
+        """Sky polygon of the inner box (``getInnerSkyPolygon``)."""
+        return _polygon(self.inner_polygon_vertices)
+
+    @property
+    def outer_polygon(self) -> Any:
+        """Sky polygon of the outer box (``getOuterSkyPolygon``): the patch region."""
+        return _polygon(self.outer_polygon_vertices)
+
+    def cell(self, index: int | tuple[int, int]) -> Cell:
+        """The cell with sequential id ``index`` or grid index ``(x, y)``."""
+        nx, ny = self.num_cells
+        if nx == 0:
+            raise IdError(f"patch {self.index} has no cells (legacy tract builder)")
+        if isinstance(index, (int, np.integer)):
+            if not 0 <= index < nx * ny:
+                raise IdError(f"cell id {index} is outside [0, {nx * ny})")
+            index = (int(index) % nx, int(index) // nx)
+        return Cell(self._tract, self.index, (int(index[0]), int(index[1])))
+
+    def __iter__(self) -> Iterator[Cell]:
+        nx, ny = self.num_cells
+        for y in range(ny):
+            for x in range(nx):
+                yield Cell(self._tract, self.index, (x, y))
+
+    def __len__(self) -> int:
+        return self.num_cells[0] * self.num_cells[1]
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Patch)
+            and self._tract == other._tract
+            and self.index == other.index
+        )
+
+    def __hash__(self) -> int:
+        return hash((self._tract.id, self.index))
+
+    def __repr__(self) -> str:
+        return f"Patch(tract={self._tract.id}, index={self.index}, id={self.id})"
+
+
+class Tract(TractCompat):
+    """One tract: WCS, pixel box, patch grid, inner and outer regions."""
+
+    __slots__ = ("_core", "_skymap")
+
+    def __init__(self, skymap: SkyMap, core: Any):
+        self._skymap = skymap
+        self._core = core
+
+    @property
+    def id(self) -> int:
+        """Tract id (``tract_id``)."""
+        return self._core.id
+
+    @property
+    def center(self) -> tuple[float, float]:
+        """Nominal centre (lon, lat) in degrees (``ctr_coord``)."""
+        return self._core.center
+
+    @property
+    def wcs(self) -> TractWcs:
+        """The tract WCS (0-based pixels)."""
+        return TractWcs._wrap(self._core.wcs)
+
+    @property
+    def bbox(self) -> PixelBox:
+        """The tract's pixel box (starts at (0, 0))."""
+        return PixelBox(*self._core.bbox)
+
+    @property
+    def num_patches(self) -> tuple[int, int]:
+        """Patches along x and y."""
+        return self._core.num_patches
+
+    @property
+    def patch_inner_dimensions(self) -> tuple[int, int]:
+        """Inner patch size in pixels."""
+        return self._core.patch_inner_dimensions
+
+    @property
+    def patch_border(self) -> int:
+        """Patch border in pixels."""
+        return self._core.patch_border
+
+    @property
+    def outer_polygon_vertices(self) -> np.ndarray:
+        """(4, 3) unit vectors of the outer polygon, in sphgeom hull order."""
+        return _vertices(self._core.box_polygon_vertices(tuple(self.bbox)))
+
+    @property
+    def outer_polygon(self) -> Any:
+        """The tract region: its pixel box on the sky (``getOuterSkyPolygon``)."""
+        return _polygon(self.outer_polygon_vertices)
+
+    @property
+    def inner_region(self) -> TractRegion:
+        """The region this tract owns (``getInnerSkyRegion``)."""
+        return TractRegion(self)
+
+    def patch(self, index: int | tuple[int, int]) -> Patch:
+        """The patch with sequential id ``index`` or grid index ``(x, y)``."""
+        if isinstance(index, (int, np.integer)):
+            index = self._core.patch_index(int(index))
+        return Patch(self, (int(index[0]), int(index[1])))
+
+    def find_patch(self, lon: Any, lat: Any = None) -> Any:
+        """Patch id holding each point's nearest pixel (-1 outside the tract)."""
+        flat = lonlat_arrays(lon, lat)
+        return restore(self._core.find_patch(flat.lon, flat.lat), flat)
+
+    def find_patch_cell(self, lon: Any, lat: Any = None) -> tuple[Any, Any]:
+        """(patch id, cell id within the patch) per point (-1 where none)."""
+        flat = lonlat_arrays(lon, lat)
+        p, c = self._core.find_patch_cell(flat.lon, flat.lat)
+        return restore(p, flat), restore(c, flat)
+
+    def contains(self, lon: Any, lat: Any = None) -> Any:
+        """Whether the *outer* region contains each point (``TractInfo.contains``)."""
+        flat = lonlat_arrays(lon, lat)
+        return restore(self._core.contains(flat.lon, flat.lat, True), flat)
+
+    def find_patch_list(self, lon: Any, lat: Any = None) -> list[Patch]:
+        """Patches whose outer boxes may hold the points (``findPatchList``)."""
+        x, y = self.wcs.sky_to_pixel(lon, lat)
+        x, y = np.atleast_1d(x), np.atleast_1d(y)
+        ok = np.isfinite(x) & np.isfinite(y)
+        if not ok.any():
+            return []
+        border = self.patch_border
+        x0 = int(np.floor(x[ok].min() + 0.5)) - border
+        x1 = int(np.ceil(x[ok].max() - 0.5)) + border
+        y0 = int(np.floor(y[ok].min() + 0.5)) - border
+        y1 = int(np.ceil(y[ok].max() - 0.5)) + border
+        b = self.bbox
+        x0, y0, x1, y1 = max(x0, b.x0), max(y0, b.y0), min(x1, b.x1), min(y1, b.y1)
+        if x1 < x0 or y1 < y0:
+            return []
+        w, h = self.patch_inner_dimensions
+        return [
+            self.patch((ix, iy))
+            for ix in range(x0 // w, x1 // w + 1)
+            for iy in range(y0 // h, y1 // h + 1)
+        ]
+
+    def __iter__(self) -> Iterator[Patch]:
+        nx, ny = self.num_patches
+        for y in range(ny):
+            for x in range(nx):
+                yield Patch(self, (x, y))
+
+    def __len__(self) -> int:
+        nx, ny = self.num_patches
+        return nx * ny
+
+    def __getitem__(self, index: int | tuple[int, int]) -> Patch:
+        return self.patch(index)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Tract) and self._skymap == other._skymap and self.id == other.id
+
+    def __hash__(self) -> int:
+        return hash((self._skymap.hash, self.id))
+
+    def __repr__(self) -> str:
+        return f"Tract(id={self.id}, center={self.center})"
