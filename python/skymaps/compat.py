@@ -32,6 +32,8 @@ lsst.skymap                                 skymaps
 ``get{Inner,Outer}SkyPolygon()``            :attr:`~skymaps.Patch.inner_polygon`,
                                             :attr:`~skymaps.Patch.outer_polygon`
 ``getCellInfo(index)``                      :meth:`~skymaps.Patch.cell`
+``PatchInfo.getWcs()`` (tract pixels)       ``patch.getWcs()`` = :attr:`~skymaps.Tract.wcs`;
+                                            :attr:`~skymaps.Patch.wcs` is in patch pixels
 ``SkyWcs.pixelToSky/skyToPixel``            :meth:`~skymaps.TractWcs.pixel_to_sky`,
                                             :meth:`~skymaps.TractWcs.sky_to_pixel`
 ==========================================  ==========================================
@@ -177,6 +179,11 @@ class PatchCompat(_BoxesCompat):
 
     def getNumCells(self) -> tuple[int, int]:
         return self.num_cells
+
+    def getWcs(self) -> Any:
+        """The tract WCS in tract pixels, as ``PatchInfo.getWcs()`` returns it (the
+        patch image's own WCS is :attr:`~skymaps.Patch.wcs`)."""
+        return self.tract.wcs
 
 
 class CellCompat(_BoxesCompat):

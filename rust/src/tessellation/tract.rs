@@ -16,7 +16,9 @@
 use super::bbox::PixelBox;
 use super::config::TractBuilder;
 use super::patch::Patch;
-use crate::geometry::{ConvexPolygon, LonLat, UnitVector3d};
+use crate::geometry::{
+    AngleInterval, ConvexPolygon, LonLat, LonLatBox, NormalizedAngleInterval, Region, UnitVector3d,
+};
 use crate::projection::{wcs::cd_matrix, Projection, TractWcs};
 use crate::{Error, Result};
 
@@ -60,6 +62,33 @@ impl InnerRegion {
                     }
             }
             InnerRegion::Polygon(_) => false,
+        }
+    }
+
+    /// The same region as a [`Region`], for relations, pixel covers and encodings: the
+    /// closed lon/lat box (every longitude for a polar cap) or the polygon.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRegion`] for box bounds that make no box (a bug: tract builders
+    /// make valid boxes).
+    pub fn to_region(&self) -> Result<Region> {
+        match *self {
+            InnerRegion::LonLatBox {
+                lon_min_rad,
+                lon_max_rad,
+                lat_min_rad,
+                lat_max_rad,
+                full_lon,
+            } => {
+                let lon = if full_lon {
+                    NormalizedAngleInterval::full()
+                } else {
+                    NormalizedAngleInterval::from_angles(lon_min_rad, lon_max_rad)?
+                };
+                let lat = AngleInterval::new(lat_min_rad, lat_max_rad);
+                Ok(Region::LonLatBox(LonLatBox::from_intervals(lon, lat)))
+            }
+            InnerRegion::Polygon(ref polygon) => Ok(Region::ConvexPolygon(polygon.clone())),
         }
     }
 }
