@@ -53,6 +53,13 @@ def test_non_convex_vertices_rejected_without_hull():
     assert ok == ConvexPolygon.from_lonlat(*SQUARE)
 
 
+def _sphgeom_hull(lon, lat):
+    points = zip(lon, lat, strict=True)
+    return sphgeom.ConvexPolygon(
+        [sphgeom.UnitVector3d(sphgeom.LonLat.fromDegrees(a, b)) for a, b in points]
+    )
+
+
 L_SHAPE = ([0, 2, 2, 1, 1, 0], [0, 0, 1, 1, 2, 2])
 BOW_TIE = ([0, 1, 1, 0], [0, 1, 0, 1])
 STAR = tuple(
@@ -79,15 +86,11 @@ def test_default_refuses_what_is_not_a_convex_outline(outline, words):
         ConvexPolygon.from_lonlat(*outline)
     assert "pass hull=True" in str(info.value)
     hull = ConvexPolygon.from_lonlat(*outline, hull=True)  # explicitly: sphgeom's hull
-    assert hull.encode() == sphgeom.ConvexPolygon(
-        [sphgeom.UnitVector3d(sphgeom.LonLat.fromDegrees(a, b)) for a, b in zip(*outline)]
-    ).encode()
+    assert hull.encode() == _sphgeom_hull(*outline).encode()
 
 
 def test_l_shape_hull_would_add_the_notch():
-    hull = sphgeom.ConvexPolygon(
-        [sphgeom.UnitVector3d(sphgeom.LonLat.fromDegrees(a, b)) for a, b in zip(*L_SHAPE)]
-    )
+    hull = _sphgeom_hull(*L_SHAPE)
     assert hull.contains(sphgeom.UnitVector3d(sphgeom.LonLat.fromDegrees(1.5, 1.5)))
 
 
@@ -105,7 +108,7 @@ def test_convex_outlines_accepted_in_both_orientations(lon0, lat0, r, steps):
     lon, lat = _circle_points(lon0, lat0, r, 10.0 * np.array(sorted(steps)))
     kept = 0
     for order in (slice(None), slice(None, None, -1)):
-        points = list(zip(lon[order], lat[order]))
+        points = list(zip(lon[order], lat[order], strict=True))
         try:
             reference = sphgeom.ConvexPolygon(
                 [sphgeom.UnitVector3d(sphgeom.LonLat.fromDegrees(a, b)) for a, b in points]

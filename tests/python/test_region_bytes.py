@@ -29,7 +29,7 @@ def test_polygons_encode_to_the_registered_bytes(name):
     tract_rows = records.tract.to_pydict()
     assert tract_rows["id"] == list(range(len(sky)))
     differ = [
-        t for t, region in zip(tract_rows["id"], tract_rows["region"]) if
+        t for t, region in zip(tract_rows["id"], tract_rows["region"], strict=True) if
         sky[t].outer_polygon.encode() != region
     ]
     assert differ == [], f"{len(differ)} tracts of {name} encode differently, e.g. {differ[:5]}"
@@ -39,7 +39,7 @@ def test_polygons_encode_to_the_registered_bytes(name):
     rows = rng.choice(patch.num_rows, min(PATCH_SAMPLE, patch.num_rows), replace=False)
     sample = patch.take(rows).to_pydict()
     for t, x, y, region in zip(
-        sample["tract"], sample["cell_x"], sample["cell_y"], sample["region"]
+        sample["tract"], sample["cell_x"], sample["cell_y"], sample["region"], strict=True
     ):
         polygon = sky[t].patch((x, y)).outer_polygon
         assert polygon.encode() == region, (name, t, x, y)

@@ -103,7 +103,7 @@ def test_owned_points_lie_in_the_region(maps, kind, tract_id, cls):
     assert (inner.contains(lon, lat) >= owned).all()
     their = sphgeom.Region.decode(inner.encode())
     vectors = [sphgeom.UnitVector3d(sphgeom.LonLat.fromDegrees(o, a)) for o, a in
-               zip(lon[owned][:2000], lat[owned][:2000])]
+               zip(lon[owned][:2000], lat[owned][:2000], strict=True)]
     assert all(their.contains(v) for v in vectors)
 
 

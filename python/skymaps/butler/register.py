@@ -28,13 +28,13 @@ from ..errors import RegistrationError
 from . import formatter
 from ._database import RegistryTables, bulk_insert, sqlite_foreign_keys_off
 from ._producer import base64_array
-from .repository import create_repo, open_butler, opened_repository
 from .records import (
     COMMON_SKYPIX_LEVEL,
     COMMON_SKYPIX_SYSTEM,
     SkymapRecords,
     dimension_records,
 )
+from .repository import create_repo, open_butler, opened_repository
 
 __all__ = ["DATASET_TYPE", "RUN", "RegistrationResult", "create_repo", "open_butler", "register"]
 
