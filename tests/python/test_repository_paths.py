@@ -41,6 +41,7 @@ def _bad_paths(tmp: Path) -> dict[str, tuple[Path, str]]:
         "/proc (kernel refuses mkdir)": (Path("/proc/skymaps_repo"), "cannot create"),
         "/proc/self (not a repository)": (Path("/proc/self"), "not a butler repository"),
         "/sys (unwritable)": (Path("/sys/kernel/skymaps_repo"), "cannot create"),
+        "dot in a new name": (tmp / "repo.v2", "choose a name without a dot"),
     }
 
 
@@ -56,6 +57,7 @@ KINDS = [
     "/proc (kernel refuses mkdir)",
     "/proc/self (not a repository)",
     "/sys (unwritable)",
+    "dot in a new name",
 ]
 
 

@@ -7,7 +7,9 @@ that each usual mistake ends in one line that names the path and the problem (a
 * a regular file that is not a butler config (``.yaml``/``.json``);
 * an existing, non-empty directory without ``butler.yaml`` (not a repository);
 * a place where nothing can be written (``/proc``, a read-only or unwritable
-  directory): creating the repository fails with the operating system's reason.
+  directory): creating the repository fails with the operating system's reason;
+* a new directory name with a dot (``repo.v2``), which ``Butler.makeRepo`` cannot
+  create (it takes ``.v2`` for the format of its config file).
 
 A path that does not exist, or an empty directory, becomes a new SQLite repository.
 :func:`opened_repository` removes that new repository again when the registration
@@ -104,6 +106,8 @@ def open_butler(
         created = True
     elif local is not None:
         _check_existing(local)
+    if local is not None and local.is_dir():
+        repo = _as_directory(repo)
     try:
         butler = Butler.from_config(repo, writeable=writeable)
     except SkymapsError:
@@ -137,6 +141,11 @@ def opened_repository(butler_or_repo: Any, *, create: bool = True) -> Iterator[t
         raise
 
 
+def _as_directory(repo: str) -> str:
+    """A trailing slash: daf_butler takes ``repo.v2`` for a file named by its extension."""
+    return repo if repo.endswith("/") else repo + "/"
+
+
 def _local_path(repo: str) -> Path | None:
     if repo.startswith("file://"):
         return Path(repo.removeprefix("file://"))
@@ -155,6 +164,12 @@ def _is_new_root(path: Path) -> bool:
 
 def _check_new_root(path: Path) -> None:
     """Refuses before anything is written when the new repository cannot be made."""
+    if path.suffix:
+        raise RepositoryError(
+            f"{path}: cannot create a butler repository here: daf_butler reads "
+            f"{path.suffix!r} in a new repository's name as a file format; choose a name "
+            "without a dot"
+        )
     parent = path if path.exists() else _existing_parent(path)
     if not parent.is_dir():
         raise RepositoryError(
