@@ -79,6 +79,7 @@ fn crossing_edges(v: &[UnitVector3d]) -> Option<(usize, usize)> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
