@@ -186,9 +186,11 @@ def register_command(
 ):
     """Register a skymap into the butler repository REPO, all or nothing.
 
-    REPO is created as a local SQLite repository if it does not exist. Re-running with
-    the same skymap writes nothing; a different skymap under a registered name (or the
-    same skymap under another name) is refused and nothing is written.
+    REPO is created as a local SQLite repository if it does not exist (or is an empty
+    directory); if the registration then fails or is interrupted (Ctrl-C), it is removed
+    again. Re-running with the same skymap writes nothing; a different skymap under a
+    registered name (or the same skymap under another name) is refused and nothing is
+    written.
     """
     run_register(
         repo,
