@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 
 import click
@@ -36,6 +37,22 @@ def _skymap_object(config: dict):
     return SkyMap.from_config(config)
 
 
+def _interrupt_aborts(command):
+    """Ctrl-C at any moment prints ``Aborted!`` and exits with status 130 (128 + SIGINT,
+    the shell's convention); the registration leaves the repository as it was."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except KeyboardInterrupt:
+            click.echo("Aborted!", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+
+    return run
+
+
+@_interrupt_aborts
 def run_register(
     repo: str,
     preset: str | None,
@@ -48,42 +65,7 @@ def run_register(
     export_parquet: str | None = None,
     store_skymap: bool = True,
 ) -> None:
-    """The shared body of ``skymaps register`` and ``butler register-skymaps``.
-
-    Ctrl-C at any moment prints ``Aborted!`` and exits with status 130 (128 + SIGINT,
-    the shell's convention), leaving the repository as it was.
-    """
-    try:
-        result = _register(
-            repo,
-            preset,
-            config_file,
-            overrides,
-            name,
-            dry_run,
-            progress,
-            export_yaml,
-            export_parquet,
-            store_skymap,
-        )
-    except KeyboardInterrupt:
-        click.echo("Aborted!", err=True)
-        raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
-    click.echo(result.summary())
-
-
-def _register(
-    repo: str,
-    preset: str | None,
-    config_file: str | None,
-    overrides: tuple[str, ...],
-    name: str | None,
-    dry_run: bool,
-    progress: bool,
-    export_yaml: str | None,
-    export_parquet: str | None,
-    store_skymap: bool,
-):
+    """The shared body of ``skymaps register`` and ``butler register-skymaps``."""
     try:
         from .. import butler as skybutler
         from ..errors import SkymapsError
@@ -110,7 +92,7 @@ def _register(
             click.echo(f"wrote {export_parquet}/", err=True)
         click.echo(f"registering skymap {name!r} into {repo} ...", err=True)
         skymap = _skymap_object(config) if store_skymap else None
-        return skybutler.register(
+        result = skybutler.register(
             repo,
             skymap if skymap is not None else config,
             name,
@@ -122,6 +104,7 @@ def _register(
         )
     except SkymapsError as err:
         raise click.ClickException(str(err)) from None
+    click.echo(result.summary())
 
 
 def _options(f):
