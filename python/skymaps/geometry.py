@@ -465,7 +465,7 @@ def overlaps_many(lon1: Any, lat1: Any, lon2: Any, lat2: Any) -> np.ndarray:
     Returns
     -------
     numpy.ndarray of bool, shape (N,)
-        ``ConvexPolygon.from_lonlat(lon1[i], lat1[i]).overlaps(...)`` for each pair.
+        ``ConvexPolygon.from_lonlat(lon1[i], lat1[i], hull=True).overlaps(...)`` for each pair.
     """
     a_lon, a_lat = np.broadcast_arrays(to_degrees(lon1), to_degrees(lat1))
     b_lon, b_lat = np.broadcast_arrays(to_degrees(lon2), to_degrees(lat2))

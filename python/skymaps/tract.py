@@ -14,7 +14,7 @@ import numpy as np
 
 from ._coords import lonlat_arrays, restore
 from .compat import CellCompat, PatchCompat, TractCompat
-from .errors import IdError
+from .errors import IdError, InvalidRegionError
 from .geometry import Region
 from .wcs import TractWcs
 
@@ -62,7 +62,9 @@ class TractRegion(Region):
     ``relate``, ``overlaps``, ``encode``, HTM/HEALPix ``envelope``/``interior`` and MOCs
     see the closed box or polygon. ``contains`` is the ownership test the tract lookups
     use, so ``skymap.find_tract(p) == t`` implies ``skymap[t].inner_region.contains(p)``
-    (boundary points included).
+    (boundary points included), except in a version-0 rings skymap's hole (no tract owns
+    it; see docs/compatibility.md). Boxes are closed and reach 32 eps (7e-15 rad) past
+    their edges, in ``contains`` and in the region alike.
     """
 
     __slots__ = ("_tract",)
@@ -183,6 +185,21 @@ class Patch(PatchCompat):
         return self._tract
 
     @property
+    def cell_inner_dimensions(self) -> tuple[int, int]:
+        """Inner cell size in pixels; (0, 0) without cells (legacy builder)."""
+        builder = self._tract._skymap.config["tractBuilder"]
+        if builder["name"] != "cells":
+            return (0, 0)
+        w, h = builder["cellInnerDimensions"]
+        return (int(w), int(h))
+
+    @property
+    def cell_border(self) -> int:
+        """Cell border in pixels; 0 without cells (legacy builder)."""
+        builder = self._tract._skymap.config["tractBuilder"]
+        return int(builder["cellBorder"]) if builder["name"] == "cells" else 0
+
+    @property
     def inner_polygon_vertices(self) -> np.ndarray:
         """(4, 3) unit vectors of the inner polygon, in sphgeom hull order."""
         return _vertices(self._tract._core.box_polygon_vertices(tuple(self.inner_bbox)))
@@ -226,6 +243,31 @@ class Patch(PatchCompat):
                 raise IdError(f"cell id {index} is outside [0, {nx * ny})")
             index = (int(index) % nx, int(index) // nx)
         return Cell(self._tract, self.index, (int(index[0]), int(index[1])))
+
+    def cell_index(self, sequential_index: int) -> tuple[int, int]:
+        """Grid index ``(x, y)`` of a sequential cell id."""
+        nx, ny = self.num_cells
+        if nx == 0:
+            raise IdError(f"patch {self.index} has no cells (legacy tract builder)")
+        if not 0 <= sequential_index < nx * ny:
+            raise IdError(f"cell id {sequential_index} is outside [0, {nx * ny})")
+        return (int(sequential_index) % nx, int(sequential_index) // nx)
+
+    def cell_id(self, index: tuple[int, int]) -> int:
+        """Sequential id of the cell at grid index ``(x, y)``."""
+        nx, ny = self.num_cells
+        x, y = int(index[0]), int(index[1])
+        if not (0 <= x < nx and 0 <= y < ny):
+            raise IdError(f"cell index {(x, y)} is outside the {nx}x{ny} cell grid")
+        return nx * y + x
+
+    def __getitem__(self, index: int | tuple[int, int]) -> Cell:
+        """``patch[i]`` / ``patch[(x, y)]``: a cell; IndexError outside the grid or
+        without cells, as ``PatchInfo.__getitem__``."""
+        try:
+            return self.cell(index)
+        except IdError as e:
+            raise IndexError(str(e)) from None
 
     def __iter__(self) -> Iterator[Cell]:
         nx, ny = self.num_cells
@@ -295,15 +337,59 @@ class Tract(TractCompat):
         return self._core.patch_border
 
     @property
+    def tract_overlap(self) -> float:
+        """Minimum overlap with neighbouring tracts, degrees (the config value)."""
+        return float(self._skymap.config["tractOverlap"])
+
+    @property
+    def vertex_list(self) -> np.ndarray:
+        """(n, 2) lon/lat degrees of the vertices that define the inner region
+        (``TractInfo.vertex_list``): the skymap's corners for equat, dodeca and HEALPix
+        tracts; the pixel box corners moved 0.001 pixel inward for rings and discrete."""
+        return np.asarray(self._core.vertex_list(), dtype=np.float64).reshape(-1, 2)
+
+    @property
+    def inner_polygon(self) -> Any:
+        """Convex hull of :attr:`vertex_list` (``TractInfo.inner_sky_polygon``).
+
+        Raises :class:`~skymaps.errors.InvalidRegionError` for a tract 180 degrees wide
+        or more (an equat skymap of 1 or 2 tracts), which has no such polygon."""
+        from .geometry import Circle, ConvexPolygon
+
+        lon, lat = self.vertex_list.T
+        # A tract 180 degrees wide or more has a vertex a hemisphere from its centre.
+        if not np.all(Circle(*self.center, 90.0 - 1e-7).contains(lon, lat)):
+            raise InvalidRegionError(
+                f"tract {self.id} is 180 degrees wide or more and has no inner polygon; "
+                "use inner_region"
+            )
+        return ConvexPolygon.from_lonlat(lon, lat, hull=True)
+
+    @property
+    def outer_region(self) -> Any:
+        """The tract region: its pixel box on the sky, the same bytes as the butler's
+        ``tract.region``. A convex polygon, or for a tract wider than a hemisphere
+        (equat with 1 or 2 tracts) a :class:`~skymaps.Box`."""
+        return _region(self._core.outer_region())
+
+    @property
     def outer_polygon_vertices(self) -> np.ndarray:
         """(4, 3) unit vectors of the outer polygon, in sphgeom hull order."""
-        return _vertices(self._core.box_polygon_vertices(tuple(self.bbox)))
+        return self.outer_polygon.vertices()
 
     @property
     def outer_polygon(self) -> Any:
-        """The tract region: its pixel box on the sky (``getOuterSkyPolygon``), the same
-        bytes as the butler's ``tract.region``."""
-        return _region(self._core.outer_polygon())
+        """The tract region as a polygon (``getOuterSkyPolygon``); see
+        :attr:`outer_region` for tracts wider than a hemisphere."""
+        from .geometry import ConvexPolygon
+
+        region = self.outer_region
+        if not isinstance(region, ConvexPolygon):
+            raise InvalidRegionError(
+                f"tract {self.id} is wider than a hemisphere and has no outer polygon; "
+                "use outer_region (a Box)"
+            )
+        return region
 
     @property
     def inner_region(self) -> TractRegion:

@@ -257,18 +257,30 @@ impl PyTract {
         })
     }
 
-    /// The tract's outer polygon (its butler region).
-    fn outer_polygon(&self) -> PyRegion {
-        PyRegion {
-            inner: Region::ConvexPolygon(self.t().outer_polygon().clone()),
-        }
-    }
-
     /// The inner region as a region: a lon/lat box (rings) or a convex polygon.
     fn inner_region(&self) -> PyResult<PyRegion> {
         Ok(PyRegion {
             inner: self.t().inner_region().to_region()?,
         })
+    }
+
+    /// The outer region (the butler's tract region): a convex polygon, or a lon/lat box
+    /// for a tract wider than a hemisphere.
+    fn outer_region(&self) -> PyRegion {
+        PyRegion {
+            inner: self.t().outer_region().clone(),
+        }
+    }
+
+    /// The vertex list (`TractInfo.vertex_list`) as flat (lon, lat) degrees.
+    fn vertex_list<'py>(&self, py: Python<'py>) -> F64Array<'py> {
+        let flat: Vec<f64> = self
+            .t()
+            .vertices()
+            .iter()
+            .flat_map(|v| [v.lon_deg(), v.lat_deg()])
+            .collect();
+        from_vec(py, flat)
     }
 
     /// Patch info for grid index (x, y): (id, inner bbox, outer bbox, (ncx, ncy)).
@@ -331,12 +343,11 @@ impl PyTract {
         let tract = self.t();
         let out = with_lonlat(py, &lon, &lat, |a, b| {
             same_len(a, b)?;
-            let outer_poly = tract.outer_polygon();
             let mut out = vec![false; a.len()];
             for (i, slot) in out.iter_mut().enumerate() {
                 let (lo, la) = lookup::to_lonlat_rad(a[i], b[i])?;
                 *slot = if outer {
-                    outer_poly.contains(&UnitVector3d::from_lonlat_rad(lo, la))
+                    tract.outer_contains_vector(&UnitVector3d::from_lonlat_rad(lo, la))
                 } else {
                     tract.inner_contains_lonlat_rad(lo, la)
                 };
