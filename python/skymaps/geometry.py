@@ -12,9 +12,11 @@ Classes mirror sphgeom's: :class:`ConvexPolygon`, :class:`Circle`, :class:`Box`,
 * ``encode()``: sphgeom's bytes (``Region.encode()``), plus ``to_base64()`` (the butler
   SQL form) and ``to_hex()`` (butler YAML exports); ``Region.decode*`` read them back.
 
-Coordinates are degrees. The same input points give the same vertices, bit for bit,
-as ``lsst.sphgeom.ConvexPolygon([UnitVector3d(LonLat.fromDegrees(lon, lat)), ...])``,
-so encodings match byte for byte.
+Coordinates are degrees. ``ConvexPolygon.from_lonlat(lon, lat, hull=True)`` gives the
+same vertices, bit for bit, as
+``lsst.sphgeom.ConvexPolygon([UnitVector3d(LonLat.fromDegrees(lon, lat)), ...])``, so
+encodings match byte for byte; by default (an outline) the same holds for every convex
+outline, and anything else raises instead of being hulled.
 
 Examples
 --------
