@@ -22,6 +22,9 @@ mod rangeset;
 mod projection;
 mod tessellation;
 
+// [lookup]
+mod coverage;
+
 // [records]
 mod records;
 
@@ -104,6 +107,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // [tessellation]
     projection::register(m)?;
     tessellation::register(m)?;
+
+    // [lookup]
+    coverage::register(m)?;
 
     // [records]
     records::register(m)?;

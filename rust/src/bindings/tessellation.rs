@@ -31,7 +31,7 @@ fn split2(v: Vec<i64>) -> (Vec<i64>, Vec<i64>) {
 /// A skymap built from a resolved config (JSON text).
 #[pyclass(frozen, name = "SkyMapCore", module = "skymaps._core")]
 pub(crate) struct PySkyMap {
-    inner: Arc<SkyMap>,
+    pub(crate) inner: Arc<SkyMap>,
 }
 
 #[pymethods]

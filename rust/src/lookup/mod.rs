@@ -11,6 +11,7 @@
 //! All functions take longitudes/latitudes in degrees (validated: finite, latitude in
 //! [-90, 90]; any longitude, wrapped) and run in parallel over large inputs.
 
+pub mod coverage;
 pub mod table;
 
 use crate::geometry::vector::check_lonlat_deg;
