@@ -4,7 +4,7 @@ use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
-use crate::records::{skymap_rows, BinaryColumn};
+use crate::records::{skymap_rows_checked, BinaryColumn};
 use crate::tessellation::SkyMap;
 
 /// A binary column as numpy arrays: (uint8 data, int64 offsets), Arrow's layout.
@@ -24,13 +24,25 @@ fn column_to_py<'py>(py: Python<'py>, c: BinaryColumn) -> ArrowBinary<'py> {
 #[pyfunction]
 fn skymap_records<'py>(py: Python<'py>, config_json: &str) -> PyResult<Bound<'py, PyDict>> {
     let text = config_json.to_owned();
-    let (sky, rows) = py
-        .detach(move || -> crate::Result<_> {
-            let sky = SkyMap::from_json(&text)?;
-            let rows = skymap_rows(&sky)?;
-            Ok((sky, rows))
-        })
-        .map_err(PyErr::from)?;
+    // Ctrl-C: between chunks of tracts, re-attach briefly and let Python run its signal
+    // handlers; the exception they raise (KeyboardInterrupt) ends the computation and is
+    // raised as it is.
+    let mut raised: Option<PyErr> = None;
+    let computed = py.detach(|| -> crate::Result<_> {
+        let sky = SkyMap::from_json(&text)?;
+        let rows = skymap_rows_checked(&sky, || {
+            Python::attach(|py| py.check_signals()).map_err(|err| {
+                raised = Some(err);
+                crate::Error::Interrupted("computing the skymap records".into())
+            })
+        })?;
+        Ok((sky, rows))
+    });
+    let (sky, rows) = match computed {
+        Ok(done) => done,
+        Err(err) => return Err(raised.take().unwrap_or_else(|| err.into())),
+    };
+    py.check_signals()?;
     let out = PyDict::new(py);
     out.set_item("hash", PyBytes::new(py, &sky.hash()))?;
     out.set_item("tract_max", sky.tract_max())?;
