@@ -218,11 +218,25 @@ class TractWcs:
     def pixel_to_sky(self, x: _F64, y: _F64) -> tuple[_F64, _F64]: ...
     def sky_to_pixel(self, lon: _F64, lat: _F64) -> tuple[_F64, _F64]: ...
 
+def config_schema() -> str:
+    """Every skymap kind's fields, types, defaults and docs, and the tract builders (JSON)."""
+
+def config_field_problem(owner: str, name: str, value: object) -> str | None:
+    """Why the core refuses this field value (None if it accepts it)."""
+
+def config_problem(config: object) -> tuple[str, str] | None:
+    """(key, message) of the first problem of a resolved config dict, or None."""
+
+def skymap_builds() -> int:
+    """How many skymaps the core has built in this process."""
+
 @final
 class SkyMapCore:
     @staticmethod
-    def from_json(text: str) -> SkyMapCore: ...
+    def from_config(config: dict[str, object]) -> SkyMapCore: ...
     def config_json(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
     @property
     def class_name(self) -> str: ...
     @property
@@ -272,8 +286,8 @@ class TractCore:
     ) -> npt.NDArray[np.bool_]: ...
 
 # [records]
-def skymap_records(config_json: str) -> dict[str, object]:
-    """Every butler row of the skymap with this resolved config (see skymaps.butler)."""
+def skymap_records(skymap: SkyMapCore) -> dict[str, object]:
+    """Every butler row of an already-built skymap (see skymaps.butler)."""
 
 def base64_column(
     data: npt.NDArray[np.uint8], offsets: npt.NDArray[np.int64]

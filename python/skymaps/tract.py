@@ -185,6 +185,9 @@ class Patch(PatchCompat):
     def __hash__(self) -> int:
         return hash((self._tract.id, self.index))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_patch_of, (self._tract, self.index))
+
     def __repr__(self) -> str:
         return f"Patch(tract={self._tract.id}, index={self.index}, id={self.id})"
 
@@ -312,5 +315,17 @@ class Tract(TractCompat):
     def __hash__(self) -> int:
         return hash((self._skymap.hash, self.id))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickles as (skymap, id); the skymap pickles as its config.
+        return (_tract_of, (self._skymap, self.id))
+
     def __repr__(self) -> str:
         return f"Tract(id={self.id}, center={self.center})"
+
+
+def _tract_of(skymap: SkyMap, tract_id: int) -> Tract:
+    return skymap[tract_id]
+
+
+def _patch_of(tract: Tract, index: tuple[int, int]) -> Patch:
+    return tract.patch(index)

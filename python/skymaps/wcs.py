@@ -121,6 +121,10 @@ class TractWcs(TractWcsCompat):
         x, y = self._core.sky_to_pixel(flat.lon, flat.lat)
         return restore(x, flat), restore(y, flat)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The four FITS parameters define the WCS; the core rebuilds it from them.
+        return (TractWcs, (self.projection, self.crval, self.crpix, self.cd.tolist()))
+
     def to_header(self) -> Any:
         """The FITS header (``astropy.io.fits.Header``) of this WCS.
 

@@ -19,6 +19,7 @@ mod pixelization;
 mod rangeset;
 
 // [tessellation]
+mod config;
 mod projection;
 mod tessellation;
 
@@ -90,6 +91,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
     // [tessellation]
     projection::register(m)?;
+    config::register(m)?;
     tessellation::register(m)?;
 
     // [records]

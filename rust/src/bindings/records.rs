@@ -4,6 +4,7 @@ use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
+use super::tessellation::PySkyMap;
 use crate::records::{skymap_rows, BinaryColumn};
 use crate::tessellation::SkyMap;
 
@@ -14,7 +15,7 @@ fn column_to_py<'py>(py: Python<'py>, c: BinaryColumn) -> ArrowBinary<'py> {
     (c.data.into_pyarray(py), c.offsets.into_pyarray(py))
 }
 
-/// All butler rows of the skymap whose resolved config is `config_json`.
+/// All butler rows of an already-built skymap.
 ///
 /// Returns a dict: `hash` (bytes), `tract_max`, `patch_nx_max`, `patch_ny_max` (int),
 /// int64 arrays `tract_id`, `patch_tract`, `patch_id`, `patch_cell_x`, `patch_cell_y`,
@@ -22,15 +23,12 @@ fn column_to_py<'py>(py: Python<'py>, c: BinaryColumn) -> ArrowBinary<'py> {
 /// `patch_overlap_patch`, `patch_overlap_pixel`, and `tract_region` / `patch_region` as
 /// `(uint8 data, int64 offsets)` pairs (Arrow binary layout).
 #[pyfunction]
-fn skymap_records<'py>(py: Python<'py>, config_json: &str) -> PyResult<Bound<'py, PyDict>> {
-    let text = config_json.to_owned();
-    let (sky, rows) = py
-        .detach(move || -> crate::Result<_> {
-            let sky = SkyMap::from_json(&text)?;
-            let rows = skymap_rows(&sky)?;
-            Ok((sky, rows))
-        })
-        .map_err(PyErr::from)?;
+fn skymap_records<'py>(
+    py: Python<'py>,
+    skymap: &Bound<'py, PySkyMap>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let sky: &SkyMap = &skymap.get().inner;
+    let rows = super::detach(py, usize::MAX, || skymap_rows(sky))?;
     let out = PyDict::new(py);
     out.set_item("hash", PyBytes::new(py, &sky.hash()))?;
     out.set_item("tract_max", sky.tract_max())?;

@@ -2,11 +2,12 @@
 //! and the point lookups.
 
 use super::projection::{from_vec, same_len, PyTractWcs};
+use super::config::to_config_value;
 use super::{detach, with_lonlat};
 use crate::geometry::angle::rad_to_deg;
 use crate::geometry::UnitVector3d;
 use crate::lookup;
-use crate::tessellation::{InnerRegion, PixelBox, SkyMap, Tract};
+use crate::tessellation::{InnerRegion, PixelBox, SkyMap, SkyMapConfig, Tract};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -31,15 +32,18 @@ fn split2(v: Vec<i64>) -> (Vec<i64>, Vec<i64>) {
 /// A skymap built from a resolved config (JSON text).
 #[pyclass(frozen, name = "SkyMapCore", module = "skymaps._core")]
 pub(crate) struct PySkyMap {
-    inner: Arc<SkyMap>,
+    pub(crate) inner: Arc<SkyMap>,
 }
 
 #[pymethods]
 impl PySkyMap {
-    /// Builds a skymap from a resolved config dict serialized as JSON.
+    /// Builds a skymap from a resolved config dict (checked with the config schema).
     #[staticmethod]
-    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        let sky = detach(py, usize::MAX, || SkyMap::from_json(text))?;
+    fn from_config(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let value = to_config_value(config)?;
+        let sky = detach(py, usize::MAX, || {
+            SkyMap::new(SkyMapConfig::from_config_value(&value)?)
+        })?;
         Ok(PySkyMap {
             inner: Arc::new(sky),
         })
@@ -48,6 +52,11 @@ impl PySkyMap {
     /// The resolved config as JSON text.
     fn config_json(&self) -> String {
         self.inner.config().to_json()
+    }
+    /// The registry name of the skymap kind (`"rings"`, ...).
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.inner.config().kind.short_name()
     }
     #[getter]
     fn class_name(&self) -> &'static str {
@@ -349,7 +358,14 @@ impl PyTract {
     }
 }
 
+/// How many skymaps the core has built in this process (see `SkyMap::new`).
+#[pyfunction]
+fn skymap_builds() -> u64 {
+    crate::tessellation::skymap::builds()
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(skymap_builds, m)?)?;
     m.add_class::<PySkyMap>()?;
     m.add_class::<PyTract>()
 }

@@ -13,7 +13,17 @@ use super::{discrete, dodeca, equat};
 use crate::lookup::table::{self, PatchEntry};
 use crate::parallel::try_map_indexed;
 use crate::{Error, Result};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
+
+/// How many skymaps this process has built: lets tests show that a skymap is built
+/// once and then reused (registration, records, the CLI).
+static BUILDS: AtomicU64 = AtomicU64::new(0);
+
+/// The number of [`SkyMap::new`] calls that built a skymap so far in this process.
+pub fn builds() -> u64 {
+    BUILDS.load(Ordering::Relaxed)
+}
 
 /// How a skymap finds the tract that owns a point.
 #[derive(Debug, Clone)]
@@ -104,6 +114,7 @@ impl SkyMap {
                 )
             }
         };
+        BUILDS.fetch_add(1, Ordering::Relaxed);
         Ok(SkyMap {
             hash: skymap_sha1(&config),
             config,
