@@ -203,6 +203,16 @@ class TractWcs:
         crpix: tuple[float, float],
         cd: list[list[float]],
     ) -> TractWcs: ...
+    @staticmethod
+    def from_radians(
+        projection: str,
+        crval_rad: tuple[float, float],
+        crpix: tuple[float, float],
+        cd: list[list[float]],
+    ) -> TractWcs: ...
+    def state(
+        self,
+    ) -> tuple[str, tuple[float, float], tuple[float, float], list[list[float]]]: ...
     @property
     def projection(self) -> str: ...
     @property

@@ -122,8 +122,9 @@ class TractWcs(TractWcsCompat):
         return restore(x, flat), restore(y, flat)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # The four FITS parameters define the WCS; the core rebuilds it from them.
-        return (TractWcs, (self.projection, self.crval, self.crpix, self.cd.tolist()))
+        # The four FITS parameters as stored (crval in radians), so that the rebuilt WCS
+        # is bit-identical.
+        return (_unpickle, self._core.state())
 
     def to_header(self) -> Any:
         """The FITS header (``astropy.io.fits.Header``) of this WCS.
@@ -162,3 +163,7 @@ class TractWcs(TractWcsCompat):
 
     def __repr__(self) -> str:
         return repr(self._core)
+
+
+def _unpickle(projection: str, crval_rad: Any, crpix: Any, cd: Any) -> TractWcs:
+    return TractWcs._wrap(_core.TractWcs.from_radians(projection, crval_rad, crpix, cd))

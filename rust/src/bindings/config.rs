@@ -42,9 +42,12 @@ pub(crate) fn to_config_value(obj: &Bound<'_, PyAny>) -> PyResult<ConfigValue> {
         return Ok(ConfigValue::Map(out));
     }
     if obj.is_instance_of::<PyInt>() || obj.hasattr("__index__")? {
-        return Ok(match obj.extract::<i64>() {
-            Ok(i) => ConfigValue::Int(i),
-            Err(_) => ConfigValue::Other(obj.repr()?.to_string()),
+        // Beyond 64 bits: a float, as pex_config takes an int where a float is wanted
+        // (an int field still refuses it).
+        return Ok(match (obj.extract::<i64>(), obj.extract::<f64>()) {
+            (Ok(i), _) => ConfigValue::Int(i),
+            (_, Ok(x)) => ConfigValue::Float(x),
+            _ => ConfigValue::Other(obj.repr()?.to_string()),
         });
     }
     if let Ok(x) = obj.extract::<f64>() {

@@ -33,6 +33,25 @@ impl PyTractWcs {
         Ok(PyTractWcs { wcs })
     }
 
+    /// The same WCS from its stored parameters (crval in radians): exact, for pickling.
+    #[staticmethod]
+    fn from_radians(
+        projection: &str,
+        crval_rad: (f64, f64),
+        crpix: (f64, f64),
+        cd: [[f64; 2]; 2],
+    ) -> PyResult<Self> {
+        let p = Projection::from_code(projection)?;
+        let wcs = TractWcs::new(p, [crval_rad.0, crval_rad.1], [crpix.0, crpix.1], cd)?;
+        Ok(PyTractWcs { wcs })
+    }
+    /// (projection, crval in radians, crpix, cd): what `from_radians` takes back.
+    fn state(&self) -> (&'static str, (f64, f64), (f64, f64), [[f64; 2]; 2]) {
+        let c = self.wcs.crval_rad();
+        let p = self.wcs.crpix();
+        (self.wcs.projection().code(), (c[0], c[1]), (p[0], p[1]), self.wcs.cd())
+    }
+
     #[getter]
     fn projection(&self) -> &'static str {
         self.wcs.projection().code()
