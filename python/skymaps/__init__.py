@@ -54,8 +54,6 @@ from .wcs import TractWcs
 # isort: split
 from .config import load_config, preset
 
-# [butler]
-
 __version__: str = _core.__version__
 
 # A forked child inherits a thread pool whose threads do not exist: stay serial there.
@@ -104,6 +102,4 @@ __all__ = [
     # [config]
     "load_config",
     "preset",
-
-    # [butler]
 ]

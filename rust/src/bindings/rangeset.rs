@@ -1,7 +1,7 @@
 //! `skymaps._core.RangeSet`: a frozen wrapper around [`crate::rangeset::RangeSet`].
 
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyArrayMethods};
-use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyOverflowError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
@@ -43,9 +43,8 @@ fn to_u64_array<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
             .call_method0("any")?
             .extract()?;
         if neg {
-            return Err(PyValueError::new_err(
-                "range bounds and pixels must be >= 0",
-            ));
+            // Through the error chain: a negative pixel is a bad id (InvalidCoordinateError).
+            return Err(crate::Error::coordinate("range bounds and pixels must be >= 0").into());
         }
     }
     if kind == "f" {
@@ -77,9 +76,10 @@ impl PyRangeSet {
             [_, 2] => flat.chunks_exact(2).map(|c| (c[0], c[1])).collect(),
             [0] => vec![],
             _ => {
-                return Err(PyValueError::new_err(format!(
+                return Err(crate::Error::shape(format!(
                     "expected a (begin, end) pair or an (N, 2) array of ranges, got shape {shape:?}"
-                )))
+                ))
+                .into())
             }
         };
         Ok(Core::from_ranges(&pairs)?.into())
