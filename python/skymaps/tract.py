@@ -157,13 +157,10 @@ class Patch(PatchCompat):
 
     def cell(self, index: int | tuple[int, int]) -> Cell:
         """The cell with sequential id ``index`` or grid index ``(x, y)``."""
-        nx, ny = self.num_cells
-        if nx == 0:
+        if self.num_cells[0] == 0:
             raise IdError(f"patch {self.index} has no cells (legacy tract builder)")
         if isinstance(index, (int, np.integer)):
-            if not 0 <= index < nx * ny:
-                raise IdError(f"cell id {index} is outside [0, {nx * ny})")
-            index = (int(index) % nx, int(index) // nx)
+            index = self._tract._core.cell_index(*self.index, int(index))
         return Cell(self._tract, self.index, (int(index[0]), int(index[1])))
 
     def __iter__(self) -> Iterator[Cell]:

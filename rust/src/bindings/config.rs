@@ -65,15 +65,28 @@ fn config_schema() -> String {
 /// The problem with one field value, or None when the core accepts it. `owner` is a
 /// skymap kind (`"rings"`: its own and the common fields) or `"tractBuilder.<name>"`.
 #[pyfunction]
-fn config_field_problem(owner: &str, name: &str, value: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
+fn config_field_problem(
+    owner: &str,
+    name: &str,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<Option<String>> {
     let field = match owner.strip_prefix("tractBuilder.") {
-        Some(b) => schema::builder(b)?.fields.iter().find(|f| f.name == name).copied(),
+        Some(b) => schema::builder(b)?
+            .fields
+            .iter()
+            .find(|f| f.name == name)
+            .copied(),
         None => schema::kind(owner)?.field(name),
     };
     let field = field.ok_or_else(|| {
-        PyErr::from(crate::Error::config(format!("{owner} has no field {name:?}")))
+        PyErr::from(crate::Error::config(format!(
+            "{owner} has no field {name:?}"
+        )))
     })?;
-    Ok(field.check(&to_config_value(value)?).err().map(|e| e.to_string()))
+    Ok(field
+        .check(&to_config_value(value)?)
+        .err()
+        .map(|e| e.to_string()))
 }
 
 /// The first problem of a resolved config dict as `(key, message)`, or None if the

@@ -1,6 +1,7 @@
 //! Python class `TractWcs`: vectorized pixel <-> sky through a tract WCS.
 
 use super::{detach, f64_slice};
+use crate::geometry::vector::{check_lonlat_arrays, lonlat_deg_to_rad_unchecked};
 use crate::projection::{Projection, TractWcs};
 use crate::Error;
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
@@ -49,7 +50,12 @@ impl PyTractWcs {
     fn state(&self) -> (&'static str, (f64, f64), (f64, f64), [[f64; 2]; 2]) {
         let c = self.wcs.crval_rad();
         let p = self.wcs.crpix();
-        (self.wcs.projection().code(), (c[0], c[1]), (p[0], p[1]), self.wcs.cd())
+        (
+            self.wcs.projection().code(),
+            (c[0], c[1]),
+            (p[0], p[1]),
+            self.wcs.cd(),
+        )
     }
 
     #[getter]
@@ -109,13 +115,10 @@ impl PyTractWcs {
     ) -> PyResult<(F64Array<'py>, F64Array<'py>)> {
         let (lons, lats) = (f64_slice(&lon), f64_slice(&lat));
         let (x, y) = detach(py, lons.len(), || {
-            same_len(&lons, &lats)?;
-            for (a, b) in lons.iter().zip(lats.iter()) {
-                crate::lookup::to_lonlat_rad(*a, *b)?;
-            }
+            check_lonlat_arrays(&lons, &lats)?;
             let mut out = vec![[f64::NAN; 2]; lons.len()];
             crate::parallel::fill_indexed(&mut out, |i| {
-                let (a, b) = crate::lookup::to_lonlat_rad_unchecked(lons[i], lats[i]);
+                let (a, b) = lonlat_deg_to_rad_unchecked(lons[i], lats[i]);
                 self.wcs
                     .sky_to_pixel_rad(a, b)
                     .map_or([f64::NAN; 2], |(px, py)| [px, py])

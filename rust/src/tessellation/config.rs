@@ -194,12 +194,15 @@ impl SkyMapConfig {
 
     fn parse(value: &ConfigValue) -> std::result::Result<Self, ConfigProblem> {
         let ConfigValue::Map(map) = value else {
-            return Err(ConfigProblem::new("", format!("skymap config must be a dict, got {value}")));
+            return Err(ConfigProblem::new(
+                "",
+                format!("skymap config must be a dict, got {value}"),
+            ));
         };
         let get = |key: &str| -> std::result::Result<&ConfigValue, ConfigProblem> {
-            value
-                .get(key)
-                .ok_or_else(|| ConfigProblem::new(key, format!("skymap config: missing key {key:?}")))
+            value.get(key).ok_or_else(|| {
+                ConfigProblem::new(key, format!("skymap config: missing key {key:?}"))
+            })
         };
         let class = match get("skymap_class")? {
             ConfigValue::Str(s) => s.as_str(),
@@ -210,7 +213,8 @@ impl SkyMapConfig {
                 ))
             }
         };
-        let kind = schema::kind(class).map_err(|e| ConfigProblem::new("skymap_class", e.to_string()))?;
+        let kind =
+            schema::kind(class).map_err(|e| ConfigProblem::new("skymap_class", e.to_string()))?;
         let fields = kind.all_fields();
         for (key, _) in map {
             let known = ["skymap_class", "version", "tractBuilder"].contains(&key.as_str())
@@ -227,7 +231,8 @@ impl SkyMapConfig {
             }
         }
         for f in &fields {
-            f.check(get(f.name)?).map_err(|e| ConfigProblem::new(f.name, e.to_string()))?;
+            f.check(get(f.name)?)
+                .map_err(|e| ConfigProblem::new(f.name, e.to_string()))?;
         }
         let version = kind
             .check_version(get("version")?)
@@ -266,7 +271,9 @@ impl SkyMapConfig {
                     if *v != ConfigValue::Int(1 << log2_nside) {
                         return Err(ConfigProblem::new(
                             "nSide",
-                            format!("nSide {v} disagrees with log2NSide {log2_nside} (2**log2NSide)"),
+                            format!(
+                                "nSide {v} disagrees with log2NSide {log2_nside} (2**log2NSide)"
+                            ),
                         ));
                     }
                 }
@@ -396,10 +403,7 @@ impl Typed<'_> {
     }
     fn floats(&self, key: &str) -> Vec<f64> {
         match self.0.get(key) {
-            Some(ConfigValue::List(v)) => v
-                .iter()
-                .map(|x| Typed(x).as_float())
-                .collect(),
+            Some(ConfigValue::List(v)) => v.iter().map(|x| Typed(x).as_float()).collect(),
             _ => Vec::new(),
         }
     }
@@ -460,7 +464,8 @@ fn parse_builder(
     kind: &schema::KindSchema,
     value: &ConfigValue,
 ) -> std::result::Result<TractBuilder, ConfigProblem> {
-    let problem = |key: &str, message: String| ConfigProblem::new(&format!("tractBuilder.{key}"), message);
+    let problem =
+        |key: &str, message: String| ConfigProblem::new(&format!("tractBuilder.{key}"), message);
     let ConfigValue::Map(map) = value else {
         return Err(ConfigProblem::new(
             "tractBuilder",
@@ -469,8 +474,18 @@ fn parse_builder(
     };
     let name = match value.get("name") {
         Some(ConfigValue::Str(s)) => s.as_str(),
-        Some(other) => return Err(problem("name", format!("tractBuilder name expects str, got {other}"))),
-        None => return Err(problem("name", "tractBuilder: missing key \"name\"".to_owned())),
+        Some(other) => {
+            return Err(problem(
+                "name",
+                format!("tractBuilder name expects str, got {other}"),
+            ))
+        }
+        None => {
+            return Err(problem(
+                "name",
+                "tractBuilder: missing key \"name\"".to_owned(),
+            ))
+        }
     };
     let b = schema::builder(name).map_err(|e| problem("name", e.to_string()))?;
     let fields = kind.builder_fields(b);

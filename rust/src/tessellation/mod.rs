@@ -22,6 +22,7 @@ pub mod equat;
 pub mod hash;
 pub mod healpix;
 pub mod patch;
+pub mod patch_table;
 pub mod rings;
 pub mod schema;
 pub mod skymap;

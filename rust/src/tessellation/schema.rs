@@ -189,8 +189,12 @@ impl Default {
             Default::Float(x) => ConfigValue::Float(x),
             Default::Bool(b) => ConfigValue::Bool(b),
             Default::Str(s) => ConfigValue::Str(s.to_owned()),
-            Default::FloatList(v) => ConfigValue::List(v.iter().map(|&x| ConfigValue::Float(x)).collect()),
-            Default::IntPair(p) => ConfigValue::List(p.iter().map(|&x| ConfigValue::Int(x)).collect()),
+            Default::FloatList(v) => {
+                ConfigValue::List(v.iter().map(|&x| ConfigValue::Float(x)).collect())
+            }
+            Default::IntPair(p) => {
+                ConfigValue::List(p.iter().map(|&x| ConfigValue::Int(x)).collect())
+            }
             Default::FloatPair(p) => {
                 ConfigValue::List(p.iter().map(|&x| ConfigValue::Float(x)).collect())
             }
@@ -560,7 +564,11 @@ pub fn builder(name: &str) -> Result<&'static BuilderSchema> {
     BUILDERS.iter().find(|b| b.name == name).ok_or_else(|| {
         Error::config(format!(
             "unknown tractBuilder {name:?}; choose one of {}",
-            BUILDERS.iter().map(|b| b.name).collect::<Vec<_>>().join(", ")
+            BUILDERS
+                .iter()
+                .map(|b| b.name)
+                .collect::<Vec<_>>()
+                .join(", ")
         ))
     })
 }
@@ -701,13 +709,13 @@ impl Field {
 
     fn check_int(&self, i: i64, what: &str) -> Result<()> {
         match self.check {
-            Check::IntRange(lo, hi) if !(lo..=hi).contains(&i) => Err(Error::config(
-                if hi == I32_MAX {
+            Check::IntRange(lo, hi) if !(lo..=hi).contains(&i) => {
+                Err(Error::config(if hi == I32_MAX {
                     format!("{what} must be >= {lo} (and fit a 32-bit int), got {i}")
                 } else {
                     format!("{what} must be in [{lo}, {hi}], got {i}")
-                },
-            )),
+                }))
+            }
             _ => Ok(()),
         }
     }
@@ -727,7 +735,11 @@ impl Field {
             let below = if hi_open { x < hi } else { x <= hi };
             if !(above && below) {
                 let msg = if hi.is_infinite() {
-                    format!("{what} must be {} {}, got {x}", if lo_open { ">" } else { ">=" }, fmt_bound(lo))
+                    format!(
+                        "{what} must be {} {}, got {x}",
+                        if lo_open { ">" } else { ">=" },
+                        fmt_bound(lo)
+                    )
                 } else {
                     format!(
                         "{what} must be in {}{}, {}{}, got {x}",
@@ -864,11 +876,15 @@ mod tests {
         assert_eq!(e, "decList entries must be in [-90, 90], got 91");
         let ps = k.field("pixelScale").unwrap();
         assert_eq!(
-            ps.check(&ConfigValue::Float(f64::NAN)).unwrap_err().to_string(),
+            ps.check(&ConfigValue::Float(f64::NAN))
+                .unwrap_err()
+                .to_string(),
             "pixelScale must be finite, got NaN"
         );
         assert_eq!(
-            ps.check(&ConfigValue::Str("x".into())).unwrap_err().to_string(),
+            ps.check(&ConfigValue::Str("x".into()))
+                .unwrap_err()
+                .to_string(),
             "pixelScale expects float, got \"x\""
         );
         assert!(kind("hexes").unwrap_err().to_string().contains("rings"));
