@@ -8,6 +8,8 @@ use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 
 type F64Array<'py> = Bound<'py, PyArray1<f64>>;
+/// (projection, crval in radians, crpix, cd): the exact parameters of a WCS.
+type WcsState = (&'static str, (f64, f64), (f64, f64), [[f64; 2]; 2]);
 
 /// A FITS celestial WCS (TAN/STG/CEA) with a CD matrix and 0-based pixels.
 #[pyclass(frozen, name = "TractWcs", module = "skymaps._core")]
@@ -47,7 +49,7 @@ impl PyTractWcs {
         Ok(PyTractWcs { wcs })
     }
     /// (projection, crval in radians, crpix, cd): what `from_radians` takes back.
-    fn state(&self) -> (&'static str, (f64, f64), (f64, f64), [[f64; 2]; 2]) {
+    fn state(&self) -> WcsState {
         let c = self.wcs.crval_rad();
         let p = self.wcs.crpix();
         (
