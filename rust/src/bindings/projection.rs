@@ -26,14 +26,8 @@ impl PyTractWcs {
         crpix: (f64, f64),
         cd: [[f64; 2]; 2],
     ) -> PyResult<Self> {
-        let p = Projection::from_code(projection)?;
-        let wcs = TractWcs::new(
-            p,
-            [crval_deg.0.to_radians(), crval_deg.1.to_radians()],
-            [crpix.0, crpix.1],
-            cd,
-        )?;
-        Ok(PyTractWcs { wcs })
+        let crval_rad = (crval_deg.0.to_radians(), crval_deg.1.to_radians());
+        Self::from_radians(projection, crval_rad, crpix, cd)
     }
 
     /// The same WCS from its stored parameters (crval in radians): exact, for pickling.
