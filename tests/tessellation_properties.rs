@@ -36,7 +36,7 @@ fn check_owner(lon_deg: f64, lat_deg: f64) {
         "({lon_deg}, {lat_deg}) -> {t}"
     );
     let v = UnitVector3d::from_lonlat_rad(lon, lat);
-    assert!(tract.outer_polygon().contains(&v));
+    assert!(tract.outer_contains_vector(&v));
     let patch = tract.patch_by_id(p).unwrap();
     assert!(tract.polygon(&patch.outer_bbox, 0.0).unwrap().contains(&v));
     let (pts, all) = find_all_tracts(sky, &[lon_deg], &[lat_deg]).unwrap();

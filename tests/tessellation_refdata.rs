@@ -145,6 +145,7 @@ fn tract_and_patch_records_rebuilt() {
         let tract = sky.tract(rec["tract"].as_i64().unwrap()).unwrap();
         let ours: Vec<[f64; 3]> = tract
             .outer_polygon()
+            .unwrap()
             .vertices()
             .iter()
             .map(|v| v.to_array())

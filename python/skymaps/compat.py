@@ -16,6 +16,8 @@ lsst.skymap                                 skymaps
 ``findTractIdArray(ra, dec, degrees)``      :meth:`~skymaps.SkyMap.find_tract`
 ``findAllTracts(coord)``                    :meth:`~skymaps.SkyMap.find_all_tracts`
 ``findTractPatchList(coords)``              :meth:`~skymaps.SkyMap.find_tract_patch_list`
+``findClosestTractPatchList(coords)``       :meth:`~skymaps.SkyMap.find_tract` + ``find_patch_list``
+``getTractOverlap()``                       :attr:`~skymaps.SkyMap.tract_overlap`
 ``TractInfo.getId()/tract_id``              :attr:`~skymaps.Tract.id`
 ``getCtrCoord()/ctr_coord``                 :attr:`~skymaps.Tract.center`
 ``getWcs()``                                :attr:`~skymaps.Tract.wcs`
@@ -23,15 +25,23 @@ lsst.skymap                                 skymaps
 ``getNumPatches()``                         :attr:`~skymaps.Tract.num_patches`
 ``getPatchInfo(index)``                     :meth:`~skymaps.Tract.patch`
 ``findPatch(coord)``                        :meth:`~skymaps.Tract.find_patch`
-``getOuterSkyPolygon()``                    :attr:`~skymaps.Tract.outer_polygon`
-``getInnerSkyRegion()``                     :attr:`~skymaps.Tract.inner_region`
+``getOuterSkyPolygon()/outer_sky_polygon`` :attr:`~skymaps.Tract.outer_region`
+``getInnerSkyRegion()/inner_sky_region``    :attr:`~skymaps.Tract.inner_region`
+``getInnerSkyPolygon()/inner_sky_polygon``  :attr:`~skymaps.Tract.inner_polygon`
+``getVertexList()/vertex_list``             :attr:`~skymaps.Tract.vertex_list`
+``getTractOverlap()/tract_overlap``         :attr:`~skymaps.Tract.tract_overlap`
 ``PatchInfo.getIndex()/getSequentialIndex`` :attr:`~skymaps.Patch.index` /
                                             :attr:`~skymaps.Patch.id`
 ``getInnerBBox()/getOuterBBox()``           :attr:`~skymaps.Patch.inner_bbox` /
                                             :attr:`~skymaps.Patch.outer_bbox`
 ``get{Inner,Outer}SkyPolygon()``            :attr:`~skymaps.Patch.inner_polygon`,
                                             :attr:`~skymaps.Patch.outer_polygon`
-``getCellInfo(index)``                      :meth:`~skymaps.Patch.cell`
+``getCellInfo(index)``, ``patch[index]``    :meth:`~skymaps.Patch.cell`
+``getWcs()/wcs`` (patch, cell)              :attr:`~skymaps.Patch.wcs`
+``getCellBorder()/getCellInnerDimensions``  :attr:`~skymaps.Patch.cell_border`,
+                                            :attr:`~skymaps.Patch.cell_inner_dimensions`
+``getCellIndexPair/getSequentialCellIndex`` :meth:`~skymaps.Patch.cell_index`,
+                                            :meth:`~skymaps.Patch.cell_id`
 ``SkyWcs.pixelToSky/skyToPixel``            :meth:`~skymaps.TractWcs.pixel_to_sky`,
                                             :meth:`~skymaps.TractWcs.sky_to_pixel`
 ==========================================  ==========================================
@@ -76,6 +86,26 @@ class SkyMapCompat:
     def findTractPatchList(self, lon: Any, lat: Any = None) -> list[Any]:
         return self.find_tract_patch_list(lon, lat)
 
+    def getTractOverlap(self) -> float:
+        return self.tract_overlap
+
+    def findClosestTractPatchList(self, lon: Any, lat: Any = None) -> list[Any]:
+        """For each point's owning tract (in point order, each tract once), the
+        patches of that tract the points may fall on (``findClosestTractPatchList``)."""
+        from ._coords import lonlat_arrays
+
+        flat = lonlat_arrays(lon, lat)
+        out: list[Any] = []
+        seen: set[int] = set()
+        for t in np.atleast_1d(self.find_tract(flat.lon, flat.lat)):
+            if t < 0 or int(t) in seen:
+                continue
+            seen.add(int(t))
+            patches = self[int(t)].find_patch_list(flat.lon, flat.lat)
+            if patches:
+                out.append((self[int(t)], patches))
+        return out
+
 
 class TractCompat:
     """``lsst.skymap.TractInfo`` names for :class:`~skymaps.Tract`."""
@@ -116,14 +146,48 @@ class TractCompat:
     def getPatchInfo(self, index: Any) -> Any:
         return self.patch(index)
 
+    @property
+    def inner_sky_region(self) -> Any:
+        """The region this tract owns (``TractInfo.inner_sky_region``)."""
+        return self.inner_region
+
+    @property
+    def outer_sky_polygon(self) -> Any:
+        """The tract's outer region (``TractInfo.outer_sky_polygon``; a Box for a
+        tract wider than a hemisphere, see :attr:`~skymaps.Tract.outer_region`)."""
+        return self.outer_region
+
+    @property
+    def inner_sky_polygon(self) -> Any:
+        """Hull of the vertex list (``TractInfo.inner_sky_polygon``)."""
+        return self.inner_polygon
+
     def getOuterSkyPolygon(self) -> Any:
-        return self.outer_polygon
+        return self.outer_region
 
     def getInnerSkyRegion(self) -> Any:
         return self.inner_region
 
+    def getInnerSkyPolygon(self) -> Any:
+        return self.inner_polygon
+
+    def getTractOverlap(self) -> float:
+        return self.tract_overlap
+
+    def getVertexList(self) -> Any:
+        return self.vertex_list
+
     def findPatch(self, lon: Any, lat: Any = None) -> Any:
-        return self.find_patch(lon, lat)
+        """The :class:`~skymaps.Patch` holding one point's nearest pixel; LookupError
+        (:class:`~skymaps.errors.IdError`) outside the tract, as ``TractInfo.findPatch``."""
+        from .errors import IdError
+
+        ids = np.atleast_1d(self.find_patch(lon, lat))
+        if ids.size != 1:
+            raise IdError(f"findPatch takes one point, got {ids.size}")
+        if ids[0] < 0:
+            raise IdError(f"the point is not in tract {self.id}")
+        return self.patch(int(ids[0]))
 
     def findPatchList(self, lon: Any, lat: Any = None) -> list[Any]:
         return self.find_patch_list(lon, lat)
@@ -166,6 +230,19 @@ class _BoxesCompat:
     def getOuterSkyPolygon(self) -> Any:
         return self.outer_polygon
 
+    @property
+    def inner_sky_polygon(self) -> Any:
+        """Sky polygon of the inner box (``inner_sky_polygon``)."""
+        return self.inner_polygon
+
+    @property
+    def outer_sky_polygon(self) -> Any:
+        """Sky polygon of the outer box (``outer_sky_polygon``)."""
+        return self.outer_polygon
+
+    def getWcs(self) -> Any:
+        return self.wcs
+
 
 class PatchCompat(_BoxesCompat):
     """``lsst.skymap.PatchInfo`` names for :class:`~skymaps.Patch`."""
@@ -177,6 +254,30 @@ class PatchCompat(_BoxesCompat):
 
     def getNumCells(self) -> tuple[int, int]:
         return self.num_cells
+
+    def getCellBorder(self) -> int:
+        return self.cell_border
+
+    def getCellInnerDimensions(self) -> tuple[int, int]:
+        return self.cell_inner_dimensions
+
+    def getCellIndexPair(self, sequential_index: int) -> tuple[int, int]:
+        """IndexError without cells or outside the grid, as ``PatchInfo``."""
+        return self._as_index_error(self.cell_index, sequential_index)
+
+    def getSequentialCellIndexFromPair(self, index: tuple[int, int]) -> int:
+        return self._as_index_error(self.cell_id, index)
+
+    def getSequentialCellIndex(self, cell: Any) -> int:
+        return self._as_index_error(self.cell_id, cell.index)
+
+    def _as_index_error(self, f: Any, arg: Any) -> Any:
+        from .errors import IdError
+
+        try:
+            return f(arg)
+        except IdError as e:
+            raise IndexError(str(e)) from None
 
 
 class CellCompat(_BoxesCompat):

@@ -114,10 +114,20 @@ class Htm:
 
     def pixel(self, i: int) -> Any:
         """The trixel as a :class:`skymaps.geometry.ConvexPolygon` (bit-identical to
-        ``HtmPixelization.triangle``)."""
+        ``HtmPixelization.triangle``). Like sphgeom, any valid HTM id is accepted,
+        whatever its level.
+
+        Raises
+        ------
+        IdError
+            If ``i`` is not an HTM id of any level.
+        """
         from .geometry import _wrap
 
-        return _wrap(self._core.pixel(_one_id(i)))
+        i = _one_id(i)
+        level = _core.Htm.level_of(i)
+        core = self._core if level in (-1, self.level) else _core.Htm(level)
+        return _wrap(core.pixel(i))
 
     def envelope(self, region: Any, max_ranges: int = 0) -> RangeSet:
         """Trixels that intersect ``region`` (a superset), as sphgeom's ``envelope``.
@@ -231,14 +241,29 @@ class Healpix:
         """The 4 vertices (S, E, N, W) of pixel ``i`` (in this scheme) as (lon, lat) deg."""
         return self._core.pixel_vertices(_one_id(i))
 
-    def pixel(self, i: int, step: int = 1) -> np.ndarray:
+    def pixel_boundary(self, i: int, step: int = 1) -> np.ndarray:
         """``4 * step`` points (lon, lat degrees) along the curved boundary of pixel ``i``,
         counter-clockwise from the south vertex."""
         return self._core.pixel_boundary(_one_id(i), int(step))
 
-    def envelope(self, region: Any) -> RangeSet:
-        """Exactly the pixels that intersect ``region`` (nested or ring ids)."""
-        return self._core.envelope(_core_region(region))
+    def pixel(self, i: int) -> Any:
+        """Pixel ``i`` as a :class:`skymaps.geometry.ConvexPolygon`: the hull of 4 points
+        per side of its boundary, as ``lsst.sphgeom.HealpixPixelization.pixel`` makes it
+        (an approximation: HEALPix edges are curved)."""
+        from .geometry import ConvexPolygon
+
+        lon, lat = self.pixel_boundary(i, 4).T
+        return ConvexPolygon.from_lonlat(lon, lat)
+
+    def envelope(self, region: Any, *, sphgeom_compatible: bool = False) -> RangeSet:
+        """Exactly the pixels that intersect ``region`` (nested or ring ids).
+
+        ``sphgeom_compatible=True`` gives the conservative superset
+        ``lsst.sphgeom.HealpixPixelization.envelope`` returns (pixels 4 orders finer
+        that touch the region, dilated by their neighbours, taken back to this order),
+        for joins that must match a butler using sphgeom.
+        """
+        return self._core.envelope(_core_region(region), bool(sphgeom_compatible))
 
     def interior(self, region: Any) -> RangeSet:
         """Exactly the pixels entirely inside ``region`` (nested or ring ids)."""

@@ -12,20 +12,20 @@ Coordinates are degrees (or astropy quantities / a ``SkyCoord``) and lookups are
 vectorized over numpy arrays, exact (the owner's inner region contains the point,
 never "nearest centre") and multithreaded.
 
-Where skymaps deliberately differs from lsst.skymap:
+Where skymaps deliberately differs from lsst.skymap (the full table, with how to get
+the upstream answer where needed, is docs/compatibility.md):
 
 * The polar caps' inner region spans every longitude (lsst.skymap builds
   ``Box(LonLat(0, ...), LonLat(2 pi, ...))``, which degenerates to RA 0 only).
-* A point on a shared inner-box edge belongs to lsst.skymap's arithmetic answer unless
-  rounding puts it a few ulps outside that box, in which case it goes to the neighbour
-  whose box contains it; so the owner's inner region always contains the point.
+* Rings: a point on a shared inner-box edge gets lsst.skymap's own ``findTract`` id
+  (its box contains the point to 32 eps); only in version 0's hole does no inner region
+  contain the point, and then the north cap is returned, as lsst.skymap does.
 * ``find_tract`` for discrete, equat and dodeca skymaps is the lowest-id tract whose
-  inner polygon contains the point (-1 if none); lsst.skymap returns the nearest centre
-  even for points outside every tract.
+  inner region contains the point (-1 if none); lsst.skymap returns the nearest centre
+  even for points outside every tract. Equat inner regions are RA/Dec boxes, and the
+  outer region of an equat tract wider than a hemisphere is a lon/lat box.
 * ``Tract.contains`` and ``find_all_tracts`` test the outer *polygon* (the butler's
   region); lsst.skymap rounds the point to a pixel and tests the pixel box.
-* Version 0 rings numbering is reproduced exactly, including its quirk: points at
-  RA ~ 0 in the last ring map to the north cap.
 """
 
 from __future__ import annotations
@@ -123,6 +123,11 @@ class SkyMap(SkyMapCompat):
     def config(self) -> dict[str, Any]:
         """The resolved config dict."""
         return json.loads(self._core.config_json())
+
+    @property
+    def tract_overlap(self) -> float:
+        """Minimum overlap between neighbouring tracts, degrees (the config value)."""
+        return float(self.config["tractOverlap"])
 
     @property
     def hash(self) -> bytes:

@@ -14,7 +14,7 @@ import numpy as np
 
 from ._coords import lonlat_arrays, restore
 from .compat import CellCompat, PatchCompat, TractCompat
-from .errors import IdError
+from .errors import IdError, InvalidRegionError
 from .wcs import TractWcs
 
 if TYPE_CHECKING:
@@ -58,7 +58,9 @@ class TractRegion:
     """A tract's inner region: an RA/Dec box (rings) or a convex polygon.
 
     ``contains`` uses exactly the test the tract lookups use, so
-    ``skymap.find_tract(p) == t`` implies ``skymap[t].inner_region.contains(p)``.
+    ``skymap.find_tract(p) == t`` implies ``skymap[t].inner_region.contains(p)``, except
+    in a version-0 rings skymap's hole (no tract owns it; see docs/compatibility.md).
+    Boxes are closed and reach 32 eps (7e-15 rad) past their edges.
     """
 
     __slots__ = ("_tract", "kind", "lon_range", "lat_range", "full_lon", "vertices")
@@ -103,6 +105,11 @@ class Cell(CellCompat):
         self.outer_bbox = PixelBox(*outer)
 
     @property
+    def wcs(self) -> TractWcs:
+        """The tract's WCS (cells share it, as in ``lsst.skymap``)."""
+        return self._tract.wcs
+
+    @property
     def inner_polygon(self) -> Any:
         """Sky polygon of the inner box (pixel-edge corners through the tract WCS)."""
         return _polygon(self._tract._core.box_polygon_vertices(tuple(self.inner_bbox)))
@@ -136,6 +143,26 @@ class Patch(PatchCompat):
         return self._tract
 
     @property
+    def wcs(self) -> TractWcs:
+        """The tract's WCS (patches share it, as in ``lsst.skymap``)."""
+        return self._tract.wcs
+
+    @property
+    def cell_inner_dimensions(self) -> tuple[int, int]:
+        """Inner cell size in pixels; (0, 0) without cells (legacy builder)."""
+        builder = self._tract._skymap.config["tractBuilder"]
+        if builder["name"] != "cells":
+            return (0, 0)
+        w, h = builder["cellInnerDimensions"]
+        return (int(w), int(h))
+
+    @property
+    def cell_border(self) -> int:
+        """Cell border in pixels; 0 without cells (legacy builder)."""
+        builder = self._tract._skymap.config["tractBuilder"]
+        return int(builder["cellBorder"]) if builder["name"] == "cells" else 0
+
+    @property
     def inner_polygon_vertices(self) -> np.ndarray:
         """(4, 3) unit vectors of the inner polygon, in sphgeom hull order."""
         return _vertices(self._tract._core.box_polygon_vertices(tuple(self.inner_bbox)))
@@ -157,11 +184,32 @@ class Patch(PatchCompat):
 
     def cell(self, index: int | tuple[int, int]) -> Cell:
         """The cell with sequential id ``index`` or grid index ``(x, y)``."""
+        if isinstance(index, (int, np.integer)):
+            index = self.cell_index(index)
+        elif self.num_cells[0] == 0:
+            raise IdError(f"patch {self.index} has no cells (legacy tract builder)")
+        return Cell(self._tract, self.index, (int(index[0]), int(index[1])))
+
+    # Cell id <-> grid index arithmetic is the core's (tessellation::patch).
+    def cell_index(self, sequential_index: int) -> tuple[int, int]:
+        """Grid index ``(x, y)`` of a sequential cell id."""
         if self.num_cells[0] == 0:
             raise IdError(f"patch {self.index} has no cells (legacy tract builder)")
-        if isinstance(index, (int, np.integer)):
-            index = self._tract._core.cell_index(*self.index, int(index))
-        return Cell(self._tract, self.index, (int(index[0]), int(index[1])))
+        return self._tract._core.cell_index(*self.index, int(sequential_index))
+
+    def cell_id(self, index: tuple[int, int]) -> int:
+        """Sequential id of the cell at grid index ``(x, y)``."""
+        if self.num_cells[0] == 0:
+            raise IdError(f"patch {self.index} has no cells (legacy tract builder)")
+        return self._tract._core.cell(*self.index, int(index[0]), int(index[1]))[0]
+
+    def __getitem__(self, index: int | tuple[int, int]) -> Cell:
+        """``patch[i]`` / ``patch[(x, y)]``: a cell; IndexError outside the grid or
+        without cells, as ``PatchInfo.__getitem__``."""
+        try:
+            return self.cell(index)
+        except IdError as e:
+            raise IndexError(str(e)) from None
 
     def __iter__(self) -> Iterator[Cell]:
         nx, ny = self.num_cells
@@ -234,13 +282,61 @@ class Tract(TractCompat):
         return self._core.patch_border
 
     @property
+    def tract_overlap(self) -> float:
+        """Minimum overlap with neighbouring tracts, degrees (the config value)."""
+        return float(self._skymap.config["tractOverlap"])
+
+    @property
+    def vertex_list(self) -> np.ndarray:
+        """(n, 2) lon/lat degrees of the vertices that define the inner region
+        (``TractInfo.vertex_list``): the skymap's corners for equat, dodeca and HEALPix
+        tracts; the pixel box corners moved 0.001 pixel inward for rings and discrete."""
+        return np.asarray(self._core.vertex_list(), dtype=np.float64).reshape(-1, 2)
+
+    @property
+    def inner_polygon(self) -> Any:
+        """Convex hull of :attr:`vertex_list` (``TractInfo.inner_sky_polygon``).
+
+        Raises :class:`~skymaps.errors.InvalidRegionError` for a tract 180 degrees wide
+        or more (an equat skymap of 1 or 2 tracts), which has no such polygon."""
+        from .geometry import Circle, ConvexPolygon
+
+        lon, lat = self.vertex_list.T
+        # A tract 180 degrees wide or more has a vertex a hemisphere from its centre.
+        if not np.all(Circle(*self.center, 90.0 - 1e-7).contains(lon, lat)):
+            raise InvalidRegionError(
+                f"tract {self.id} is 180 degrees wide or more and has no inner polygon; "
+                "use inner_region"
+            )
+        return ConvexPolygon.from_lonlat(lon, lat)
+
+    @property
+    def outer_region(self) -> Any:
+        """The tract region: its pixel box on the sky. A convex polygon, or for a tract
+        wider than a hemisphere (equat with 1 or 2 tracts) a :class:`~skymaps.Box`."""
+        desc = self._core.outer_region()
+        if desc[0] == "polygon":
+            return _polygon(desc[1])
+        from .geometry import Box
+
+        _, lon0, lon1, lat0, lat1, full = desc
+        return Box(0.0, 360.0, lat0, lat1) if full else Box(lon0, lon1, lat0, lat1)
+
+    @property
     def outer_polygon_vertices(self) -> np.ndarray:
         """(4, 3) unit vectors of the outer polygon, in sphgeom hull order."""
-        return _vertices(self._core.box_polygon_vertices(tuple(self.bbox)))
+        desc = self._core.outer_region()
+        if desc[0] != "polygon":
+            raise InvalidRegionError(
+                f"tract {self.id} is wider than a hemisphere and has no outer polygon; "
+                "use outer_region (a Box)"
+            )
+        return _vertices(desc[1])
 
     @property
     def outer_polygon(self) -> Any:
-        """The tract region: its pixel box on the sky (``getOuterSkyPolygon``)."""
+        """The tract region as a polygon (``getOuterSkyPolygon``); see
+        :attr:`outer_region` for tracts wider than a hemisphere."""
         return _polygon(self.outer_polygon_vertices)
 
     @property

@@ -94,7 +94,7 @@ def test_pixel_vertices_match_healpy_boundaries():
                 return np.stack([np.cos(r[:, 0]) * np.cos(r[:, 1]),
                                  np.sin(r[:, 0]) * np.cos(r[:, 1]), np.sin(r[:, 1])], axis=1)
             assert np.allclose(xyz(ours), xyz(ref), atol=1e-12)
-            b = h.pixel(i, step=4)
+            b = h.pixel_boundary(i, step=4)
             assert b.shape == (16, 2)
             assert np.allclose(xyz(b[::4]), xyz(ours), atol=1e-12)
             # intermediate boundary points lie on the shared pixel edges

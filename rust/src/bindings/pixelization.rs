@@ -229,10 +229,24 @@ impl PyHealpix {
     ) -> PyResult<Bound<'py, PyArray2<f64>>> {
         lonlat_rows_deg(py, &self.inner.pixel_boundary(id, step)?)
     }
-    /// Exactly the pixels that intersect the region.
-    fn envelope(&self, py: Python<'_>, region: &PyRegion) -> PyResult<PyRangeSet> {
+    /// Exactly the pixels that intersect the region, or with ``sphgeom_compatible``
+    /// the dilated superset ``lsst.sphgeom.HealpixPixelization.envelope`` returns.
+    #[pyo3(signature = (region, sphgeom_compatible=false))]
+    fn envelope(
+        &self,
+        py: Python<'_>,
+        region: &PyRegion,
+        sphgeom_compatible: bool,
+    ) -> PyResult<PyRangeSet> {
         let (h, r) = (self.inner, &region.inner);
-        Ok(detach(py, usize::MAX, || h.envelope(r))?.into())
+        Ok(detach(py, usize::MAX, || {
+            if sphgeom_compatible {
+                h.envelope_sphgeom(r)
+            } else {
+                h.envelope(r)
+            }
+        })?
+        .into())
     }
     /// Exactly the pixels entirely inside the region.
     fn interior(&self, py: Python<'_>, region: &PyRegion) -> PyResult<PyRangeSet> {

@@ -55,16 +55,50 @@ fn to_u64_array<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     np.call_method1("ascontiguousarray", (arr, "uint64"))
 }
 
+/// sphgeom's `RangeSet(first, last)`: `[first, last)` modulo `2**64` (`first == last`
+/// is every value, `first > last` wraps through `2**64`).
+fn wrapping_range(first: u64, last: u64) -> Core {
+    match first.cmp(&last) {
+        std::cmp::Ordering::Less => Core::from_range(first, last),
+        std::cmp::Ordering::Equal => Core::full(),
+        // `end == 0` stands for 2**64.
+        std::cmp::Ordering::Greater if last == 0 => Core::from_range(first, 0),
+        std::cmp::Ordering::Greater => Core::from_range(first, 0).union(&Core::from_range(0, last)),
+    }
+}
+
 #[pymethods]
 impl PyRangeSet {
     /// ``RangeSet()`` (empty), ``RangeSet((begin, end))`` or ``RangeSet(ranges)`` with
-    /// ``ranges`` an ``(N, 2)`` array-like of ``[begin, end)`` pairs.
+    /// ``ranges`` an ``(N, 2)`` array-like of ``[begin, end)`` pairs; and as in
+    /// ``lsst.sphgeom``, ``RangeSet(i)`` (the one integer) and ``RangeSet(first, last)``:
+    /// ``[first, last)``, wrapping through ``2**64`` when ``first > last``, every value
+    /// when ``first == last``.
     #[new]
-    #[pyo3(signature = (ranges=None))]
-    fn new(ranges: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+    #[pyo3(signature = (ranges=None, last=None))]
+    fn new(ranges: Option<&Bound<'_, PyAny>>, last: Option<u64>) -> PyResult<Self> {
         let Some(obj) = ranges else {
+            if last.is_some() {
+                return Err(
+                    crate::Error::coordinate("RangeSet(first, last) needs both ends").into(),
+                );
+            }
             return Ok(Core::new().into());
         };
+        if let Some(last) = last {
+            let first: u64 = obj.extract().map_err(|_| {
+                crate::Error::coordinate(
+                    "RangeSet(first, last): both ends must be integers in [0, 2**64)",
+                )
+            })?;
+            return Ok(wrapping_range(first, last).into());
+        }
+        if obj.is_instance_of::<pyo3::types::PyInt>() {
+            let v: u64 = obj.extract().map_err(|_| {
+                crate::Error::coordinate("a RangeSet value must be an integer in [0, 2**64)")
+            })?;
+            return Ok(Core::from_values(&[v]).into());
+        }
         if let Ok(rs) = obj.cast::<PyRangeSet>() {
             return Ok(rs.get().clone());
         }
@@ -162,12 +196,10 @@ impl PyRangeSet {
         self.inner.cardinality()
     }
 
-    fn __len__(&self) -> PyResult<usize> {
-        let n = self.inner.cardinality();
-        usize::try_from(n)
-            .ok()
-            .filter(|&n| n <= isize::MAX as usize)
-            .ok_or_else(|| PyOverflowError::new_err(format!("{n} values: use cardinality()")))
+    /// The number of ranges, as ``lsst.sphgeom.RangeSet`` counts (iteration gives the
+    /// ranges); the number of values is :meth:`cardinality`.
+    fn __len__(&self) -> usize {
+        self.inner.num_ranges()
     }
 
     fn num_ranges(&self) -> usize {

@@ -5,7 +5,7 @@ use super::config::to_config_value;
 use super::projection::{from_vec, PyTractWcs};
 use super::{detach, with_lonlat};
 use crate::geometry::angle::rad_to_deg;
-use crate::geometry::UnitVector3d;
+use crate::geometry::{Region, UnitVector3d};
 use crate::lookup;
 use crate::tessellation::{InnerRegion, PixelBox, SkyMap, SkyMapConfig, Tract};
 use numpy::{PyArray1, PyReadonlyArray1};
@@ -250,6 +250,42 @@ impl PyTract {
                 .into_pyobject(py)
                 .map(|o| o.into_any()),
         }
+    }
+
+    /// The outer region: ("polygon", flat vertices), or ("box", lon_min, lon_max,
+    /// lat_min, lat_max, full_lon) in degrees for a tract wider than a hemisphere.
+    fn outer_region<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self.t().outer_region() {
+            Region::LonLatBox(b) => (
+                "box",
+                rad_to_deg(b.lon().a),
+                rad_to_deg(b.lon().b),
+                rad_to_deg(b.lat().a),
+                rad_to_deg(b.lat().b),
+                b.lon().is_full(),
+            )
+                .into_pyobject(py)
+                .map(|o| o.into_any()),
+            Region::ConvexPolygon(p) => ("polygon", from_vec(py, flat_vectors(p.vertices())))
+                .into_pyobject(py)
+                .map(|o| o.into_any()),
+            other => Err(crate::Error::Internal(format!(
+                "tract outer region is a {}",
+                other.type_name()
+            ))
+            .into()),
+        }
+    }
+
+    /// The vertex list (`TractInfo.vertex_list`) as flat (lon, lat) degrees.
+    fn vertex_list<'py>(&self, py: Python<'py>) -> F64Array<'py> {
+        let flat: Vec<f64> = self
+            .t()
+            .vertices()
+            .iter()
+            .flat_map(|v| [v.lon_deg(), v.lat_deg()])
+            .collect();
+        from_vec(py, flat)
     }
 
     /// Patch info for grid index (x, y): (id, inner bbox, outer bbox, (ncx, ncy)).

@@ -247,7 +247,7 @@ pub fn find_patch_cell(tract: &Tract, lon_deg: &[f64], lat_deg: &[f64]) -> Resul
 }
 
 /// Whether `tract`'s inner region (`outer = false`, the exact test its owner lookups
-/// use) or outer polygon (`outer = true`, the butler's region) contains each point; in
+/// use) or outer region (`outer = true`, the butler's region) contains each point; in
 /// parallel like every point lookup.
 ///
 /// # Errors
@@ -259,12 +259,11 @@ pub fn tract_contains(
     outer: bool,
 ) -> Result<Vec<bool>> {
     check_lonlat_arrays(lon_deg, lat_deg)?;
-    let outer_polygon = tract.outer_polygon();
     let mut out = vec![false; lon_deg.len()];
     crate::parallel::fill_indexed(&mut out, |i| {
         let (lon, lat) = to_lonlat_rad_unchecked(lon_deg[i], lat_deg[i]);
         if outer {
-            outer_polygon.contains(&UnitVector3d::from_lonlat_rad(lon, lat))
+            tract.outer_contains_vector(&UnitVector3d::from_lonlat_rad(lon, lat))
         } else {
             tract.inner_contains_lonlat_rad(lon, lat)
         }

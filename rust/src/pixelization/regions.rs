@@ -175,4 +175,34 @@ impl Healpix {
     pub fn interior(&self, region: &Region) -> Result<RangeSet> {
         healpix_find(self, region, true)
     }
+
+    /// The envelope `lsst.sphgeom.HealpixPixelization` returns, a superset of
+    /// [`Healpix::envelope`]: the pixels 4 orders finer that touch `region`, replaced
+    /// by their 8 neighbours, taken back to this order. Ours starts from the exact
+    /// fine envelope where sphgeom starts from hpgeom's inclusive query (itself a
+    /// superset), so the answers agree wherever that query is exact. Above order 25
+    /// (no finer order exists) this is the exact envelope.
+    ///
+    /// # Errors
+    /// As [`Healpix::envelope`].
+    pub fn envelope_sphgeom(&self, region: &Region) -> Result<RangeSet> {
+        const FINER: u8 = 4;
+        let Ok(fine) = Healpix::new(i64::from(self.order()) + i64::from(FINER), true) else {
+            return self.envelope(region);
+        };
+        let layer = cdshealpix::nested::get(fine.order());
+        let mut coarse: Vec<u64> = Vec::new();
+        for h in fine.envelope(region)?.values() {
+            for n in layer.neighbours(h, false).values_vec() {
+                coarse.push(n >> (2 * FINER));
+            }
+        }
+        let nested = RangeSet::from_values(&coarse);
+        Ok(if self.is_nested() {
+            nested
+        } else {
+            let base = cdshealpix::nested::get(self.order());
+            RangeSet::from_values(&nested.values().map(|h| base.to_ring(h)).collect::<Vec<_>>())
+        })
+    }
 }

@@ -33,8 +33,10 @@ pub(super) fn deproject(p: Projection, x: f64, y: f64) -> Option<[f64; 3]> {
             Some([-y / RHO / d, x / RHO / d, (1.0 - t2) / d])
         }
         Projection::Cea => {
+            // No bound on x: native longitudes past +-180 deg wrap, as in AST (which
+            // `afw` uses), so a tract box wider than the sphere still has sky corners.
             let sin_t = y / RHO;
-            if !(-1.0..=1.0).contains(&sin_t) || x.abs() > 180.0 {
+            if !(-1.0..=1.0).contains(&sin_t) {
                 return None;
             }
             let cos_t = (1.0 - sin_t * sin_t).sqrt();

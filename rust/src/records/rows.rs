@@ -2,7 +2,7 @@
 
 use super::column::{concat_columns, BinaryColumn};
 use super::COMMON_SKYPIX_LEVEL;
-use crate::geometry::{ConvexPolygon, Region};
+use crate::geometry::Region;
 use crate::parallel::map_items;
 use crate::pixelization::Htm;
 use crate::tessellation::{SkyMap, Tract};
@@ -45,9 +45,8 @@ struct TractRows {
 
 /// Appends the pixels of the level-7 HTM envelope (ascending): the butler's overlap rows,
 /// identical to sphgeom's `HtmPixelization(7).envelope(region)`.
-fn envelope_pixels(htm: &Htm, polygon: &ConvexPolygon, out: &mut Vec<i64>) -> Result<()> {
-    let region = Region::ConvexPolygon(polygon.clone());
-    for pixel in htm.envelope(&region, 0).values() {
+fn envelope_pixels(htm: &Htm, region: &Region, out: &mut Vec<i64>) -> Result<()> {
+    for pixel in htm.envelope(region, 0).values() {
         out.push(
             i64::try_from(pixel)
                 .map_err(|_| Error::Internal(format!("htm pixel {pixel} does not fit in int64")))?,
@@ -57,13 +56,13 @@ fn envelope_pixels(htm: &Htm, polygon: &ConvexPolygon, out: &mut Vec<i64>) -> Re
 }
 
 fn tract_rows(htm: &Htm, tract: &Tract) -> Result<TractRows> {
-    let polygon = tract.outer_polygon();
+    let outer = tract.outer_region();
     let mut pixels = Vec::new();
-    envelope_pixels(htm, polygon, &mut pixels)?;
+    envelope_pixels(htm, outer, &mut pixels)?;
     let patches = tract.patch_outer_polygons()?; // in patch-id order
     let n = patches.len();
     let mut rows = TractRows {
-        region: polygon.encode(),
+        region: outer.encode(),
         pixels,
         patch_index: Vec::with_capacity(n),
         patch_id: Vec::with_capacity(n),
@@ -73,6 +72,7 @@ fn tract_rows(htm: &Htm, tract: &Tract) -> Result<TractRows> {
     };
     for (id, index, polygon) in patches {
         let before = rows.patch_pixels.len();
+        let polygon = Region::ConvexPolygon(polygon);
         envelope_pixels(htm, &polygon, &mut rows.patch_pixels)?;
         rows.patch_pixel_counts
             .push(rows.patch_pixels.len() - before);

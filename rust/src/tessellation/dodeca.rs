@@ -205,6 +205,7 @@ pub(crate) fn build(
             overlap_rad,
             factory,
             builder,
+            None,
         )
     })
 }

@@ -77,7 +77,16 @@ impl HealpixLayout {
                 lat_rad: -lat,
             })
             .collect();
-        Tract::generic(id, center, center, &vertices, overlap_rad, factory, builder)
+        Tract::generic(
+            id,
+            center,
+            center,
+            &vertices,
+            overlap_rad,
+            factory,
+            builder,
+            None,
+        )
     }
 }
 

@@ -11,14 +11,19 @@
 //! appears twice (ids 1 and 11 for 120 rings) and the last ring's is missing (points
 //! there map to the north cap, as in `lsst.skymap`).
 //!
-//! **Who owns a boundary point.** Inner regions are closed RA/Dec boxes built from
-//! `lsst.skymap`'s own expressions, so neighbours share their edges (and at some seams
-//! the two expressions differ by one ulp). [`RingLayout::find_tract`] first computes
-//! `lsst.skymap`'s answer (`findTract` arithmetic) and keeps it whenever that tract's
-//! closed box contains the point; only when rounding puts the point a few ulps outside
-//! it does it step to the neighbour whose box does contain it. So the owner always
-//! contains the point, and agrees with `lsst.skymap` away from the last-ulp cases. A
-//! point exactly at `Dec = pi/2 - ringSize/2` belongs to the north cap.
+//! **Who owns a boundary point.** Inner regions are RA/Dec boxes built from
+//! `lsst.skymap`'s own expressions (`getRaDecRange`), closed and widened by
+//! [`super::tract::BOX_EDGE_TOLERANCE_RAD`], so neighbours overlap by a few ulps.
+//! `findTract` decides with other expressions (`_decToRingNum`, `_raToTractNum`),
+//! which can put a point on an edge a few ulps outside the box of the tract it picks
+//! (at RA 0, Dec 87.7685950413223 deg version 1 picks 18927, whose box edge is one
+//! ulp above the point). [`RingLayout::find_tract`] computes `lsst.skymap`'s answer
+//! and keeps it whenever that tract's (widened) box contains the point, which is
+//! every point except in version 0's hole; so ids agree with `lsst.skymap`'s on
+//! every edge. Only where its answer does not contain the point does it return the
+//! neighbour whose box does. In version 0's hole (ring `numRings - 1` at `raStart`,
+//! whose tract has no id, the quirk `lsst.skymap`'s testDm14809 asserts) no inner
+//! region contains the point, and the north cap is returned, as `lsst.skymap` does.
 
 use super::config::TractBuilder;
 use super::tract::{InnerRegion, Tract, WcsFactory};
@@ -269,43 +274,74 @@ impl RingLayout {
         self.box_for(ring, t_eff).box_contains_rad(lon, lat)
     }
 
+    /// `lsst.skymap`'s `findTract` (versions 0 and 1): its ring from `_decToRingNum`,
+    /// its tract from `_raToTractNum`, its id with the version-0 renumbering. Returns
+    /// `(ring, tract in ring, id)`; the ring is -1 or `numRings` for the caps.
+    fn upstream_find(&self, lon: f64, lat: f64) -> (i64, i64, f64, i64) {
+        let ring = self.ring_of(lat);
+        if ring < 0 || ring >= self.num_rings {
+            return (ring, 0, 0.5, self.id_of(ring, 0));
+        }
+        let (t, frac) = self.tract_in_ring_frac(lon, ring);
+        let id = if self.version == 0 && t == 0 && ring == self.num_rings - 1 {
+            // Version 0 sends these points to the north cap (its missing tract).
+            self.num_tracts - 1
+        } else {
+            self.id_of(ring, t)
+        };
+        (ring, t, frac, id)
+    }
+
+    /// Whether tract `(ring, t)` (`lsst.skymap`'s indices) is the tract `id` and its
+    /// box contains the point.
+    fn holds(&self, ring: i64, t: i64, id: i64, lon: f64, lat: f64) -> bool {
+        if ring < 0 || ring >= self.num_rings {
+            let cap = self.box_for(ring, 0);
+            return id == self.id_of(ring, 0) && cap.box_contains_rad(lon, lat);
+        }
+        self.id_of(ring, t) == id && self.box_contains(ring, t, lon, lat)
+    }
+
     /// The owning tract of a point (radians; `lon` in [0, 2pi), `lat` in
     /// [-pi/2, pi/2]). See the module docs for boundary points.
     pub fn find_tract(&self, lon: f64, lat: f64) -> i64 {
-        let mut ring = self.ring_of(lat);
-        // Step off rings whose closed Dec range misses the point by rounding.
-        if ring >= 0 && ring < self.num_rings {
-            if lat < self.dec_edge(ring) {
-                ring -= 1;
-            } else if lat > -PI / 2.0 + (ring as f64 + 1.5) * self.ring_size {
-                ring += 1;
-            }
-        } else if ring == self.num_rings && lat < self.dec_edge(ring) {
-            ring -= 1;
-        } else if ring == -1 && lat > self.dec_edge(0) {
-            ring = 0;
-        }
-        if ring < 0 || ring >= self.num_rings {
-            return self.id_of(ring, 0);
-        }
-        let n = self.ring_nums[ring as usize];
-        let (t, frac) = self.tract_in_ring_frac(lon, ring);
-        if self.version == 0 && t == 0 && ring == self.num_rings - 1 {
-            // lsst.skymap v0 sends these points to the north cap (missing tract).
-            return self.num_tracts - 1;
-        }
-        // Far from the RA edges (rounding differences are ~1e-15 of a tract width) the
-        // arithmetic answer is the box answer; near them, check the boxes themselves.
+        let (ring, t, frac, id) = self.upstream_find(lon, lat);
+        // Far from every edge (rounding differences are ~1e-15 of a tract) the
+        // arithmetic answer's box holds the point; near an edge, check the box.
         const MARGIN: f64 = 1e-9;
-        let near_edge = !(MARGIN..=1.0 - MARGIN).contains(&frac);
-        if near_edge && !self.box_contains(ring, t, lon, lat) {
-            for cand in [(t + 1) % n, (t + n - 1) % n] {
-                if self.box_contains(ring, cand, lon, lat) {
-                    return self.id_of(ring, cand);
+        let inner_ring = ring >= 0 && ring < self.num_rings;
+        let far = inner_ring
+            && (MARGIN..=1.0 - MARGIN).contains(&frac)
+            && lat > self.dec_edge(ring) + MARGIN * self.ring_size
+            && lat < self.dec_edge(ring + 1) - MARGIN * self.ring_size
+            && id != self.num_tracts - 1;
+        if far || self.holds(ring, t, id, lon, lat) {
+            return id;
+        }
+        // lsst.skymap's tract misses the point: the neighbour whose box holds it.
+        for r in [ring, ring - 1, ring + 1] {
+            if r < -1 || r > self.num_rings {
+                continue;
+            }
+            if r < 0 || r >= self.num_rings {
+                if self.holds(r, 0, self.id_of(r, 0), lon, lat) {
+                    return self.id_of(r, 0);
+                }
+                continue;
+            }
+            let n = self.ring_nums[r as usize];
+            let tr = self.tract_in_ring(lon, r);
+            for cand in [tr, (tr + 1) % n, (tr + n - 1) % n] {
+                let cid = self.id_of(r, cand);
+                let missing = self.version == 0 && cand == 0 && r == self.num_rings - 1;
+                if !missing && self.holds(r, cand, cid, lon, lat) {
+                    return cid;
                 }
             }
         }
-        self.id_of(ring, t)
+        // Version 0's hole (ring numRings - 1, tract 0 has no id): no inner region
+        // holds these points; lsst.skymap's answer is the north cap.
+        id
     }
 
     /// Candidate tracts whose outer regions may contain a point: the owner's ring and

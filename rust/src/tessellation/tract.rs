@@ -11,12 +11,19 @@
 //!    patches (the extra split as `delta // 2` on the low side);
 //! 4. the pixel origin moved so the box starts at `(0, 0)`.
 //!
+//! The *outer region* is the pixel box on the sky: the convex polygon through its four
+//! corners, as `lsst.skymap` makes it. A box wider than a hemisphere (an equat tract of
+//! a 1- or 2-tract skymap) has no such polygon (`lsst.skymap` silently returns a sliver
+//! on the far side); with an unrotated CEA WCS centred on the equator the pixel box is
+//! exactly a lon/lat box, and that is the outer region then. Other projections or
+//! rotations cannot make such tracts and are rejected.
+//!
 //! Each tract owns its patch grid; nothing is shared between tracts.
 
 use super::bbox::PixelBox;
 use super::config::TractBuilder;
 use super::patch::Patch;
-use crate::geometry::{ConvexPolygon, LonLat, UnitVector3d};
+use crate::geometry::{ConvexPolygon, LonLat, LonLatBox, Region, UnitVector3d};
 use crate::projection::{wcs::cd_matrix, Projection, TractWcs};
 use crate::{Error, Result};
 
@@ -37,10 +44,18 @@ pub enum InnerRegion {
     Polygon(ConvexPolygon),
 }
 
+/// How far (radians, about 32 ulps of 2pi: 7e-15 rad, 1.5e-9 arcsec) a tract's inner
+/// box reaches past its edges. `lsst.skymap` computes the box edges and the lookup
+/// with different expressions that disagree in the last ulps; the tolerance lets the
+/// tract `lsst.skymap`'s lookup picks contain every point it is picked for.
+pub const BOX_EDGE_TOLERANCE_RAD: f64 = 32.0 * f64::EPSILON;
+
 impl InnerRegion {
-    /// Whether the closed lon/lat box contains `(lon, lat)` (radians, lon in [0, 2pi)).
-    /// Always false for a polygon (use the polygon's own containment test).
+    /// Whether the closed lon/lat box, widened by [`BOX_EDGE_TOLERANCE_RAD`], contains
+    /// `(lon, lat)` (radians, lon in [0, 2pi)). Always false for a polygon (use the
+    /// polygon's own containment test).
     pub fn box_contains_rad(&self, lon: f64, lat: f64) -> bool {
+        const TOL: f64 = BOX_EDGE_TOLERANCE_RAD;
         match *self {
             InnerRegion::LonLatBox {
                 lon_min_rad,
@@ -49,14 +64,17 @@ impl InnerRegion {
                 lat_max_rad,
                 full_lon,
             } => {
-                if lat < lat_min_rad || lat > lat_max_rad {
+                if lat < lat_min_rad - TOL || lat > lat_max_rad + TOL {
                     return false;
                 }
+                // The distance past 2pi counts from 0 (and back).
                 full_lon
                     || if lon_min_rad <= lon_max_rad {
-                        lon >= lon_min_rad && lon <= lon_max_rad
+                        (lon >= lon_min_rad - TOL && lon <= lon_max_rad + TOL)
+                            || lon - std::f64::consts::TAU >= lon_min_rad - TOL
+                            || lon + std::f64::consts::TAU <= lon_max_rad + TOL
                     } else {
-                        lon >= lon_min_rad || lon <= lon_max_rad
+                        lon >= lon_min_rad - TOL || lon <= lon_max_rad + TOL
                     }
             }
             InnerRegion::Polygon(_) => false,
@@ -127,7 +145,8 @@ pub struct Tract {
     bbox: PixelBox,
     builder: TractBuilder,
     inner: InnerRegion,
-    outer: ConvexPolygon,
+    outer: Region,
+    vertices: Vec<LonLat>,
 }
 
 impl Tract {
@@ -153,6 +172,13 @@ impl Tract {
             points.push(offset(center, bearing, radius_rad + overlap_rad));
         }
         let mut tract = Tract::finish(id, center, wcs, &points, builder)?;
+        // `ExplicitTractInfo`'s vertex list: the box corners moved 0.001 pixel inward.
+        tract.vertices = tract
+            .bbox
+            .inset_corners(0.001)
+            .iter()
+            .map(|&[x, y]| corner_lonlat(&tract.wcs, id, x, y))
+            .collect::<Result<_>>()?;
         tract.inner = match inner_box {
             Some(b) => b,
             None => InnerRegion::Polygon(tract.polygon(&tract.bbox, 0.001)?),
@@ -160,11 +186,13 @@ impl Tract {
         Ok(tract)
     }
 
-    /// A generic tract (`TractInfo`): its inner region is the polygon through
-    /// `vertices`; the pixel box covers every vertex grown by half the overlap.
+    /// A generic tract (`TractInfo`): its inner region is `inner_box` when given
+    /// (equat), else the polygon through `vertices`; the pixel box covers every vertex
+    /// grown by half the overlap.
     ///
     /// # Errors
     /// [`Error::InvalidConfig`] when the tract does not project to a finite box.
+    #[allow(clippy::too_many_arguments)]
     pub fn generic(
         id: u64,
         center: LonLat,
@@ -173,6 +201,7 @@ impl Tract {
         overlap_rad: f64,
         factory: &WcsFactory,
         builder: TractBuilder,
+        inner_box: Option<InnerRegion>,
     ) -> Result<Tract> {
         let wcs = factory.make(crval)?;
         let mut points = Vec::with_capacity(vertices.len() * 24);
@@ -187,8 +216,14 @@ impl Tract {
             }
         }
         let mut tract = Tract::finish(id, center, wcs, &points, builder)?;
-        let vectors: Vec<UnitVector3d> = vertices.iter().map(|v| v.to_vector()).collect();
-        tract.inner = InnerRegion::Polygon(ConvexPolygon::convex_hull(&vectors)?);
+        tract.vertices = vertices.to_vec();
+        tract.inner = match inner_box {
+            Some(b) => b,
+            None => {
+                let vectors: Vec<UnitVector3d> = vertices.iter().map(|v| v.to_vector()).collect();
+                InnerRegion::Polygon(ConvexPolygon::convex_hull(&vectors)?)
+            }
+        };
         Ok(tract)
     }
 
@@ -230,7 +265,7 @@ impl Tract {
         }
         let wcs = wcs.shifted([-min[0] as f64, -min[1] as f64]);
         let bbox = PixelBox::new([0, 0], dims);
-        let outer = polygon_through(&wcs, id, &bbox, 0.0)?;
+        let outer = outer_region(&wcs, id, &bbox, center)?;
         Ok(Tract {
             num_patches,
             patch_inner: inner,
@@ -240,8 +275,15 @@ impl Tract {
             bbox,
             builder,
             // Replaced by the caller.
-            inner: InnerRegion::Polygon(outer.clone()),
+            inner: InnerRegion::LonLatBox {
+                lon_min_rad: 0.0,
+                lon_max_rad: 0.0,
+                lat_min_rad: 0.0,
+                lat_max_rad: 0.0,
+                full_lon: false,
+            },
             outer,
+            vertices: Vec::new(),
         })
     }
 
@@ -294,9 +336,26 @@ impl Tract {
     }
 
     /// The tract's outer region: its whole pixel box on the sky (the butler's tract
-    /// region).
-    pub fn outer_polygon(&self) -> &ConvexPolygon {
+    /// region): a convex polygon, or a lon/lat box for a tract wider than a hemisphere
+    /// (see the module docs).
+    pub fn outer_region(&self) -> &Region {
         &self.outer
+    }
+
+    /// The outer region when it is a convex polygon (every tract narrower than a
+    /// hemisphere).
+    pub fn outer_polygon(&self) -> Option<&ConvexPolygon> {
+        match &self.outer {
+            Region::ConvexPolygon(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The vertices that define the inner region (`TractInfo.vertex_list`): the
+    /// skymap's corners for generic tracts, the pixel box corners moved 0.001 pixel
+    /// inward for explicit ones.
+    pub fn vertices(&self) -> &[LonLat] {
+        &self.vertices
     }
 
     /// The outer polygon of every patch, in patch-id order: `(patch id, (x, y),
@@ -431,6 +490,61 @@ pub fn clamped_patch_index(x: f64, y: f64, inner: [i64; 2], num_patches: [i64; 2
         iy.clamp(0.0, (num_patches[1] - 1) as f64)
     };
     [cx as i64, cy as i64]
+}
+
+fn corner_lonlat(wcs: &TractWcs, id: u64, x: f64, y: f64) -> Result<LonLat> {
+    let (lon_rad, lat_rad) = wcs.pixel_to_sky_rad(x, y).ok_or_else(|| {
+        Error::Internal(format!("tract {id}: pixel ({x}, {y}) has no sky position"))
+    })?;
+    Ok(LonLat { lon_rad, lat_rad })
+}
+
+/// The outer region of a tract box (module docs): the corner polygon when it holds
+/// the tract centre, else the lon/lat box of an unrotated equatorial CEA WCS.
+fn outer_region(wcs: &TractWcs, id: u64, bbox: &PixelBox, center: LonLat) -> Result<Region> {
+    if let Ok(p) = polygon_through(wcs, id, bbox, 0.0) {
+        if p.contains(&center.to_vector()) {
+            return Ok(Region::ConvexPolygon(p));
+        }
+    }
+    let cd = wcs.cd();
+    let cylindrical = wcs.projection() == Projection::Cea
+        && cd[0][1] == 0.0
+        && cd[1][0] == 0.0
+        && wcs.crval_rad()[1] == 0.0;
+    if !cylindrical {
+        return Err(Error::config(format!(
+            "tract {id} is wider than a hemisphere, which only an unrotated CEA WCS \
+             centred on the equator can represent (projection {}, CD {cd:?})",
+            wcs.projection().code()
+        )));
+    }
+    // Unrotated equatorial CEA: lon = crval_lon + x_intermediate, lat = asin(y / rho).
+    let [x0, y0, x1, y1] = {
+        let c = bbox.inset_corners(0.0);
+        [c[0][0], c[0][1], c[2][0], c[2][1]]
+    };
+    let crpix = wcs.crpix();
+    let lon_at = |x: f64| wcs.crval_rad()[0] + (cd[0][0] * (x - crpix[0])).to_radians();
+    let lat_at = |y: f64| {
+        let s = (cd[1][1] * (y - crpix[1])).to_radians();
+        s.clamp(-1.0, 1.0).asin()
+    };
+    let (lon_a, lon_b) = (lon_at(x0), lon_at(x1));
+    let (lon_lo, lon_hi) = (lon_a.min(lon_b), lon_a.max(lon_b));
+    let (lat_a, lat_b) = (lat_at(y0), lat_at(y1));
+    let tau = std::f64::consts::TAU;
+    let b = if lon_hi - lon_lo >= tau {
+        LonLatBox::new(0.0, tau, lat_a.min(lat_b), lat_a.max(lat_b))?
+    } else {
+        LonLatBox::new(
+            lon_lo.rem_euclid(tau),
+            lon_hi.rem_euclid(tau),
+            lat_a.min(lat_b),
+            lat_a.max(lat_b),
+        )?
+    };
+    Ok(Region::LonLatBox(b))
 }
 
 fn polygon_through(wcs: &TractWcs, id: u64, bbox: &PixelBox, inset: f64) -> Result<ConvexPolygon> {
