@@ -50,6 +50,9 @@ from .skymap import SkyMap
 from .tract import Cell, Patch, PixelBox, Tract, TractRegion
 from .wcs import TractWcs
 
+# [lookup]
+from .wcs_footprint import footprint
+
 # [config]
 # isort: split
 from .config import load_config, preset
@@ -98,6 +101,9 @@ __all__ = [
     "Tract",
     "TractRegion",
     "TractWcs",
+
+    # [lookup]
+    "footprint",
 
     # [config]
     "load_config",

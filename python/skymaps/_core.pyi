@@ -33,6 +33,7 @@ __all__ = [
     "config_problem",
     "skymap_builds",
     "SkyMapCore",
+    "CoverageIndex",
     "TractCore",
     "skymap_records",
     "base64_column",
@@ -299,6 +300,33 @@ class TractCore:
     def contains(
         self, lon: _F64, lat: _F64, outer: bool = False
     ) -> npt.NDArray[np.bool_]: ...
+
+# [lookup]
+_Coverage = tuple[
+    npt.NDArray[np.uint64],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.uint8],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+]
+
+@final
+class CoverageIndex:
+    def __new__(cls, skymap: SkyMapCore) -> CoverageIndex: ...
+    def overlapping(self, region: _Region, level: str, fractions: bool) -> _Coverage: ...
+    def overlapping_regions(
+        self, regions: list[_Region], level: str, fractions: bool
+    ) -> _Coverage: ...
+    def overlapping_ragged(
+        self,
+        lon: _F64,
+        lat: _F64,
+        offsets: npt.NDArray[np.uint64],
+        level: str,
+        fractions: bool,
+    ) -> _Coverage: ...
 
 # [records]
 def skymap_records(skymap: SkyMapCore) -> dict[str, object]:

@@ -219,6 +219,15 @@ class SkyMap(SkyMapCompat):
             return [int(t) for t in tracts]
         return idx.astype(np.int64), tracts
 
+    def overlapping(
+        self, region: Any, level: str = "tract", fraction: bool = False, *, pandas: bool = False
+    ) -> Any:
+        """Every tract, patch or cell whose outer region overlaps ``region``, exactly,
+        with the relation; a ``pyarrow.Table`` (see :func:`skymaps.coverage.overlapping`)."""
+        from .coverage import overlapping
+
+        return overlapping(self, region, level, fraction, pandas=pandas)
+
     def find_tract_patch_list(self, lon: Any, lat: Any = None) -> list[tuple[Tract, list[Patch]]]:
         """Tracts and patches that may overlap the region spanned by the points
         (``findTractPatchList``)."""

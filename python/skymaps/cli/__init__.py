@@ -13,8 +13,10 @@ def main() -> None:
     """Sky tessellations for survey pipelines: define, inspect and register skymaps."""
 
 
+from .coverage import coverage_command  # noqa: E402
 from .register import register_command  # noqa: E402
 
 main.add_command(register_command)
+main.add_command(coverage_command)
 
 __all__ = ["main"]

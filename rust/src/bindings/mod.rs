@@ -23,6 +23,9 @@ mod config;
 mod projection;
 mod tessellation;
 
+// [lookup]
+mod coverage;
+
 // [records]
 mod records;
 
@@ -93,6 +96,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     projection::register(m)?;
     config::register(m)?;
     tessellation::register(m)?;
+
+    // [lookup]
+    coverage::register(m)?;
 
     // [records]
     records::register(m)?;

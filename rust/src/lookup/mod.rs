@@ -11,6 +11,8 @@
 //! All functions take longitudes/latitudes in degrees (validated: finite, latitude in
 //! [-90, 90]; any longitude, wrapped) and run in parallel over large inputs.
 
+pub mod coverage;
+
 use crate::tessellation::patch::sequential_id;
 use crate::tessellation::patch_table as table;
 
