@@ -69,7 +69,7 @@ def main() -> None:
     # ---- point in polygon ---------------------------------------------------------
     plon = np.array([10.0, 40.0, 45.0, 25.0, 5.0])
     plat = np.array([-20.0, -15.0, 10.0, 30.0, 5.0])
-    poly = ConvexPolygon.from_lonlat(plon, plat)
+    poly = ConvexPolygon.from_lonlat(plon, plat, hull=True)
     spoly = poly.to_sphgeom()
     lon = rng.uniform(0, 60, n_points)
     lat = np.degrees(np.arcsin(rng.uniform(-0.6, 0.6, n_points)))

@@ -141,7 +141,7 @@ def bench_covers(count, repeat):
 
     rng = np.random.default_rng(2)
     polys = _random_polygons(rng, count, 1.0)
-    regions = [ConvexPolygon.from_vectors(p) for p in polys]
+    regions = [ConvexPolygon.from_vectors(p, hull=True) for p in polys]
     centers = [(float(rng.uniform(0, 360)),
                 float(np.degrees(np.arcsin(rng.uniform(-0.95, 0.95))))) for _ in range(count)]
     circles = [Circle(a, d, 1.0) for a, d in centers]

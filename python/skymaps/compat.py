@@ -37,7 +37,8 @@ lsst.skymap                                 skymaps
 ``get{Inner,Outer}SkyPolygon()``            :attr:`~skymaps.Patch.inner_polygon`,
                                             :attr:`~skymaps.Patch.outer_polygon`
 ``getCellInfo(index)``, ``patch[index]``    :meth:`~skymaps.Patch.cell`
-``getWcs()/wcs`` (patch, cell)              :attr:`~skymaps.Patch.wcs`
+``getWcs()`` (patch, cell): tract pixels    ``getWcs()`` = :attr:`~skymaps.Tract.wcs`;
+                                            ``.wcs`` is in patch/cell pixels (differs)
 ``getCellBorder()/getCellInnerDimensions``  :attr:`~skymaps.Patch.cell_border`,
                                             :attr:`~skymaps.Patch.cell_inner_dimensions`
 ``getCellIndexPair/getSequentialCellIndex`` :meth:`~skymaps.Patch.cell_index`,
@@ -241,7 +242,9 @@ class _BoxesCompat:
         return self.outer_polygon
 
     def getWcs(self) -> Any:
-        return self.wcs
+        """The tract WCS in tract pixels, as ``PatchInfo``/``CellInfo.getWcs()`` return
+        it (the patch or cell image's own WCS is ``.wcs``)."""
+        return self._tract.wcs
 
 
 class PatchCompat(_BoxesCompat):

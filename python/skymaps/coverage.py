@@ -171,7 +171,7 @@ def coverage(
             if _is_wcs(item):
                 region = wcs_footprint(item)
             elif isinstance(item, tuple) and len(item) == 2:
-                region = ConvexPolygon.from_lonlat(*item)
+                region = ConvexPolygon.from_lonlat(*item, hull=True)
             else:
                 region = _as_region(item)
         except (ValueError, TypeError) as err:

@@ -17,6 +17,7 @@ __all__ = [
     "IdError",
     "SkymapsIOError",
     "RegistrationError",
+    "RepositoryError",
 ]
 
 
@@ -54,3 +55,8 @@ class SkymapsIOError(SkymapsError, OSError):
 
 class RegistrationError(SkymapsError):
     """A butler registration that was refused (conflict) or failed; nothing was written."""
+
+
+class RepositoryError(SkymapsIOError):
+    """A butler repository path that cannot be opened or created (a file, a directory
+    that is not a repository, a read-only or unwritable place); nothing was written."""

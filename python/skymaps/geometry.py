@@ -12,9 +12,11 @@ Classes mirror sphgeom's: :class:`ConvexPolygon`, :class:`Circle`, :class:`Box`,
 * ``encode()``: sphgeom's bytes (``Region.encode()``), plus ``to_base64()`` (the butler
   SQL form) and ``to_hex()`` (butler YAML exports); ``Region.decode*`` read them back.
 
-Coordinates are degrees. The same input points give the same vertices, bit for bit,
-as ``lsst.sphgeom.ConvexPolygon([UnitVector3d(LonLat.fromDegrees(lon, lat)), ...])``,
-so encodings match byte for byte.
+Coordinates are degrees. ``ConvexPolygon.from_lonlat(lon, lat, hull=True)`` gives the
+same vertices, bit for bit, as
+``lsst.sphgeom.ConvexPolygon([UnitVector3d(LonLat.fromDegrees(lon, lat)), ...])``, so
+encodings match byte for byte; by default (an outline) the same holds for every convex
+outline, and anything else raises instead of being hulled.
 
 Examples
 --------
@@ -36,7 +38,9 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import enum
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -253,11 +257,25 @@ def _as_region(obj: Any) -> Region:
     raise TypeError(f"expected a skymaps Region, got {type(obj).__name__}")
 
 
+@contextlib.contextmanager
+def _outline_hint(hull: bool) -> Iterator[None]:
+    """Adds to an outline's error how to ask for the convex hull instead."""
+    try:
+        yield
+    except InvalidRegionError as err:
+        if hull or not str(err).startswith(("the outline", "degenerate corner")):
+            raise
+        raise InvalidRegionError(
+            f"{err}; pass hull=True to get the convex hull of the points instead"
+        ) from None
+
+
 class ConvexPolygon(Region):
     """A convex spherical polygon (sphgeom ``ConvexPolygon``).
 
-    Build with :meth:`from_lonlat` or :meth:`from_vectors`. By default the polygon is
-    the convex hull of the points, with sphgeom's vertex order (counter-clockwise).
+    Build with :meth:`from_lonlat` or :meth:`from_vectors` from an outline (vertices in
+    order, which must be convex), or from any points with ``hull=True`` (their convex
+    hull). Vertices are counter-clockwise, in sphgeom's order.
     """
 
     __slots__ = ()
@@ -266,7 +284,7 @@ class ConvexPolygon(Region):
         raise TypeError("use ConvexPolygon.from_lonlat(...) or ConvexPolygon.from_vectors(...)")
 
     @staticmethod
-    def from_lonlat(lon: Any, lat: Any = None, *, hull: bool = True) -> ConvexPolygon:
+    def from_lonlat(lon: Any, lat: Any = None, *, hull: bool = False) -> ConvexPolygon:
         """Polygon from vertices in degrees (or one ``SkyCoord``).
 
         Parameters
@@ -274,9 +292,15 @@ class ConvexPolygon(Region):
         lon, lat : array_like
             Vertex longitudes and latitudes in degrees.
         hull : bool
-            ``True`` (default): the convex hull of the points, like
-            ``lsst.sphgeom.ConvexPolygon(points)``. ``False``: the points must already
-            be a strictly convex, counter-clockwise polygon and are kept in order.
+            ``False`` (default): the points are the polygon's outline, in order around
+            its boundary. Counter-clockwise outlines are kept as given; clockwise ones
+            are accepted (reversed: the vertices come back counter-clockwise). A
+            non-convex, self-intersecting or degenerate outline is refused, never
+            silently replaced by a bigger region. ``True``: the convex hull of the
+            points, in any order, like ``lsst.sphgeom.ConvexPolygon(points)``.
+
+        In both modes a convex outline gives sphgeom's vertices bit for bit (sphgeom's
+        hull keeps a counter-clockwise outline in order).
 
         Raises
         ------
@@ -284,26 +308,39 @@ class ConvexPolygon(Region):
             NaN/inf or |lat| > 90.
         skymaps.InvalidRegionError
             Fewer than 3 distinct points, points on one great circle, antipodal
-            points / no hemisphere containing them, or (``hull=False``) a non-convex
-            or clockwise vertex list.
+            points / no hemisphere containing them, or (``hull=False``) an outline
+            that is not convex, self-intersecting or with a degenerate corner (the
+            message says which).
+
+        Examples
+        --------
+        >>> l_shape = ([0, 2, 2, 1, 1, 0], [0, 0, 1, 1, 2, 2])
+        >>> ConvexPolygon.from_lonlat(*l_shape)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        skymaps.errors.InvalidRegionError: the outline is non-convex: ...; pass hull=True ...
+        >>> len(ConvexPolygon.from_lonlat(*l_shape, hull=True))
+        5
         """
         flat = lonlat_arrays(lon, lat)
-        return _wrap(_core._polygon_from_lonlat(flat.lon, flat.lat, hull))  # type: ignore[return-value]
+        with _outline_hint(hull):
+            return _wrap(_core._polygon_from_lonlat(flat.lon, flat.lat, hull))  # type: ignore[return-value]
 
     @staticmethod
-    def from_vectors(xyz: Any, *, hull: bool = True, normalize: bool = True) -> ConvexPolygon:
+    def from_vectors(xyz: Any, *, hull: bool = False, normalize: bool = True) -> ConvexPolygon:
         """Polygon from an (N, 3) array of vectors.
 
         With ``normalize=True`` (default) each row is normalized like sphgeom's
         ``UnitVector3d(x, y, z)``; with ``False`` rows must already be unit vectors
         (within 1e-10) and are kept bit for bit, like ``UnitVector3d.fromNormalized``
         (use this to rebuild a polygon from stored vertices). ``hull`` as in
-        :meth:`from_lonlat`.
+        :meth:`from_lonlat`: by default the rows are an outline that must be convex.
         """
         a = np.asarray(xyz, dtype=np.float64)
         if a.ndim != 2 or a.shape[1] != 3:
             raise ShapeMismatchError(f"xyz must have shape (N, 3), got {a.shape}")
-        return _wrap(_core._polygon_from_xyz(as_flat_float(a), hull, normalize))  # type: ignore[return-value]
+        with _outline_hint(hull):
+            return _wrap(_core._polygon_from_xyz(as_flat_float(a), hull, normalize))  # type: ignore[return-value]
 
     def vertices(self) -> np.ndarray:
         """Vertices as an (N, 3) float64 array (sphgeom ``getVertices``)."""
@@ -430,7 +467,7 @@ def overlaps_many(lon1: Any, lat1: Any, lon2: Any, lat2: Any) -> np.ndarray:
     Returns
     -------
     numpy.ndarray of bool, shape (N,)
-        ``ConvexPolygon.from_lonlat(lon1[i], lat1[i]).overlaps(...)`` for each pair.
+        ``ConvexPolygon.from_lonlat(lon1[i], lat1[i], hull=True).overlaps(...)`` for each pair.
     """
     a_lon, a_lat = np.broadcast_arrays(to_degrees(lon1), to_degrees(lat1))
     b_lon, b_lat = np.broadcast_arrays(to_degrees(lon2), to_degrees(lat2))

@@ -253,7 +253,7 @@ class Healpix:
         from .geometry import ConvexPolygon
 
         lon, lat = self.pixel_boundary(i, 4).T
-        return ConvexPolygon.from_lonlat(lon, lat)
+        return ConvexPolygon.from_lonlat(lon, lat, hull=True)
 
     def envelope(self, region: Any, *, sphgeom_compatible: bool = False) -> RangeSet:
         """Exactly the pixels that intersect ``region`` (nested or ring ids).

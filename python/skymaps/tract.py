@@ -15,6 +15,7 @@ import numpy as np
 from ._coords import lonlat_arrays, restore
 from .compat import CellCompat, PatchCompat, TractCompat
 from .errors import IdError, InvalidRegionError
+from .geometry import Region
 from .wcs import TractWcs
 
 if TYPE_CHECKING:
@@ -46,49 +47,88 @@ def _vertices(flat: np.ndarray) -> np.ndarray:
     return np.asarray(flat, dtype=np.float64).reshape(-1, 3)
 
 
-def _polygon(flat: np.ndarray) -> Any:
-    """A :class:`skymaps.geometry.ConvexPolygon` through vertices already in sphgeom's
-    hull order (kept as they are, so the encoding equals lsst.skymap's)."""
-    from .geometry import ConvexPolygon
+def _region(core: Any) -> Any:
+    """The Python region of a core region (a polygon the core built: its exact vertices,
+    so ``encode()`` gives the bytes registered in a butler)."""
+    from .geometry import _wrap
 
-    return ConvexPolygon.from_vectors(_vertices(flat), hull=False)
+    return _wrap(core)
 
 
-class TractRegion:
-    """A tract's inner region: an RA/Dec box (rings) or a convex polygon.
+class TractRegion(Region):
+    """A tract's inner region, a real :class:`~skymaps.geometry.Region`: a lon/lat box
+    (rings; every longitude for the polar caps) or a convex polygon.
 
-    ``contains`` uses exactly the test the tract lookups use, so
-    ``skymap.find_tract(p) == t`` implies ``skymap[t].inner_region.contains(p)``, except
-    in a version-0 rings skymap's hole (no tract owns it; see docs/compatibility.md).
-    Boxes are closed and reach 32 eps (7e-15 rad) past their edges.
+    ``relate``, ``overlaps``, ``encode``, HTM/HEALPix ``envelope``/``interior`` and MOCs
+    see the closed box or polygon. ``contains`` is the ownership test the tract lookups
+    use, so ``skymap.find_tract(p) == t`` implies ``skymap[t].inner_region.contains(p)``
+    (boundary points included), except in a version-0 rings skymap's hole (no tract owns
+    it; see docs/compatibility.md). Boxes are closed and reach 32 eps (7e-15 rad) past
+    their edges, in ``contains`` and in the region alike.
     """
 
-    __slots__ = ("_tract", "kind", "lon_range", "lat_range", "full_lon", "vertices")
+    __slots__ = ("_tract",)
 
     def __init__(self, tract: Tract) -> None:
-        self._tract = tract
-        desc = tract._core.inner_region()
-        self.kind: str = desc[0]
-        if self.kind == "box":
-            _, lo0, lo1, la0, la1, full = desc
-            self.lon_range = (lo0, lo1)
-            self.lat_range = (la0, la1)
-            self.full_lon = bool(full)
-            self.vertices = None
-        else:
-            self.lon_range = self.lat_range = None
-            self.full_lon = False
-            self.vertices = _vertices(desc[1])
+        object.__setattr__(self, "_core", tract._core.inner_region())
+        object.__setattr__(self, "_tract", tract)
+
+    @property
+    def kind(self) -> str:
+        """``"box"`` or ``"polygon"``."""
+        return "box" if self._core.kind == "Box" else "polygon"
+
+    @property
+    def region(self) -> Region:
+        """The same region as a plain :class:`~skymaps.Box` or
+        :class:`~skymaps.ConvexPolygon`."""
+        return _region(self._core)
+
+    @property
+    def lon_range(self) -> tuple[float, float] | None:
+        """(lon_min, lon_max) in degrees of a box (``lon_min > lon_max`` wraps)."""
+        return None if self.kind != "box" else self._core.box_params()[:2]
+
+    @property
+    def lat_range(self) -> tuple[float, float] | None:
+        """(lat_min, lat_max) in degrees of a box."""
+        return None if self.kind != "box" else self._core.box_params()[2:]
+
+    @property
+    def full_lon(self) -> bool:
+        """Whether the box spans every longitude (a polar cap)."""
+        if self.kind != "box":
+            return False
+        lon_min, lon_max, _, _ = self._core.box_params()
+        return lon_max - lon_min >= 360.0
+
+    @property
+    def vertices(self) -> np.ndarray | None:
+        """(N, 3) unit vectors of a polygon."""
+        return None if self.kind != "polygon" else self._core.vertices_xyz()
 
     def contains(self, lon: Any, lat: Any = None) -> Any:
-        """Whether the region contains each point (degrees; boundary included)."""
+        """Whether the tract owns each point (degrees; boundary included)."""
         flat = lonlat_arrays(lon, lat)
         return restore(self._tract._core.contains(flat.lon, flat.lat, False), flat)
+
+    def __reduce__(self):
+        return (_inner_region, (self._tract,))
 
     def __repr__(self) -> str:
         if self.kind == "box":
             return f"TractRegion(box lon={self.lon_range}, lat={self.lat_range})"
         return f"TractRegion(polygon with {len(self.vertices)} vertices)"
+
+
+def _inner_region(tract: Tract) -> TractRegion:
+    return TractRegion(tract)
+
+
+def _box_wcs(tract: Tract, bbox: PixelBox) -> TractWcs:
+    """The tract WCS in the pixels of an image of ``bbox`` (its first pixel is (0, 0))."""
+    core = tract._core.wcs.shifted(-float(bbox.x0), -float(bbox.y0))
+    return TractWcs._wrap(core, pixel_shape=(bbox.width, bbox.height))
 
 
 class Cell(CellCompat):
@@ -105,19 +145,21 @@ class Cell(CellCompat):
         self.outer_bbox = PixelBox(*outer)
 
     @property
-    def wcs(self) -> TractWcs:
-        """The tract's WCS (cells share it, as in ``lsst.skymap``)."""
-        return self._tract.wcs
-
-    @property
     def inner_polygon(self) -> Any:
         """Sky polygon of the inner box (pixel-edge corners through the tract WCS)."""
-        return _polygon(self._tract._core.box_polygon_vertices(tuple(self.inner_bbox)))
+        return _region(self._tract._core.box_polygon(tuple(self.inner_bbox)))
 
     @property
     def outer_polygon(self) -> Any:
         """Sky polygon of the outer box."""
-        return _polygon(self._tract._core.box_polygon_vertices(tuple(self.outer_bbox)))
+        return _region(self._tract._core.box_polygon(tuple(self.outer_bbox)))
+
+    @property
+    def wcs(self) -> TractWcs:
+        """The WCS of an image of this cell's outer box: the tract WCS with its pixel
+        origin at the box's first pixel, ``pixel_shape`` the box size (see
+        :attr:`Patch.wcs`)."""
+        return _box_wcs(self._tract, self.outer_bbox)
 
     def __repr__(self) -> str:
         return f"Cell(index={self.index}, id={self.id})"
@@ -141,11 +183,6 @@ class Patch(PatchCompat):
     def tract(self) -> Tract:
         """The tract this patch belongs to."""
         return self._tract
-
-    @property
-    def wcs(self) -> TractWcs:
-        """The tract's WCS (patches share it, as in ``lsst.skymap``)."""
-        return self._tract.wcs
 
     @property
     def cell_inner_dimensions(self) -> tuple[int, int]:
@@ -175,12 +212,26 @@ class Patch(PatchCompat):
     @property
     def inner_polygon(self) -> Any:
         """Sky polygon of the inner box (``getInnerSkyPolygon``)."""
-        return _polygon(self.inner_polygon_vertices)
+        return _region(self._tract._core.box_polygon(tuple(self.inner_bbox)))
 
     @property
     def outer_polygon(self) -> Any:
-        """Sky polygon of the outer box (``getOuterSkyPolygon``): the patch region."""
-        return _polygon(self.outer_polygon_vertices)
+        """Sky polygon of the outer box (``getOuterSkyPolygon``): the patch region, the
+        same bytes as the butler's ``patch.region``."""
+        return _region(self._tract._core.box_polygon(tuple(self.outer_bbox)))
+
+    @property
+    def wcs(self) -> TractWcs:
+        """The WCS of an image of this patch (a coadd of its outer box).
+
+        The tract WCS with its pixel origin moved to the outer box's first pixel
+        (afw's ``copyAtShiftedPixelOrigin``): local pixel ``(x, y)`` is tract pixel
+        ``(x + x0, y + y0)``. ``pixel_shape`` is the outer box size, so ``to_header()``
+        writes ``NAXIS1``/``NAXIS2``. ``lsst.skymap``'s ``PatchInfo.getWcs()`` returns
+        the tract WCS in tract pixels instead: that is :attr:`Tract.wcs` (and
+        ``patch.getWcs()``).
+        """
+        return _box_wcs(self._tract, self.outer_bbox)
 
     def cell(self, index: int | tuple[int, int]) -> Cell:
         """The cell with sequential id ``index`` or grid index ``(x, y)``."""
@@ -308,36 +359,33 @@ class Tract(TractCompat):
                 f"tract {self.id} is 180 degrees wide or more and has no inner polygon; "
                 "use inner_region"
             )
-        return ConvexPolygon.from_lonlat(lon, lat)
+        return ConvexPolygon.from_lonlat(lon, lat, hull=True)
 
     @property
     def outer_region(self) -> Any:
-        """The tract region: its pixel box on the sky. A convex polygon, or for a tract
-        wider than a hemisphere (equat with 1 or 2 tracts) a :class:`~skymaps.Box`."""
-        desc = self._core.outer_region()
-        if desc[0] == "polygon":
-            return _polygon(desc[1])
-        from .geometry import Box
-
-        _, lon0, lon1, lat0, lat1, full = desc
-        return Box(0.0, 360.0, lat0, lat1) if full else Box(lon0, lon1, lat0, lat1)
+        """The tract region: its pixel box on the sky, the same bytes as the butler's
+        ``tract.region``. A convex polygon, or for a tract wider than a hemisphere
+        (equat with 1 or 2 tracts) a :class:`~skymaps.Box`."""
+        return _region(self._core.outer_region())
 
     @property
     def outer_polygon_vertices(self) -> np.ndarray:
         """(4, 3) unit vectors of the outer polygon, in sphgeom hull order."""
-        desc = self._core.outer_region()
-        if desc[0] != "polygon":
-            raise InvalidRegionError(
-                f"tract {self.id} is wider than a hemisphere and has no outer polygon; "
-                "use outer_region (a Box)"
-            )
-        return _vertices(desc[1])
+        return self.outer_polygon.vertices()
 
     @property
     def outer_polygon(self) -> Any:
         """The tract region as a polygon (``getOuterSkyPolygon``); see
         :attr:`outer_region` for tracts wider than a hemisphere."""
-        return _polygon(self.outer_polygon_vertices)
+        from .geometry import ConvexPolygon
+
+        region = self.outer_region
+        if not isinstance(region, ConvexPolygon):
+            raise InvalidRegionError(
+                f"tract {self.id} is wider than a hemisphere and has no outer polygon; "
+                "use outer_region (a Box)"
+            )
+        return region
 
     @property
     def inner_region(self) -> TractRegion:

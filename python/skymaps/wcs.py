@@ -35,6 +35,9 @@ class TractWcs(TractWcsCompat):
         Reference pixel, **0-based**.
     cd : 2x2 array_like
         CD matrix in degrees per pixel (``cd[i][j]`` is FITS ``CD{i+1}_{j+1}``).
+    pixel_shape : tuple of int, optional
+        ``(width, height)`` of the image this WCS describes (``NAXIS1``, ``NAXIS2``);
+        set for a patch's or cell's WCS, ``None`` for a tract's.
 
     Examples
     --------
@@ -44,7 +47,7 @@ class TractWcs(TractWcsCompat):
     (10.0, 20.0)
     """
 
-    __slots__ = ("_core",)
+    __slots__ = ("_core", "pixel_shape")
 
     def __init__(
         self,
@@ -52,6 +55,7 @@ class TractWcs(TractWcsCompat):
         crval: tuple[float, float],
         crpix: tuple[float, float],
         cd: Any,
+        pixel_shape: tuple[int, int] | None = None,
     ) -> None:
         cd_arr = np.asarray(cd, dtype=np.float64)
         if cd_arr.shape != (2, 2):
@@ -62,11 +66,13 @@ class TractWcs(TractWcsCompat):
             (float(crpix[0]), float(crpix[1])),
             [[float(v) for v in row] for row in cd_arr],
         )
+        self.pixel_shape = _pixel_shape(pixel_shape)
 
     @classmethod
-    def _wrap(cls, core: Any) -> TractWcs:
+    def _wrap(cls, core: Any, pixel_shape: tuple[int, int] | None = None) -> TractWcs:
         obj = cls.__new__(cls)
         obj._core = core
+        obj.pixel_shape = _pixel_shape(pixel_shape)
         return obj
 
     @property
@@ -124,18 +130,23 @@ class TractWcs(TractWcsCompat):
     def __reduce__(self) -> tuple[Any, ...]:
         # The four FITS parameters as stored (crval in radians), so that the rebuilt WCS
         # is bit-identical.
-        return (_unpickle, self._core.state())
+        return (_unpickle, (*self._core.state(), self.pixel_shape))
 
     def to_header(self) -> Any:
         """The FITS header (``astropy.io.fits.Header``) of this WCS.
 
         ``CRPIX`` is 1-based as FITS requires; ``LONPOLE``/``LATPOLE`` are written
-        explicitly (the FITS defaults this WCS uses).
+        explicitly (the FITS defaults this WCS uses). With a :attr:`pixel_shape`,
+        ``NAXIS``/``NAXIS1``/``NAXIS2`` give the image size.
         """
         from astropy.io import fits
 
         h = fits.Header()
         code = self.projection
+        if self.pixel_shape is not None:
+            h["NAXIS"] = 2
+            h["NAXIS1"] = self.pixel_shape[0]
+            h["NAXIS2"] = self.pixel_shape[1]
         h["WCSAXES"] = 2
         h["CTYPE1"] = f"RA---{code}"
         h["CTYPE2"] = f"DEC--{code}"
@@ -156,14 +167,28 @@ class TractWcs(TractWcsCompat):
         return h
 
     def to_astropy(self) -> Any:
-        """An ``astropy.wcs.WCS`` equal to this WCS (0-based pixels: use origin 0)."""
+        """An ``astropy.wcs.WCS`` equal to this WCS (0-based pixels: use origin 0), with
+        its ``pixel_shape`` when this WCS has one."""
         from astropy.wcs import WCS
 
-        return WCS(self.to_header())
+        wcs = WCS(self.to_header())
+        if self.pixel_shape is not None:
+            wcs.pixel_shape = self.pixel_shape
+        return wcs
 
     def __repr__(self) -> str:
         return repr(self._core)
 
 
-def _unpickle(projection: str, crval_rad: Any, crpix: Any, cd: Any) -> TractWcs:
-    return TractWcs._wrap(_core.TractWcs.from_radians(projection, crval_rad, crpix, cd))
+def _pixel_shape(shape: Any) -> tuple[int, int] | None:
+    if shape is None:
+        return None
+    width, height = (int(n) for n in shape)
+    return (width, height)
+
+
+def _unpickle(
+    projection: str, crval_rad: Any, crpix: Any, cd: Any, pixel_shape: Any = None
+) -> TractWcs:
+    core = _core.TractWcs.from_radians(projection, crval_rad, crpix, cd)
+    return TractWcs._wrap(core, pixel_shape)

@@ -153,7 +153,7 @@ def footprint(
             break
         n *= 2
     try:
-        poly = ConvexPolygon.from_vectors(samples)
+        poly = ConvexPolygon.from_vectors(samples, hull=True)
     except ValueError as err:
         raise InvalidRegionError(f"{label}: {err}") from err
     if not poly.area() > 0.0:

@@ -30,6 +30,9 @@ pub enum Error {
     /// File-system errors.
     #[error(transparent)]
     Io(#[from] std::io::Error),
+    /// The caller asked to stop (Ctrl-C seen between chunks of a long computation).
+    #[error("interrupted: {0}")]
+    Interrupted(String),
     /// Should never happen: a bug in skymaps.
     #[error("internal error (please report): {0}")]
     Internal(String),

@@ -46,13 +46,85 @@ def test_antipodal_vectors_rejected():
 
 
 def test_non_convex_vertices_rejected_without_hull():
-    # A dart (non-convex) and a clockwise square.
+    # A dart (non-convex); what the dart means is refused, not replaced by its hull.
     with pytest.raises(skymaps.InvalidRegionError, match="convex"):
         ConvexPolygon.from_lonlat([0, 2, 1, 2, 0], [0, 0, 1, 2, 2], hull=False)
-    with pytest.raises(skymaps.InvalidRegionError, match="counter-clockwise"):
-        ConvexPolygon.from_lonlat(SQUARE[0][::-1], SQUARE[1][::-1], hull=False)
     ok = ConvexPolygon.from_lonlat(*SQUARE, hull=False)
     assert ok == ConvexPolygon.from_lonlat(*SQUARE)
+
+
+def _sphgeom_hull(lon, lat):
+    points = zip(lon, lat, strict=True)
+    return sphgeom.ConvexPolygon(
+        [sphgeom.UnitVector3d(sphgeom.LonLat.fromDegrees(a, b)) for a, b in points]
+    )
+
+
+L_SHAPE = ([0, 2, 2, 1, 1, 0], [0, 0, 1, 1, 2, 2])
+BOW_TIE = ([0, 1, 1, 0], [0, 1, 0, 1])
+STAR = tuple(
+    np.round(np.degrees(f(np.radians(144.0 * np.arange(5)))), 12) for f in (np.cos, np.sin)
+)
+
+
+@pytest.mark.parametrize(
+    ("outline", "words"),
+    [
+        (L_SHAPE, "non-convex: its corner at vertex 3"),
+        (BOW_TIE, "self-intersecting: edge 0 -> 1 crosses edge 2 -> 3"),
+        (STAR, "self-intersecting"),
+        (([0, 1, 2, 1], [0, 0, 0, 1]), "degenerate corner: vertex 1"),
+    ],
+)
+def test_default_refuses_what_is_not_a_convex_outline(outline, words):
+    """The default never hulls: the message says what is wrong and how to ask for the hull.
+
+    Oracle: lsst.sphgeom's ConvexPolygon (always the hull) contains points that the
+    outline does not (the L's notch), so silently hulling would change the region.
+    """
+    with pytest.raises(skymaps.InvalidRegionError, match=words) as info:
+        ConvexPolygon.from_lonlat(*outline)
+    assert "pass hull=True" in str(info.value)
+    hull = ConvexPolygon.from_lonlat(*outline, hull=True)  # explicitly: sphgeom's hull
+    assert hull.encode() == _sphgeom_hull(*outline).encode()
+
+
+def test_l_shape_hull_would_add_the_notch():
+    hull = _sphgeom_hull(*L_SHAPE)
+    assert hull.contains(sphgeom.UnitVector3d(sphgeom.LonLat.fromDegrees(1.5, 1.5)))
+
+
+@given(
+    st.floats(0, 360),
+    st.floats(-85, 85),
+    st.floats(1e-3, 30),
+    st.sets(st.integers(0, 35), min_size=3, max_size=9),
+)
+@settings(max_examples=300, deadline=None)
+def test_convex_outlines_accepted_in_both_orientations(lon0, lat0, r, steps):
+    """Points in angular order around a centre (at least 10 degrees apart) form a convex
+    outline. Counter-clockwise they are kept as given; clockwise they are accepted too.
+    Either way the polygon is sphgeom's ConvexPolygon of the same points, byte for byte."""
+    lon, lat = _circle_points(lon0, lat0, r, 10.0 * np.array(sorted(steps)))
+    kept = 0
+    for order in (slice(None), slice(None, None, -1)):
+        points = list(zip(lon[order], lat[order], strict=True))
+        try:
+            reference = sphgeom.ConvexPolygon(
+                [sphgeom.UnitVector3d(sphgeom.LonLat.fromDegrees(a, b)) for a, b in points]
+            )
+        except Exception:  # sphgeom refuses degenerate input (points on one great circle)
+            return
+        try:
+            ours = ConvexPolygon.from_lonlat(lon[order], lat[order])
+        except skymaps.InvalidRegionError as err:
+            # Only nearly straight corners: a vertex on the great circle of its neighbours.
+            assert "degenerate corner" in str(err)
+            return
+        assert ours.encode() == reference.encode()
+        given_xyz = [sphgeom.UnitVector3d(sphgeom.LonLat.fromDegrees(a, b)) for a, b in points]
+        kept += np.array_equal(ours.vertices(), [[v.x(), v.y(), v.z()] for v in given_xyz])
+    assert kept >= 1  # the counter-clockwise order is kept as given
 
 
 def test_hemisphere_overflow_is_antipodal_error():
@@ -210,8 +282,8 @@ def test_overlaps_many_matches_pairwise():
     b = _circle_points((c_lon + rng.uniform(-2, 2, n))[:, None], c_lat[:, None], 0.7, ang)
     out = overlaps_many(a[0], a[1], b[0], b[1])
     for i in range(n):
-        pa = ConvexPolygon.from_lonlat(a[0][i], a[1][i]).to_sphgeom()
-        pb = ConvexPolygon.from_lonlat(b[0][i], b[1][i]).to_sphgeom()
+        pa = ConvexPolygon.from_lonlat(a[0][i], a[1][i], hull=True).to_sphgeom()
+        pb = ConvexPolygon.from_lonlat(b[0][i], b[1][i], hull=True).to_sphgeom()
         assert out[i] == pa.overlaps(pb)
     assert out.any() and not out.all()
     # Touching pairs (shared edge, shared vertex, 1e-13 deg gaps) take the exact path.
@@ -224,8 +296,8 @@ def test_overlaps_many_matches_pairwise():
     b_lon, b_lat = lo + sq_lon + 1.0 + gap, la + sq_lat + shift
     out = overlaps_many(a_lon, a_lat, b_lon, b_lat)
     for i in range(200):
-        pa = ConvexPolygon.from_lonlat(a_lon[i], a_lat[i]).to_sphgeom()
-        pb = ConvexPolygon.from_lonlat(b_lon[i], b_lat[i]).to_sphgeom()
+        pa = ConvexPolygon.from_lonlat(a_lon[i], a_lat[i], hull=True).to_sphgeom()
+        pb = ConvexPolygon.from_lonlat(b_lon[i], b_lat[i], hull=True).to_sphgeom()
         assert out[i] == pa.overlaps(pb)
     with pytest.raises(skymaps.InvalidRegionError):
         overlaps_many([[0, 1, 2]], [[0, 0, 0]], [[0, 1, 1]], [[0, 0, 1]])
@@ -246,7 +318,7 @@ def polygons(draw):
     ang = draw(st.lists(st.floats(0, 360), min_size=k, max_size=k))
     lon, lat = _circle_points(lon0, lat0, r, np.array(ang))
     try:
-        return ConvexPolygon.from_lonlat(lon, lat)
+        return ConvexPolygon.from_lonlat(lon, lat, hull=True)
     except skymaps.InvalidRegionError:
         return ConvexPolygon.from_lonlat(*_circle_points(lon0, lat0, r, np.array([0, 120, 240])))
 
@@ -261,9 +333,9 @@ def test_hull_of_own_vertices_is_sphgeoms(p):
         return sphgeom.ConvexPolygon([sphgeom.UnitVector3d(*v) for v in vectors]).encode()
 
     # (sphgeom's UnitVector3d normalises again, and so does from_vectors by default.)
-    again = ConvexPolygon.from_vectors(p.vertices())
+    again = ConvexPolygon.from_vectors(p.vertices(), hull=True)
     assert again.encode() == sphgeom_hull(p.vertices())
-    backwards = ConvexPolygon.from_vectors(p.vertices()[::-1])
+    backwards = ConvexPolygon.from_vectors(p.vertices()[::-1], hull=True)
     assert backwards.encode() == sphgeom_hull(p.vertices()[::-1])
     # A polygon contains and is within itself; its vertices are in it; the antipode
     # of its centroid is not.

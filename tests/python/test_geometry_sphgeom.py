@@ -78,7 +78,7 @@ def dataset():
         except Exception as exc:  # sphgeom raises for degenerate input
             sp = exc
         try:
-            p = ConvexPolygon.from_lonlat(plon, plat)
+            p = ConvexPolygon.from_lonlat(plon, plat, hull=True)
         except ValueError as exc:
             p = exc
         if isinstance(sp, Exception) or isinstance(p, Exception):
@@ -176,7 +176,7 @@ def test_relate_polygon_pairs(dataset):
         slon = (c[0] + f * (((lon - c[0]) + 180) % 360 - 180)) % 360
         slat = np.clip(c[1] + f * (lat - c[1]), -90, 90)
         try:
-            q = ConvexPolygon.from_lonlat(slon, slat)
+            q = ConvexPolygon.from_lonlat(slon, slat, hull=True)
         except ValueError:
             continue
         sq = q.to_sphgeom()
@@ -268,7 +268,7 @@ def test_constructors_match_sphgeom_bits():
     xyz = rng.normal(size=(6, 3)) * 10.0 ** rng.uniform(-3, 3, (6, 1))
     xyz[:, 2] = np.abs(xyz[:, 2]) + 5  # keep them in one hemisphere
     s = sphgeom.ConvexPolygon([sphgeom.UnitVector3d(*v) for v in xyz])
-    assert ConvexPolygon.from_vectors(xyz).encode() == s.encode()
+    assert ConvexPolygon.from_vectors(xyz, hull=True).encode() == s.encode()
 
 
 def test_region_round_trip_through_sphgeom(dataset):

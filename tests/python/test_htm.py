@@ -218,7 +218,7 @@ def _random_pairs(rng, n):
             dlon = size * np.cos(np.radians(pa)) / max(np.cos(np.radians(lat)), 0.02)
             vlon = (lon + dlon) % 360
             vlat = np.clip(lat + size * np.sin(np.radians(pa)), -89.999, 89.999)
-            ours = ConvexPolygon.from_lonlat(vlon, vlat)
+            ours = ConvexPolygon.from_lonlat(vlon, vlat, hull=True)
             ref = sg.ConvexPolygon.convexHull(
                 [sg.UnitVector3d(sg.LonLat.fromDegrees(float(a), float(b)))
                  for a, b in zip(vlon, vlat, strict=True)])

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skymaps import Box, Circle, ConvexPolygon, Healpix, Htm, RangeSet
-from skymaps.errors import SkymapsError
+from skymaps.errors import InvalidRegionError, SkymapsError
 from skymaps.geometry import IntersectionRegion, UnionRegion
 
 U64 = st.integers(0, 2**64 - 1)
@@ -378,7 +378,12 @@ def test_convex_polygon_construction_and_codec():
     np.testing.assert_array_equal(p1.vertices(), [[0, 0, 1], [1, 0, 0], [0, 1, 0]])
     p3 = ConvexPolygon.from_vectors(np.array([[0, 0, -1.0], [1.0, 0, 0], [0, 1.0, 0]]))
     assert p1 != p3
-    p4 = ConvexPolygon.from_vectors(np.array([[0, 1.0, 0], [1.0, 0, 0], [1, 1, 1], [0, 0, 1]]))
+    # sphgeom's constructor is a hull: (1, 1, 1) is inside. skymaps takes an outline by
+    # default (this one is non-convex) and the hull on request.
+    p4_points = np.array([[0, 1.0, 0], [1.0, 0, 0], [1, 1, 1], [0, 0, 1]])
+    with pytest.raises(InvalidRegionError, match="pass hull=True"):
+        ConvexPolygon.from_vectors(p4_points)
+    p4 = ConvexPolygon.from_vectors(p4_points, hull=True)
     assert p1 == p4
     ref = sg.ConvexPolygon([sg.UnitVector3d.Z(), sg.UnitVector3d.X(), sg.UnitVector3d.Y()])
     assert p1.encode() == ref.encode()

@@ -4,7 +4,12 @@
 ``skymap``, ``tract`` and ``patch`` dimension records, the HTM level-7 overlap rows the
 registry keeps for every region, the ``skyMap`` dataset in run ``skymaps``) but:
 
-* in **one transaction**: a failure or a kill leaves the repository as it was;
+* **all or nothing**: the records and the ``skyMap`` dataset are one transaction. The
+  ``skymaps`` run and the ``skyMap`` dataset type are registered just before it
+  (daf_butler cannot register them inside a transaction) and removed again if the
+  transaction fails or is interrupted (Ctrl-C); a repository the call created is
+  deleted. Only a hard kill (SIGKILL, power loss) in that window can leave the empty
+  run and dataset type behind: harmless, a re-run uses them;
 * **checked first**: the same name with the same hash is a no-op that says so; the same
   name with another hash, or the same hash under another name, is refused before anything
   is written;
@@ -15,10 +20,8 @@ registry keeps for every region, the ``skyMap`` dataset in run ``skymaps``) but:
 from __future__ import annotations
 
 import dataclasses
-import os
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from ..errors import RegistrationError
@@ -31,6 +34,7 @@ from .records import (
     SkymapRecords,
     dimension_records,
 )
+from .repository import create_repo, open_butler, opened_repository
 
 __all__ = ["DATASET_TYPE", "RUN", "RegistrationResult", "create_repo", "open_butler", "register"]
 
@@ -87,58 +91,6 @@ class RegistrationResult:
         return head
 
 
-def create_repo(
-    root: str | os.PathLike, db: str | None = None, namespace: str | None = None
-) -> str:
-    """Creates an empty butler repository whose config knows the ``skyMap`` storage class.
-
-    Parameters
-    ----------
-    root : str or os.PathLike
-        Repository root (datastore files and ``butler.yaml``).
-    db : str, optional
-        SQLAlchemy URL of the registry database (default: SQLite in ``root``), e.g.
-        ``postgresql://user@host:5432/dbname``.
-    namespace : str, optional
-        Schema for the registry tables (PostgreSQL).
-    """
-    from lsst.daf.butler import Butler, Config
-
-    config = Config(formatter.repo_config())
-    if db is not None:
-        config["registry", "db"] = db
-    if namespace is not None:
-        config["registry", "namespace"] = namespace
-    Butler.makeRepo(str(root), config=config)
-    return str(root)
-
-
-def open_butler(
-    butler_or_repo: Any, *, create: bool = True, writeable: bool = True
-) -> tuple[Any, bool]:
-    """A writeable butler for ``butler_or_repo`` (a Butler, a repo path/URI or config).
-
-    A path that does not exist becomes a new SQLite repository (when ``create``), with
-    the ``skyMap`` storage class in its configuration. Returns ``(butler, created)``.
-    """
-    from lsst.daf.butler import Butler
-
-    if not isinstance(butler_or_repo, (str, os.PathLike)):
-        formatter.ensure_storage_class(butler_or_repo)
-        return butler_or_repo, False
-    repo = str(butler_or_repo)
-    created = False
-    is_local = "://" not in repo or repo.startswith("file://")
-    if is_local and not Path(repo.removeprefix("file://")).exists():
-        if not create:
-            return None, True
-        create_repo(repo)
-        created = True
-    butler = Butler.from_config(repo, writeable=writeable)
-    formatter.ensure_storage_class(butler)
-    return butler, created
-
-
 def _skymap_hash(skymap: Any) -> bytes:
     """The SHA1 of a skymaps.SkyMap (no records needed)."""
     from ..skymap import SkyMap
@@ -174,13 +126,30 @@ def _check_conflicts(existing: dict[str, bytes], name: str, hash_: bytes) -> boo
     return False
 
 
-def _check_dataset_type(butler: Any) -> None:
+def _dataset_type_exists(butler: Any) -> bool:
     from lsst.daf.butler import MissingDatasetTypeError
 
     try:
-        existing = butler.get_dataset_type(DATASET_TYPE)
+        butler.get_dataset_type(DATASET_TYPE)
     except (MissingDatasetTypeError, KeyError):
+        return False
+    return True
+
+
+def _run_exists(butler: Any) -> bool:
+    from lsst.daf.butler import MissingCollectionError
+
+    try:
+        butler.registry.getCollectionType(RUN)
+    except MissingCollectionError:
+        return False
+    return True
+
+
+def _check_dataset_type(butler: Any) -> None:
+    if not _dataset_type_exists(butler):
         return
+    existing = butler.get_dataset_type(DATASET_TYPE)
     if existing.storageClass_name != formatter.STORAGE_CLASS:
         raise RegistrationError(
             f"dataset type {DATASET_TYPE!r} already exists with storage class "
@@ -205,6 +174,28 @@ def _ensure_dataset_type(butler: Any) -> Any:
     return dataset_type
 
 
+class _Additions:
+    """The run and dataset type a registration adds outside its transaction, removed
+    again when the registration fails.
+
+    What existed is recorded before anything is written, so an interrupt at any
+    moment, even right after daf_butler registered one of them, undoes exactly the
+    additions.
+    """
+
+    def __init__(self, butler: Any) -> None:
+        self.butler = butler
+        self.had_dataset_type = _dataset_type_exists(butler)
+        self.had_run = _run_exists(butler)
+
+    def undo(self) -> None:
+        registry = self.butler.registry
+        if not self.had_dataset_type and _dataset_type_exists(self.butler):
+            registry.removeDatasetType(DATASET_TYPE)
+        if not self.had_run and _run_exists(self.butler):
+            registry.removeCollection(RUN)
+
+
 def register(
     butler_or_repo: Any,
     skymap: Any,
@@ -222,7 +213,8 @@ def register(
     ----------
     butler_or_repo : lsst.daf.butler.Butler or str or os.PathLike
         A writeable butler, or a repository path/URI. A local path that does not exist
-        becomes a new SQLite repository (not on a dry run).
+        (or an empty directory) becomes a new SQLite repository (not on a dry run); if
+        the registration then fails or is interrupted, that new repository is removed.
     skymap : skymaps.SkyMap or SkymapRecords
         The skymap, built once (e.g. by :func:`skymaps.load_config`), or records already
         computed with :func:`dimension_records` (then no ``skyMap`` dataset is stored).
@@ -251,6 +243,12 @@ def register(
         The name or hash conflicts with a registered skymap, the ``skyMap`` dataset type
         exists with another storage class, or the repository is not SQL-backed. Nothing
         was written.
+    skymaps.RepositoryError
+        The path is not a repository and cannot become one (a file, a non-empty
+        directory without ``butler.yaml``, an unwritable place). Nothing was written.
+    KeyboardInterrupt
+        On Ctrl-C, at any moment: the repository is left as it was (see the module
+        documentation for the one exception, a hard kill).
     """
     start = time.perf_counter()
     say = echo if echo is not None else (lambda message: None)
@@ -258,47 +256,64 @@ def register(
         records = skymap
     if records is not None and records.name != name:
         records = dataclasses.replace(records, name=name)
-    butler, created = open_butler(butler_or_repo, create=not dry_run)
-    # The hash is cheap; compare it with the repository before computing any record.
-    hash_ = records.hash if records is not None else _skymap_hash(skymap)
-    existing = {} if butler is None else _existing_skymaps(butler)
-    if _check_conflicts(existing, name, hash_):
-        zero = dict.fromkeys(
-            ("skymap", "tract", "patch", "tract_skypix_overlap", "patch_skypix_overlap"), 0
-        )
-        return RegistrationResult(
-            name, hash_.hex(), "unchanged", zero, False, time.perf_counter() - start
-        )
-    if records is None:
-        say(f"computing the records of {name!r} ...")
-        records = dimension_records(skymap, name)
-    counts = records.counts()
-    result = RegistrationResult(name, records.hash_hex, "dry-run", counts, created)
-    store_skymap = store_skymap and not isinstance(skymap, SkymapRecords)
-    if store_skymap and butler is not None:
-        _check_dataset_type(butler)
-    if dry_run:
-        result.seconds = time.perf_counter() - start
-        return result
-
-    dataset_type = _ensure_dataset_type(butler) if store_skymap else None
-    tables = RegistryTables(butler)
-    loads = _table_loads(records)
-    total = sum(data.num_rows for _, _, data, _ in loads)
-    bar = _progress_bar(progress, total, name)
-    say(f"writing {total:,} rows for {name!r} in one transaction ...")
-    with sqlite_foreign_keys_off(tables), butler.transaction():
-        # The one skymap record goes through the public API: it also writes the overlap
-        # summary rows that declare "htm7 overlaps are materialized for this skymap".
-        butler.registry.insertDimensionData("skymap", records.skymap_row)
-        for key, columns, data, constants in loads:
-            bulk_insert(tables, key, columns, data, constants, progress=bar.update_for(key))
-        if dataset_type is not None:
-            butler.put(skymap, dataset_type, {"skymap": name}, run=RUN)
-    bar.close()
+    with opened_repository(butler_or_repo, create=not dry_run) as (butler, created):
+        # The hash is cheap; compare it with the repository before computing any record.
+        hash_ = records.hash if records is not None else _skymap_hash(skymap)
+        existing = {} if butler is None else _existing_skymaps(butler)
+        if _check_conflicts(existing, name, hash_):
+            zero = dict.fromkeys(
+                ("skymap", "tract", "patch", "tract_skypix_overlap", "patch_skypix_overlap"), 0
+            )
+            return RegistrationResult(
+                name, hash_.hex(), "unchanged", zero, False, time.perf_counter() - start
+            )
+        if records is None:
+            say(f"computing the records of {name!r} ...")
+            records = dimension_records(skymap, name)
+        counts = records.counts()
+        result = RegistrationResult(name, records.hash_hex, "dry-run", counts, created)
+        store_skymap = store_skymap and not isinstance(skymap, SkymapRecords)
+        if store_skymap and butler is not None:
+            _check_dataset_type(butler)
+        if dry_run:
+            result.seconds = time.perf_counter() - start
+            return result
+        _write(butler, skymap if store_skymap else None, records, progress, say)
     result.status = "registered"
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _write(
+    butler: Any,
+    skymap: Any,
+    records: SkymapRecords,
+    progress: bool | Callable[[str, int, int], None],
+    say: Callable[[str], None],
+) -> None:
+    """Every write of a registration; on any failure the repository is as before."""
+    additions = _Additions(butler)
+    try:
+        dataset_type = _ensure_dataset_type(butler) if skymap is not None else None
+        tables = RegistryTables(butler)
+        loads = _table_loads(records)
+        total = sum(data.num_rows for _, _, data, _ in loads)
+        bar = _progress_bar(progress, total, records.name)
+        say(f"writing {total:,} rows for {records.name!r} in one transaction ...")
+        try:
+            with sqlite_foreign_keys_off(tables), butler.transaction():
+                # The one skymap record goes through the public API: it also writes the
+                # overlap summary rows that declare "htm7 overlaps are materialized".
+                butler.registry.insertDimensionData("skymap", records.skymap_row)
+                for key, columns, data, constants in loads:
+                    bulk_insert(tables, key, columns, data, constants, progress=bar.update_for(key))
+                if dataset_type is not None:
+                    butler.put(skymap, dataset_type, {"skymap": records.name}, run=RUN)
+        finally:
+            bar.close()
+    except BaseException:
+        additions.undo()
+        raise
 
 
 def _table_loads(records: SkymapRecords) -> list[tuple[str, list[str], Any, dict[str, Any]]]:

@@ -20,7 +20,9 @@ register_skymaps = click.Command(
     short_help="Register a skymap fast, all or nothing (skymaps).",
     help=(
         "Register a skymap into REPO with skymaps: the same records as register-skymap, "
-        "in one transaction, in seconds. REPO is created (SQLite) if it does not exist."
+        "all or nothing, in seconds. REPO is created (SQLite) if it does not exist (or is "
+        "an empty directory), and removed again if the registration fails or is "
+        "interrupted."
     ),
 )
 

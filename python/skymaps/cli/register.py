@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 
 import click
 
-__all__ = ["register_command", "run_register"]
+__all__ = ["EXIT_INTERRUPTED", "register_command", "run_register"]
+
+#: Exit status after Ctrl-C: 128 + SIGINT, as a shell reports a process it interrupted.
+EXIT_INTERRUPTED = 130
 
 
 def _resolve(preset: str | None, config_file: str | None, overrides: tuple[str, ...]):
@@ -26,6 +30,22 @@ def _resolve(preset: str | None, config_file: str | None, overrides: tuple[str, 
     return load_config(config_file, list(overrides))
 
 
+def _interrupt_aborts(command):
+    """Ctrl-C at any moment prints ``Aborted!`` and exits with status 130 (128 + SIGINT,
+    the shell's convention); the registration leaves the repository as it was."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except KeyboardInterrupt:
+            click.echo("Aborted!", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+
+    return run
+
+
+@_interrupt_aborts
 def run_register(
     repo: str,
     preset: str | None,
@@ -63,6 +83,7 @@ def run_register(
         if export_parquet:
             skybutler.export_parquet(records, export_parquet)
             click.echo(f"wrote {export_parquet}/", err=True)
+        click.echo(f"registering skymap {name!r} into {repo} ...", err=True)
         result = skybutler.register(
             repo,
             skymap,
@@ -74,7 +95,7 @@ def run_register(
             echo=lambda m: click.echo(m, err=True),
         )
     except SkymapsError as err:
-        raise click.ClickException(str(err)) from err
+        raise click.ClickException(str(err)) from None
     click.echo(result.summary())
 
 
@@ -140,9 +161,11 @@ def register_command(
 ):
     """Register a skymap into the butler repository REPO, all or nothing.
 
-    REPO is created as a local SQLite repository if it does not exist. Re-running with
-    the same skymap writes nothing; a different skymap under a registered name (or the
-    same skymap under another name) is refused and nothing is written.
+    REPO is created as a local SQLite repository if it does not exist (or is an empty
+    directory); if the registration then fails or is interrupted (Ctrl-C), it is removed
+    again. Re-running with the same skymap writes nothing; a different skymap under a
+    registered name (or the same skymap under another name) is refused and nothing is
+    written.
     """
     run_register(
         repo,

@@ -27,6 +27,7 @@ impl From<crate::Error> for PyErr {
             Decode(_) => DecodeError::new_err(msg),
             UnknownId(_) => IdError::new_err(msg),
             Io(_) => SkymapsIOError::new_err(msg),
+            Interrupted(_) => pyo3::exceptions::PyKeyboardInterrupt::new_err(msg),
             Internal(_) => SkymapsError::new_err(msg),
         }
     }

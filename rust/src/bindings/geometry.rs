@@ -61,11 +61,11 @@ fn polygon(points: Vec<UnitVector3d>, hull: bool) -> Result<ConvexPolygon> {
     if hull {
         ConvexPolygon::convex_hull(&points)
     } else {
-        ConvexPolygon::from_vertices(points)
+        ConvexPolygon::from_outline(points)
     }
 }
 
-/// Convex polygon from lon/lat degrees (convex hull, or vertices kept as given).
+/// Convex polygon from lon/lat degrees (convex hull, or a convex outline).
 #[pyfunction]
 fn _polygon_from_lonlat(
     py: Python<'_>,

@@ -79,8 +79,21 @@ fn get_parallelism() -> bool {
     crate::parallel::enabled()
 }
 
+/// Loads numpy's C API now, while an error can still be raised as an exception.
+///
+/// rust-numpy fetches the API on first use and panics if that fails; fetching it runs
+/// Python code, so a Ctrl-C pending at that moment (typically right after a long
+/// computation with the GIL released) would turn into a `PanicException`. Done at
+/// import, after handling pending signals, no later call can hit that path.
+fn load_numpy_api(py: Python<'_>) -> PyResult<()> {
+    py.check_signals()?;
+    numpy::PyArray1::<f64>::zeros(py, 0, false);
+    Ok(())
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    load_numpy_api(m.py())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(set_parallelism, m)?)?;
     m.add_function(wrap_pyfunction!(get_parallelism, m)?)?;

@@ -54,6 +54,13 @@ impl PyTractWcs {
         )
     }
 
+    /// The same WCS with the pixel origin moved: pixel `p` becomes `p + (dx, dy)`.
+    fn shifted(&self, dx: f64, dy: f64) -> Self {
+        PyTractWcs {
+            wcs: self.wcs.shifted([dx, dy]),
+        }
+    }
+
     #[getter]
     fn projection(&self) -> &'static str {
         self.wcs.projection().code()

@@ -5,7 +5,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
 use super::tessellation::PySkyMap;
-use crate::records::{skymap_rows, BinaryColumn};
+use crate::records::{skymap_rows_checked, BinaryColumn};
 use crate::tessellation::SkyMap;
 
 /// A binary column as numpy arrays: (uint8 data, int64 offsets), Arrow's layout.
@@ -28,7 +28,23 @@ fn skymap_records<'py>(
     skymap: &Bound<'py, PySkyMap>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let sky: &SkyMap = &skymap.get().inner;
-    let rows = super::detach(py, usize::MAX, || skymap_rows(sky))?;
+    // Ctrl-C: between chunks of tracts, re-attach briefly and let Python run its signal
+    // handlers; the exception they raise (KeyboardInterrupt) ends the computation and is
+    // raised as it is.
+    let mut raised: Option<PyErr> = None;
+    let computed = py.detach(|| {
+        skymap_rows_checked(sky, || {
+            Python::attach(|py| py.check_signals()).map_err(|err| {
+                raised = Some(err);
+                crate::Error::Interrupted("computing the skymap records".into())
+            })
+        })
+    });
+    let rows = match computed {
+        Ok(rows) => rows,
+        Err(err) => return Err(raised.take().unwrap_or_else(|| err.into())),
+    };
+    py.check_signals()?;
     let out = PyDict::new(py);
     out.set_item("hash", PyBytes::new(py, &sky.hash()))?;
     out.set_item("tract_max", sky.tract_max())?;

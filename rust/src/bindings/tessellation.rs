@@ -2,12 +2,12 @@
 //! and the point lookups.
 
 use super::config::to_config_value;
+use super::geometry::PyRegion;
 use super::projection::{from_vec, PyTractWcs};
 use super::{detach, with_lonlat};
-use crate::geometry::angle::rad_to_deg;
 use crate::geometry::{Region, UnitVector3d};
 use crate::lookup;
-use crate::tessellation::{InnerRegion, PixelBox, SkyMap, SkyMapConfig, Tract};
+use crate::tessellation::{PixelBox, SkyMap, SkyMapConfig, Tract};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -226,54 +226,28 @@ impl PyTract {
         Ok(from_vec(py, flat_vectors(&v)))
     }
 
-    /// The inner region: ("box", lon_min, lon_max, lat_min, lat_max, full_lon) in
-    /// degrees, or ("polygon", flat vertices).
-    fn inner_region<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        match self.t().inner_region() {
-            InnerRegion::LonLatBox {
-                lon_min_rad,
-                lon_max_rad,
-                lat_min_rad,
-                lat_max_rad,
-                full_lon,
-            } => (
-                "box",
-                rad_to_deg(*lon_min_rad),
-                rad_to_deg(*lon_max_rad),
-                rad_to_deg(*lat_min_rad),
-                rad_to_deg(*lat_max_rad),
-                *full_lon,
-            )
-                .into_pyobject(py)
-                .map(|o| o.into_any()),
-            InnerRegion::Polygon(p) => ("polygon", from_vec(py, flat_vectors(p.vertices())))
-                .into_pyobject(py)
-                .map(|o| o.into_any()),
-        }
+    /// The sky polygon of a pixel box given as (x0, y0, width, height): the core's own
+    /// polygon, so its encoding is the one butler records get.
+    fn box_polygon(&self, bbox: BoxTuple) -> PyResult<PyRegion> {
+        let b = PixelBox::new([bbox.0, bbox.1], [bbox.2, bbox.3]);
+        let polygon = self.t().polygon(&b, 0.0)?;
+        Ok(PyRegion {
+            inner: Region::ConvexPolygon(polygon),
+        })
     }
 
-    /// The outer region: ("polygon", flat vertices), or ("box", lon_min, lon_max,
-    /// lat_min, lat_max, full_lon) in degrees for a tract wider than a hemisphere.
-    fn outer_region<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        match self.t().outer_region() {
-            Region::LonLatBox(b) => (
-                "box",
-                rad_to_deg(b.lon().a),
-                rad_to_deg(b.lon().b),
-                rad_to_deg(b.lat().a),
-                rad_to_deg(b.lat().b),
-                b.lon().is_full(),
-            )
-                .into_pyobject(py)
-                .map(|o| o.into_any()),
-            Region::ConvexPolygon(p) => ("polygon", from_vec(py, flat_vectors(p.vertices())))
-                .into_pyobject(py)
-                .map(|o| o.into_any()),
-            other => Err(crate::Error::Internal(format!(
-                "tract outer region is a {}",
-                other.type_name()
-            ))
-            .into()),
+    /// The inner region as a region: a lon/lat box (rings) or a convex polygon.
+    fn inner_region(&self) -> PyResult<PyRegion> {
+        Ok(PyRegion {
+            inner: self.t().inner_region().to_region()?,
+        })
+    }
+
+    /// The outer region (the butler's tract region): a convex polygon, or a lon/lat box
+    /// for a tract wider than a hemisphere.
+    fn outer_region(&self) -> PyRegion {
+        PyRegion {
+            inner: self.t().outer_region().clone(),
         }
     }
 

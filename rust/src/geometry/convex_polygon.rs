@@ -94,6 +94,47 @@ impl ConvexPolygon {
         Ok(ConvexPolygon { vertices })
     }
 
+    /// A polygon from its outline: the vertices in order around the boundary.
+    ///
+    /// A counter-clockwise outline is kept as given (sphgeom's hull keeps such input
+    /// in order too, so the encoding equals `sphgeom.ConvexPolygon(points)`'s); a
+    /// clockwise one is accepted and built as the convex hull of the same points,
+    /// again sphgeom's vertices. Anything else is refused rather than replaced by its
+    /// hull, which would be a bigger region than the caller drew.
+    ///
+    /// # Errors
+    /// `InvalidRegion` for points that make no polygon (as [`Self::convex_hull`]),
+    /// or an outline that is non-convex, self-intersecting or has a degenerate corner
+    /// (the message says which; see `geometry/outline.rs`).
+    ///
+    /// # Examples
+    /// ```
+    /// use skymaps::geometry::{ConvexPolygon, UnitVector3d};
+    /// let l_shape: Vec<_> = [(0., 0.), (2., 0.), (2., 1.), (1., 1.), (1., 2.), (0., 2.)]
+    ///     .iter()
+    ///     .map(|&(lon, lat)| UnitVector3d::from_lonlat_deg(lon, lat))
+    ///     .collect::<Result<_, _>>()?;
+    /// let err = ConvexPolygon::from_outline(l_shape).unwrap_err();
+    /// assert!(err.to_string().contains("non-convex"));
+    /// # Ok::<(), skymaps::Error>(())
+    /// ```
+    pub fn from_outline(vertices: Vec<UnitVector3d>) -> Result<Self> {
+        if vertices.len() < 3 {
+            return Self::from_vertices(vertices);
+        }
+        if first_non_convex(&vertices).is_none() {
+            return Ok(ConvexPolygon { vertices });
+        }
+        // Points that make no polygon at all (too few distinct, on one great circle,
+        // not in a hemisphere) get the hull's own message: no outline would do.
+        let hull = Self::convex_hull(&vertices)?;
+        let clockwise: Vec<UnitVector3d> = vertices.iter().rev().copied().collect();
+        if first_non_convex(&clockwise).is_none() {
+            return Ok(hull);
+        }
+        Err(Error::region(super::outline::outline_problem(&vertices)))
+    }
+
     /// Vertices taken as they are (decoding); at least 3 are required.
     pub(crate) fn from_vertices_unchecked(vertices: Vec<UnitVector3d>) -> Self {
         ConvexPolygon { vertices }

@@ -26,6 +26,7 @@ pub mod fast_contains;
 pub mod interval;
 pub mod lonlat_box;
 pub mod orientation;
+mod outline;
 pub mod region;
 pub mod relationship;
 pub mod vector;

@@ -104,9 +104,30 @@ fn tract_rows(htm: &Htm, tract: &Tract) -> Result<TractRows> {
 /// assert_eq!(rows.tract_region.get(0).unwrap()[0], b'p');
 /// ```
 pub fn skymap_rows(sky: &SkyMap) -> Result<SkymapRows> {
+    skymap_rows_checked(sky, || Ok(()))
+}
+
+/// Tracts computed between two calls of the `check` of [`skymap_rows_checked`]: a
+/// fraction of a second of work for the largest skymaps, enough to keep every core busy.
+pub const TRACTS_PER_CHECK: usize = 256;
+
+/// [`skymap_rows`], calling `check` after every [`TRACTS_PER_CHECK`] tracts and
+/// stopping with its error: how a caller (Python's Ctrl-C) interrupts a long run.
+///
+/// # Errors
+/// As [`skymap_rows`], or the error `check` returns.
+pub fn skymap_rows_checked(
+    sky: &SkyMap,
+    mut check: impl FnMut() -> Result<()>,
+) -> Result<SkymapRows> {
     let htm = Htm::new(i64::from(COMMON_SKYPIX_LEVEL))?;
-    let per_tract: Vec<Result<TractRows>> = map_items(sky.tracts(), |t| tract_rows(&htm, t));
-    let per_tract: Vec<TractRows> = per_tract.into_iter().collect::<Result<_>>()?;
+    let mut per_tract: Vec<TractRows> = Vec::with_capacity(sky.tracts().len());
+    for chunk in sky.tracts().chunks(TRACTS_PER_CHECK) {
+        for rows in map_items(chunk, |t| tract_rows(&htm, t)) {
+            per_tract.push(rows?);
+        }
+        check()?;
+    }
     let n_patch: usize = per_tract.iter().map(|t| t.patch_id.len()).sum();
     let n_tpix: usize = per_tract.iter().map(|t| t.pixels.len()).sum();
     let n_ppix: usize = per_tract.iter().map(|t| t.patch_pixels.len()).sum();

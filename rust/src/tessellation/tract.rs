@@ -23,7 +23,9 @@
 use super::bbox::PixelBox;
 use super::config::TractBuilder;
 use super::patch::Patch;
-use crate::geometry::{ConvexPolygon, LonLat, LonLatBox, Region, UnitVector3d};
+use crate::geometry::{
+    AngleInterval, ConvexPolygon, LonLat, LonLatBox, NormalizedAngleInterval, Region, UnitVector3d,
+};
 use crate::projection::{wcs::cd_matrix, Projection, TractWcs};
 use crate::{Error, Result};
 
@@ -78,6 +80,40 @@ impl InnerRegion {
                     }
             }
             InnerRegion::Polygon(_) => false,
+        }
+    }
+
+    /// The same region as a [`Region`], for relations, pixel covers and encodings: the
+    /// closed lon/lat box widened by [`BOX_EDGE_TOLERANCE_RAD`] as
+    /// [`Self::box_contains_rad`] is (every longitude for a polar cap), so that it holds
+    /// every point the tract owns, or the polygon.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRegion`] for box bounds that make no box (a bug: tract builders
+    /// make valid boxes).
+    pub fn to_region(&self) -> Result<Region> {
+        const TOL: f64 = BOX_EDGE_TOLERANCE_RAD;
+        match *self {
+            InnerRegion::LonLatBox {
+                lon_min_rad,
+                lon_max_rad,
+                lat_min_rad,
+                lat_max_rad,
+                full_lon,
+            } => {
+                let lon = if full_lon {
+                    NormalizedAngleInterval::full()
+                } else {
+                    let tau = std::f64::consts::TAU;
+                    NormalizedAngleInterval::from_angles(
+                        (lon_min_rad - TOL).rem_euclid(tau),
+                        (lon_max_rad + TOL).rem_euclid(tau),
+                    )?
+                };
+                let lat = AngleInterval::new(lat_min_rad - TOL, lat_max_rad + TOL);
+                Ok(Region::LonLatBox(LonLatBox::from_intervals(lon, lat)))
+            }
+            InnerRegion::Polygon(ref polygon) => Ok(Region::ConvexPolygon(polygon.clone())),
         }
     }
 }
