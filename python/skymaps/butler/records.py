@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 
-from ..errors import RegistrationError
+from ..errors import InvalidConfigError, RegistrationError
 
 if TYPE_CHECKING:
     from lsst.daf.butler import DimensionRecord, DimensionUniverse
@@ -86,11 +86,11 @@ class SkymapRecords:
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not 0 < len(self.name) <= 64:
-            raise RegistrationError(
+            raise InvalidConfigError(
                 f"skymap name must be a string of 1 to 64 characters, got {self.name!r}"
             )
         if not isinstance(self.hash, bytes) or len(self.hash) != 20:
-            raise RegistrationError(f"skymap hash must be 20 bytes (SHA1), got {self.hash!r}")
+            raise InvalidConfigError(f"skymap hash must be 20 bytes (SHA1), got {self.hash!r}")
         for attr, schema in (
             ("tract", TRACT_SCHEMA),
             ("patch", PATCH_SCHEMA),
