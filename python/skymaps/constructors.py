@@ -1,14 +1,18 @@
 """The skymap classes ``lsst.skymap`` users construct: rings, discrete, equat, dodeca
-and the legacy HEALPix skymap, each building its config and the Rust skymap from it."""
+and the legacy HEALPix skymap.
+
+Each builds its config through the core's schema (:mod:`skymaps._schema`): argument
+names, defaults (including ``lsst.skymap``'s ``setDefaults``) and checks come from that
+one table, and so do the ``Parameters`` sections of these docstrings. An argument left
+out (or None) takes the table's default.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
-from . import _core
-from .errors import InvalidConfigError
+from ._schema import config_from_args, parameters_doc
 from .skymap import SkyMap
 
 __all__ = [
@@ -20,179 +24,60 @@ __all__ = [
 ]
 
 
-def _builder(
-    tract_builder: str,
-    patch_inner_dimensions: Sequence[int],
-    patch_border: int,
-    cell_inner_dimensions: Sequence[int],
-    cell_border: int,
-    num_cells_per_patch_inner: int,
-    num_cells_in_patch_border: int,
-) -> dict[str, Any]:
-    if tract_builder == "legacy":
-        return {
-            "name": "legacy",
-            "patchInnerDimensions": list(patch_inner_dimensions),
-            "patchBorder": patch_border,
-        }
-    if tract_builder == "cells":
-        return {
-            "name": "cells",
-            "cellInnerDimensions": list(cell_inner_dimensions),
-            "cellBorder": cell_border,
-            "numCellsPerPatchInner": num_cells_per_patch_inner,
-            "numCellsInPatchBorder": num_cells_in_patch_border,
-        }
-    raise InvalidConfigError(f'tract_builder must be "legacy" or "cells", got {tract_builder!r}')
-
-
-def _common(kw: dict[str, Any], projection: str) -> dict[str, Any]:
-    """Base config fields with lsst.skymap defaults (BaseSkyMapConfig)."""
-    return {
-        "projection": kw.pop("projection", projection),
-        "pixelScale": kw.pop("pixel_scale", 0.333),
-        "tractOverlap": kw.pop("tract_overlap", 1.0),
-        "rotation": kw.pop("rotation", 0.0),
-        "tractBuilder": _builder(
-            kw.pop("tract_builder", "legacy"),
-            kw.pop("patch_inner_dimensions", (4000, 4000)),
-            kw.pop("patch_border", 100),
-            kw.pop("cell_inner_dimensions", (150, 150)),
-            kw.pop("cell_border", 50),
-            kw.pop("num_cells_per_patch_inner", 20),
-            kw.pop("num_cells_in_patch_border", 1),
-        ),
-    }
-
-
-def _no_extra(kw: dict[str, Any]) -> None:
-    if kw:
-        raise TypeError(f"unexpected keyword arguments: {sorted(kw)}")
-
-
-def _init_from(obj: SkyMap, config: dict[str, Any]) -> None:
-    obj._core = _core.SkyMapCore.from_json(json.dumps(config, allow_nan=False))
-
-
-_COMMON_DOC = """
-    projection : str, default "STG"
-        FITS projection code (TAN, STG, CEA).
-    pixel_scale : float, default 0.333
-        Arcseconds per pixel.
-    tract_overlap : float, default 1.0
-        Minimum overlap between adjacent tracts, degrees.
-    rotation : float, default 0
-        WCS rotation, degrees.
-    tract_builder : {"legacy", "cells"}
-        How tracts are cut into patches.
-    patch_inner_dimensions, patch_border
-        Legacy builder: patch size and border in pixels (4000x4000, 100).
-    cell_inner_dimensions, cell_border, num_cells_per_patch_inner, num_cells_in_patch_border
-        Cells builder (150x150, 50, 20, 1).
-"""
+def _build(obj: SkyMap, kind: str, args: dict[str, Any]) -> None:
+    SkyMap._init_core(obj, config_from_args(kind, args))
 
 
 class RingsSkyMap(SkyMap, kind="rings"):
     """``lsst.skymap.RingsSkyMap``: ``num_rings`` Dec rings plus two polar caps.
 
-    Parameters
-    ----------
-    num_rings : int
-        Number of rings (required, as in lsst.skymap).
-    ra_start : float, default 0
-        RA of the first tract of each ring, degrees.
-    version : int, default 1
-        0 for the pre-DM-14809 tract numbering of old repositories.
+    ``version=0`` gives the pre-DM-14809 tract numbering of old repositories.
     """
 
     __slots__ = ()
-    __doc__ = (__doc__ or "") + _COMMON_DOC
+    __doc__ = (__doc__ or "") + parameters_doc("rings")
 
-    def __init__(self, num_rings: int, ra_start: float = 0.0, *, version: int = 1, **kw: Any):
-        config = {"skymap_class": "rings", "version": version, **_common(kw, "STG")}
-        config.update(numRings=num_rings, raStart=ra_start)
-        _no_extra(kw)
-        _init_from(self, config)
+    def __init__(self, num_rings: int, ra_start: float | None = None, **kw: Any):
+        _build(self, "rings", dict(kw, num_rings=num_rings, ra_start=ra_start))
 
 
 class DiscreteSkyMap(SkyMap, kind="discrete"):
-    """``lsst.skymap.DiscreteSkyMap``: one tract per (ra, dec, radius), degrees.
-
-    Parameters
-    ----------
-    ra_list, dec_list, radius_list : sequence of float
-        Tract centres and radii in degrees (equal lengths).
-    version : int, default 0
-    """
+    """``lsst.skymap.DiscreteSkyMap``: one tract per (ra, dec, radius), degrees."""
 
     __slots__ = ()
-    __doc__ = (__doc__ or "") + _COMMON_DOC
+    __doc__ = (__doc__ or "") + parameters_doc("discrete")
 
     def __init__(
         self,
         ra_list: Sequence[float],
         dec_list: Sequence[float],
         radius_list: Sequence[float],
-        *,
-        version: int = 0,
         **kw: Any,
     ):
-        config = {"skymap_class": "discrete", "version": version, **_common(kw, "STG")}
-        config.update(
-            raList=[float(v) for v in ra_list],
-            decList=[float(v) for v in dec_list],
-            radiusList=[float(v) for v in radius_list],
-        )
-        _no_extra(kw)
-        _init_from(self, config)
+        args = dict(kw, ra_list=ra_list, dec_list=dec_list, radius_list=radius_list)
+        _build(self, "discrete", args)
 
 
 class EquatSkyMap(SkyMap, kind="equat"):
-    """``lsst.skymap.EquatSkyMap``: ``num_tracts`` tracts around the equator.
-
-    Parameters
-    ----------
-    num_tracts : int, default 4
-    dec_range : (float, float), default (-1.25, 1.25)
-        Declination range, degrees.
-    projection : str, default "CEA"
-    """
+    """``lsst.skymap.EquatSkyMap``: ``num_tracts`` tracts around the equator."""
 
     __slots__ = ()
-    __doc__ = (__doc__ or "") + _COMMON_DOC
+    __doc__ = (__doc__ or "") + parameters_doc("equat")
 
     def __init__(
-        self, num_tracts: int = 4, dec_range: Sequence[float] = (-1.25, 1.25), **kw: Any
+        self, num_tracts: int | None = None, dec_range: Sequence[float] | None = None, **kw: Any
     ):
-        config = {"skymap_class": "equat", "version": 0, **_common(kw, "CEA")}
-        config.update(numTracts=num_tracts, decRange=[float(v) for v in dec_range])
-        _no_extra(kw)
-        _init_from(self, config)
+        _build(self, "equat", dict(kw, num_tracts=num_tracts, dec_range=dec_range))
 
 
 class DodecaSkyMap(SkyMap, kind="dodeca"):
-    """``lsst.skymap.DodecaSkyMap``: 12 tracts on the faces of a dodecahedron.
-
-    Defaults are ``DodecaSkyMapConfig.setDefaults``: STG, 0.2 arcsec pixels, 3.5 deg
-    overlap, 4000x4000 patches with a 250 pixel border.
-
-    Parameters
-    ----------
-    with_tracts_on_poles : bool, default False
-        Centre a tract on each pole (else a vertex sits on each pole).
-    """
+    """``lsst.skymap.DodecaSkyMap``: 12 tracts on the faces of a dodecahedron."""
 
     __slots__ = ()
-    __doc__ = (__doc__ or "") + _COMMON_DOC
+    __doc__ = (__doc__ or "") + parameters_doc("dodeca")
 
-    def __init__(self, with_tracts_on_poles: bool = False, **kw: Any):
-        kw.setdefault("pixel_scale", 0.2)
-        kw.setdefault("tract_overlap", 3.5)
-        kw.setdefault("patch_border", 250)
-        config = {"skymap_class": "dodeca", "version": 0, **_common(kw, "STG")}
-        config.update(withTractsOnPoles=bool(with_tracts_on_poles))
-        _no_extra(kw)
-        _init_from(self, config)
+    def __init__(self, with_tracts_on_poles: bool | None = None, **kw: Any):
+        _build(self, "dodeca", dict(kw, with_tracts_on_poles=with_tracts_on_poles))
 
 
 class LegacyHealpixSkyMap(SkyMap, kind="healpix"):
@@ -201,20 +86,12 @@ class LegacyHealpixSkyMap(SkyMap, kind="healpix"):
     One tract per HEALPix pixel, **mirrored in Dec** as that class does (it maps the
     HEALPix colatitude ``theta`` to Dec ``theta - 90 deg``): tract ``i`` is HEALPix
     pixel ``i`` reflected through the equator. Owners use the HEALPix arithmetic.
-    Defaults: STG, rotation 45 deg, RING ordering. ``log2_nside`` is at most 6 here.
-
-    Parameters
-    ----------
-    log2_nside : int, default 0
-    nest : bool, default False
+    ``log2_nside`` is at most 6 here: tracts are built eagerly (``lsst.skymap`` builds
+    them on demand).
     """
 
     __slots__ = ()
-    __doc__ = (__doc__ or "") + _COMMON_DOC
+    __doc__ = (__doc__ or "") + parameters_doc("healpix")
 
-    def __init__(self, log2_nside: int = 0, nest: bool = False, **kw: Any):
-        kw.setdefault("rotation", 45.0)
-        config = {"skymap_class": "healpix", "version": 0, **_common(kw, "STG")}
-        config.update(log2NSide=log2_nside, nSide=1 << int(log2_nside), nest=bool(nest))
-        _no_extra(kw)
-        _init_from(self, config)
+    def __init__(self, log2_nside: int | None = None, nest: bool | None = None, **kw: Any):
+        _build(self, "healpix", dict(kw, log2_nside=log2_nside, nest=nest))

@@ -526,11 +526,14 @@ def test_broken_file_ran_nothing(tmp_path, monkeypatch):
     [
         ("config.numRings = 120.0\n", r"<t>:1: numRings expects int, got float 120.0"),
         ("config.numRings = True\n", r"numRings expects int, got bool"),
-        ("config.numRings = 0\n", r"<t>:1: numRings must be > 0"),
+        ("config.numRings = 0\n", r"<t>:1: numRings must be in \[1, 100000\], got 0"),
         ("config.numRings = 3\nconfig.raStart = 360\n", r"<t>:2: raStart must be in \[0, 360\)"),
         ("config.numRings = 3\nconfig.pixelScale = True\n", "pixelScale expects float, got bool"),
         ("config.numRings = 3\nconfig.pixelScale = -1\n", "pixelScale must be > 0"),
-        ("config.numRings = 3\nconfig.projection = 'tangent'\n", "3-letter FITS projection"),
+        (
+            "config.numRings = 3\nconfig.projection = 'tangent'\n",
+            r'<t>:2: projection must be one of "TAN", "STG", "CEA", got "tangent"',
+        ),
         (
             "config.numRings = 3\nconfig.patchInnerDimensions = [1, 2, 3]\n",
             r"<t>:2: patchInnerDimensions must have 2",
@@ -612,7 +615,8 @@ def test_discrete_errors():
         resolve_text(
             "config.raList = [1.0]\nconfig.decList = [91]\nconfig.radiusList = [1]\n", label="<t>"
         )
-    with pytest.raises(InvalidConfigError, match=r"radiusList entries must be in \(0, 180\)"):
+    # The core's range (a tract's box must fit in one hemisphere), in every layer.
+    with pytest.raises(InvalidConfigError, match=r"<t>:3: radiusList entries must be in \(0, 90\)"):
         resolve_text(
             "config.raList = [1.0]\nconfig.decList = [0]\nconfig.radiusList = [0]\n", label="<t>"
         )
