@@ -80,13 +80,15 @@ def lsst_skymap_loop(root: Path, records) -> float:
 def skymaps_register(root: Path, config, name: str, records=None) -> float:
     from lsst.daf.butler import Butler
 
+    from skymaps import SkyMap
     from skymaps.butler import create_repo, dimension_records, register
 
     create_repo(root)
     butler = Butler.from_config(str(root), writeable=True)
     start = time.perf_counter()  # like the peers: from an open butler on a fresh repo
     if records is None:
-        records = dimension_records(config, name)
+        # Built once from the config, then the records come from the built skymap.
+        records = dimension_records(SkyMap.from_config(config), name)
     register(butler, records, name, progress=False)
     return time.perf_counter() - start
 
@@ -101,6 +103,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
+    from skymaps import SkyMap
     from skymaps.butler import dimension_records
     from skymaps.config import preset_config, resolve_file
 
@@ -123,7 +126,7 @@ def main() -> None:
         full_seconds = None
         full_seconds = skymaps_register(tmp / "ours_full", config, name)
         start = time.perf_counter()
-        records = dimension_records(config, name)
+        records = dimension_records(SkyMap.from_config(config), name)
         records_seconds = time.perf_counter() - start
         n_peer = records.tract.num_rows if args.full_peers else args.peer_tracts
         part = subset(records, n_peer)

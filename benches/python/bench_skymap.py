@@ -99,7 +99,7 @@ def main() -> None:
 
     tract_ids = list(range(2000 if args.quick else len(sky)))
     t0 = time.perf_counter()
-    verts, counts = sky._core.outer_polygon_vertices(tract_ids)
+    verts, counts = sky._core._outer_polygon_vertices(tract_ids)
     t = time.perf_counter() - t0
     n_poly = len(tract_ids) + int(counts.sum())
     assert verts.size == n_poly * 12
@@ -114,7 +114,7 @@ def main() -> None:
 
     if not args.quick:
         t0 = time.perf_counter()
-        built = sky._core.build_outer_polygons()
+        built = sky._core._build_outer_polygons()
         t = time.perf_counter() - t0
         rows.append((f"build all outer polygons in Rust ({built})", "skymaps", t, built))
 

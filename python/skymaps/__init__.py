@@ -62,8 +62,6 @@ from .wcs_footprint import footprint
 # isort: split
 from .config import load_config, preset
 
-# [butler]
-
 __version__: str = _core.__version__
 
 # A forked child inherits a thread pool whose threads do not exist: stay serial there.
@@ -120,6 +118,4 @@ __all__ = [
     # [config]
     "load_config",
     "preset",
-
-    # [butler]
 ]

@@ -28,6 +28,10 @@ __all__ = [
     "moc_to_ascii",
     "moc_from_ascii",
     "TractWcs",
+    "config_schema",
+    "config_field_problem",
+    "config_problem",
+    "skymap_builds",
     "SkyMapCore",
     "CoverageIndex",
     "TractCore",
@@ -204,6 +208,16 @@ class TractWcs:
         crpix: tuple[float, float],
         cd: list[list[float]],
     ) -> TractWcs: ...
+    @staticmethod
+    def from_radians(
+        projection: str,
+        crval_rad: tuple[float, float],
+        crpix: tuple[float, float],
+        cd: list[list[float]],
+    ) -> TractWcs: ...
+    def state(
+        self,
+    ) -> tuple[str, tuple[float, float], tuple[float, float], list[list[float]]]: ...
     @property
     def projection(self) -> str: ...
     @property
@@ -220,11 +234,25 @@ class TractWcs:
     def pixel_to_sky(self, x: _F64, y: _F64) -> tuple[_F64, _F64]: ...
     def sky_to_pixel(self, lon: _F64, lat: _F64) -> tuple[_F64, _F64]: ...
 
+def config_schema() -> str:
+    """Every skymap kind's fields, types, defaults and docs, and the tract builders (JSON)."""
+
+def config_field_problem(owner: str, name: str, value: object) -> str | None:
+    """Why the core refuses this field value (None if it accepts it)."""
+
+def config_problem(config: object) -> tuple[str, str] | None:
+    """(key, message) of the first problem of a resolved config dict, or None."""
+
+def skymap_builds() -> int:
+    """How many skymaps the core has built in this process."""
+
 @final
 class SkyMapCore:
     @staticmethod
-    def from_json(text: str) -> SkyMapCore: ...
+    def from_config(config: dict[str, object]) -> SkyMapCore: ...
     def config_json(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
     @property
     def class_name(self) -> str: ...
     @property
@@ -250,8 +278,6 @@ class SkyMapCore:
     def find_all_tracts(
         self, lon: _F64, lat: _F64
     ) -> tuple[npt.NDArray[np.uint64], _I64]: ...
-    def outer_polygon_vertices(self, tract_ids: list[int]) -> tuple[_F64, _I64]: ...
-    def build_outer_polygons(self) -> int: ...
 
 @final
 class TractCore:
@@ -276,6 +302,7 @@ class TractCore:
     def vertex_list(self) -> _F64: ...
     def patch(self, x: int, y: int) -> tuple[int, _Box, _Box, tuple[int, int]]: ...
     def patch_index(self, id: int) -> tuple[int, int]: ...
+    def cell_index(self, x: int, y: int, id: int) -> tuple[int, int]: ...
     def cell(self, x: int, y: int, cx: int, cy: int) -> tuple[int, _Box, _Box]: ...
     def find_patch(self, lon: _F64, lat: _F64) -> _I64: ...
     def find_patch_cell(self, lon: _F64, lat: _F64) -> tuple[_I64, _I64]: ...
@@ -311,8 +338,8 @@ class CoverageIndex:
     ) -> _Coverage: ...
 
 # [records]
-def skymap_records(config_json: str) -> dict[str, object]:
-    """Every butler row of the skymap with this resolved config (see skymaps.butler)."""
+def skymap_records(skymap: SkyMapCore) -> dict[str, object]:
+    """Every butler row of an already-built skymap (see skymaps.butler)."""
 
 def base64_column(
     data: npt.NDArray[np.uint8], offsets: npt.NDArray[np.int64]

@@ -197,7 +197,7 @@ class TractCompat:
         return patch.id
 
     def getSequentialPatchIndexFromPair(self, index: tuple[int, int]) -> int:
-        return self.num_patches[0] * int(index[1]) + int(index[0])
+        return self.patch((int(index[0]), int(index[1]))).id
 
     def getPatchIndexPair(self, sequential_index: int) -> tuple[int, int]:
         return self._core.patch_index(int(sequential_index))

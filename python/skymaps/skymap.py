@@ -31,6 +31,7 @@ the upstream answer where needed, is docs/compatibility.md):
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -64,7 +65,7 @@ class SkyMap(SkyMapCompat):
     (9813, 40, (4, 4))
     """
 
-    __slots__ = ("_core",)
+    __slots__ = ("_core", "__weakref__")
 
     #: The skymap class (constructor) of each ``skymap_class`` kind; filled by subclasses
     #: declaring ``kind=...``.
@@ -101,17 +102,22 @@ class SkyMap(SkyMapCompat):
         """
         if not isinstance(resolved, Mapping):
             raise InvalidConfigError(f"skymap config must be a dict, got {type(resolved)}")
-        try:
-            text = json.dumps(dict(resolved), allow_nan=False)
-        except (TypeError, ValueError) as exc:
-            raise InvalidConfigError(f"skymap config is not JSON-serializable: {exc}") from exc
-        core = _core.SkyMapCore.from_json(text)
-        target = SkyMap._classes.get(json.loads(core.config_json())["skymap_class"], SkyMap)
+        core = _core.SkyMapCore.from_config(dict(resolved))
+        target = SkyMap._classes.get(core.kind, SkyMap)
         if not issubclass(target, cls):
             target = cls
         obj = object.__new__(target)
         obj._core = core
         return obj
+
+    def _init_core(self, config: dict[str, Any]) -> None:
+        """Build the Rust skymap of a resolved config (the constructor classes' last step)."""
+        self._core = _core.SkyMapCore.from_config(config)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A skymap pickles as its config (a few hundred bytes) and its hash, checked on
+        # load; the tracts are rebuilt, once per process (see _unpickle).
+        return (_unpickle, (self._core.config_json(), self.hash))
 
     @property
     def config(self) -> dict[str, Any]:
@@ -183,6 +189,12 @@ class SkyMap(SkyMapCompat):
     def __hash__(self) -> int:
         return hash(self.hash)
 
+    def __copy__(self) -> SkyMap:
+        return self  # immutable
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> SkyMap:
+        return self
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({len(self)} tracts, hash={self.hash.hex()[:12]}...)"
 
@@ -238,3 +250,22 @@ class SkyMap(SkyMapCompat):
             if patches:
                 out.append((tract, patches))
         return out
+
+
+#: Skymaps unpickled in this process, by hash: unpickling the many tracts of one skymap
+#: (say one per dask task) builds that skymap once.
+_UNPICKLED: weakref.WeakValueDictionary[bytes, SkyMap] = weakref.WeakValueDictionary()
+
+
+def _unpickle(config_json: str, hash_: bytes) -> SkyMap:
+    sky = _UNPICKLED.get(hash_)
+    if sky is not None:
+        return sky
+    sky = SkyMap.from_config(json.loads(config_json))
+    if sky.hash != hash_:
+        raise InvalidConfigError(
+            f"unpickled skymap has hash {sky.hash.hex()}, but it was pickled with hash "
+            f"{hash_.hex()}: the pickle comes from an incompatible skymaps version"
+        )
+    _UNPICKLED[hash_] = sky
+    return sky

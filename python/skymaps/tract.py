@@ -235,31 +235,24 @@ class Patch(PatchCompat):
 
     def cell(self, index: int | tuple[int, int]) -> Cell:
         """The cell with sequential id ``index`` or grid index ``(x, y)``."""
-        nx, ny = self.num_cells
-        if nx == 0:
-            raise IdError(f"patch {self.index} has no cells (legacy tract builder)")
         if isinstance(index, (int, np.integer)):
-            if not 0 <= index < nx * ny:
-                raise IdError(f"cell id {index} is outside [0, {nx * ny})")
-            index = (int(index) % nx, int(index) // nx)
+            index = self.cell_index(index)
+        elif self.num_cells[0] == 0:
+            raise IdError(f"patch {self.index} has no cells (legacy tract builder)")
         return Cell(self._tract, self.index, (int(index[0]), int(index[1])))
 
+    # Cell id <-> grid index arithmetic is the core's (tessellation::patch).
     def cell_index(self, sequential_index: int) -> tuple[int, int]:
         """Grid index ``(x, y)`` of a sequential cell id."""
-        nx, ny = self.num_cells
-        if nx == 0:
+        if self.num_cells[0] == 0:
             raise IdError(f"patch {self.index} has no cells (legacy tract builder)")
-        if not 0 <= sequential_index < nx * ny:
-            raise IdError(f"cell id {sequential_index} is outside [0, {nx * ny})")
-        return (int(sequential_index) % nx, int(sequential_index) // nx)
+        return self._tract._core.cell_index(*self.index, int(sequential_index))
 
     def cell_id(self, index: tuple[int, int]) -> int:
         """Sequential id of the cell at grid index ``(x, y)``."""
-        nx, ny = self.num_cells
-        x, y = int(index[0]), int(index[1])
-        if not (0 <= x < nx and 0 <= y < ny):
-            raise IdError(f"cell index {(x, y)} is outside the {nx}x{ny} cell grid")
-        return nx * y + x
+        if self.num_cells[0] == 0:
+            raise IdError(f"patch {self.index} has no cells (legacy tract builder)")
+        return self._tract._core.cell(*self.index, int(index[0]), int(index[1]))[0]
 
     def __getitem__(self, index: int | tuple[int, int]) -> Cell:
         """``patch[i]`` / ``patch[(x, y)]``: a cell; IndexError outside the grid or
@@ -287,6 +280,9 @@ class Patch(PatchCompat):
 
     def __hash__(self) -> int:
         return hash((self._tract.id, self.index))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_patch_of, (self._tract, self.index))
 
     def __repr__(self) -> str:
         return f"Patch(tract={self._tract.id}, index={self.index}, id={self.id})"
@@ -466,5 +462,17 @@ class Tract(TractCompat):
     def __hash__(self) -> int:
         return hash((self._skymap.hash, self.id))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickles as (skymap, id); the skymap pickles as its config.
+        return (_tract_of, (self._skymap, self.id))
+
     def __repr__(self) -> str:
         return f"Tract(id={self.id}, center={self.center})"
+
+
+def _tract_of(skymap: SkyMap, tract_id: int) -> Tract:
+    return skymap[tract_id]
+
+
+def _patch_of(tract: Tract, index: tuple[int, int]) -> Patch:
+    return tract.patch(index)

@@ -127,6 +127,11 @@ class TractWcs(TractWcsCompat):
         x, y = self._core.sky_to_pixel(flat.lon, flat.lat)
         return restore(x, flat), restore(y, flat)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The four FITS parameters as stored (crval in radians), so that the rebuilt WCS
+        # is bit-identical.
+        return (_unpickle, (*self._core.state(), self.pixel_shape))
+
     def to_header(self) -> Any:
         """The FITS header (``astropy.io.fits.Header``) of this WCS.
 
@@ -180,3 +185,10 @@ def _pixel_shape(shape: Any) -> tuple[int, int] | None:
         return None
     width, height = (int(n) for n in shape)
     return (width, height)
+
+
+def _unpickle(
+    projection: str, crval_rad: Any, crpix: Any, cd: Any, pixel_shape: Any = None
+) -> TractWcs:
+    core = _core.TractWcs.from_radians(projection, crval_rad, crpix, cd)
+    return TractWcs._wrap(core, pixel_shape)

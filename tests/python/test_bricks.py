@@ -290,3 +290,39 @@ def test_register_bricks_and_query_by_position(tmp_path: pathlib.Path) -> None:
         owner = int(sky.find_tract(lon, lat))
         assert owner in found, (lon, lat)
         assert found <= set(sky.find_all_tracts(lon, lat)) | {owner}
+
+
+def test_preset_is_the_legacy_surveys_grid() -> None:
+    sky = skymaps.preset("legacysurvey_bricks")
+    assert type(sky) is skymaps.BrickSkyMap
+    assert sky.hash == skymaps.BrickSkyMap().hash
+    assert sky[333216].name == "3521p002"
+    assert sky[333216].bbox.width == 3600
+
+
+@pytest.mark.butler
+def test_cli_registers_a_brick_grid(tmp_path: pathlib.Path) -> None:
+    """``skymaps register --preset legacysurvey_bricks`` with an override, end to end."""
+    import subprocess
+    import sys
+
+    from lsst.daf.butler import Butler
+
+    repo = tmp_path / "repo"
+    cmd = [
+        sys.executable,
+        "-c",
+        "from skymaps.cli import main; main()",
+        "register",
+        str(repo),
+        "--preset",
+        "legacysurvey_bricks",
+        "-c",
+        "skyMap['bricks'].brickSize=2.0",
+    ]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    butler = Butler.from_config(str(repo))
+    (record,) = butler.registry.queryDimensionRecords("skymap", skymap="legacysurvey_bricks")
+    expected = skymaps.BrickSkyMap(bricksize=2.0)
+    assert record.hash == expected.hash and record.tract_max == len(expected) + 1

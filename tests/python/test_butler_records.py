@@ -12,8 +12,9 @@ sg = pytest.importorskip("lsst.sphgeom")
 
 from conftest import load_refdata_json  # noqa: E402
 
+import skymaps  # noqa: E402
 from skymaps.butler import dimension_records  # noqa: E402
-from skymaps.config import preset_config, resolve_file  # noqa: E402
+from skymaps.config import resolve_file  # noqa: E402
 
 pytestmark = pytest.mark.butler
 
@@ -29,7 +30,7 @@ def _envelope(encoded: bytes) -> list[int]:
 
 @pytest.fixture(scope="module")
 def dc2():
-    return dimension_records(preset_config("DC2"), "DC2")
+    return dimension_records(skymaps.preset("DC2"), "DC2")
 
 
 def test_dc2_summary_matches_registry(dc2):
@@ -109,8 +110,6 @@ def test_dc2_overlaps_equal_sphgeom_envelope(dc2):
 
 
 def test_records_of_skymap_object_and_config_agree(tmp_path):
-    import skymaps
-
     path = tmp_path / "tiny.py"
     path.write_text(
         'config.name = "t"\nconfig.skyMap.name = "discrete"\n'
@@ -118,9 +117,11 @@ def test_records_of_skymap_object_and_config_agree(tmp_path):
         'config.skyMap["discrete"].radiusList = [0.3]\n'
     )
     config = resolve_file(path).config
-    a = dimension_records(config, "t")
+    a = dimension_records(skymaps.load_config(path)[1], "t")
     b = dimension_records(skymaps.SkyMap.from_config(config), "t")
     assert a.hash == skymaps.SkyMap.from_config(config).hash
+    with pytest.raises(TypeError, match="expected a skymaps.SkyMap, got dict"):
+        dimension_records(config, "t")
     for name in ("tract", "patch", "tract_overlap", "patch_overlap"):
         assert getattr(a, name).equals(getattr(b, name))
     # Near the south pole and across RA = 0: still sphgeom's envelope.

@@ -18,8 +18,10 @@ from conftest import REPO, load_refdata_json
 import skymaps
 from skymaps import InvalidConfigError
 from skymaps.config import (
+    LSST_PRESETS,
     PRESET_FILES,
     PRESETS,
+    SURVEY_PRESETS,
     preset_config,
     resolve_file,
     resolve_text,
@@ -247,12 +249,14 @@ REGISTERED = {"hsc_rings_v1", "decam_rings_v1", "DC2"}
 
 
 def test_preset_names():
-    assert set(PRESETS) == {"hsc_rings_v1", "decam_rings_v1", "DC2", "lsst_cells_v1"}
+    assert set(LSST_PRESETS) == {"hsc_rings_v1", "decam_rings_v1", "DC2", "lsst_cells_v1"}
+    assert set(SURVEY_PRESETS) == {"legacysurvey_bricks", "healpix8"}
+    assert PRESETS == LSST_PRESETS + SURVEY_PRESETS
     for name in PRESETS:
         assert PRESET_FILES[name].is_file()
 
 
-@pytest.mark.parametrize("name", PRESETS)
+@pytest.mark.parametrize("name", LSST_PRESETS)
 def test_preset_matches_real_config(name):
     cfg = preset_config(name)
     ref = REF_SKYMAPS[name]
@@ -285,7 +289,7 @@ def test_preset_skymap_hash_matches_registry():
     """Once the tessellation layer exists: preset skymaps hash like the real ones."""
     if getattr(skymaps, "SkyMap", None) is None:
         pytest.skip("skymaps.SkyMap (tessellation branch) not merged yet")
-    for name in PRESETS:
+    for name in LSST_PRESETS:
         sm = skymaps.preset(name)
         ref = REF_SKYMAPS[name]
         assert sm.hash.hex() == ref["computed_hash_hex"]
@@ -526,11 +530,14 @@ def test_broken_file_ran_nothing(tmp_path, monkeypatch):
     [
         ("config.numRings = 120.0\n", r"<t>:1: numRings expects int, got float 120.0"),
         ("config.numRings = True\n", r"numRings expects int, got bool"),
-        ("config.numRings = 0\n", r"<t>:1: numRings must be > 0"),
+        ("config.numRings = 0\n", r"<t>:1: numRings must be in \[1, 100000\], got 0"),
         ("config.numRings = 3\nconfig.raStart = 360\n", r"<t>:2: raStart must be in \[0, 360\)"),
         ("config.numRings = 3\nconfig.pixelScale = True\n", "pixelScale expects float, got bool"),
         ("config.numRings = 3\nconfig.pixelScale = -1\n", "pixelScale must be > 0"),
-        ("config.numRings = 3\nconfig.projection = 'tangent'\n", "3-letter FITS projection"),
+        (
+            "config.numRings = 3\nconfig.projection = 'tangent'\n",
+            r'<t>:2: projection must be one of "TAN", "STG", "CEA", got "tangent"',
+        ),
         (
             "config.numRings = 3\nconfig.patchInnerDimensions = [1, 2, 3]\n",
             r"<t>:2: patchInnerDimensions must have 2",
@@ -612,7 +619,8 @@ def test_discrete_errors():
         resolve_text(
             "config.raList = [1.0]\nconfig.decList = [91]\nconfig.radiusList = [1]\n", label="<t>"
         )
-    with pytest.raises(InvalidConfigError, match=r"radiusList entries must be in \(0, 180\)"):
+    # The core's range (a tract's box must fit in one hemisphere), in every layer.
+    with pytest.raises(InvalidConfigError, match=r"<t>:3: radiusList entries must be in \(0, 90\)"):
         resolve_text(
             "config.raList = [1.0]\nconfig.decList = [0]\nconfig.radiusList = [0]\n", label="<t>"
         )

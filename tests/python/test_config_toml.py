@@ -116,7 +116,8 @@ def test_toml_dotted_keys_and_quoted_keys():
 # ------------------------------------------------------------------------ hypothesis
 
 finite = {"allow_nan": False, "allow_infinity": False}
-projections = st.sampled_from(["TAN", "STG", "CEA", "ZEA", "AIT", "MOL", "SIN", "ARC"])
+# The projections the core evaluates (a ZEA or MOL config is refused by every layer).
+projections = st.sampled_from(["TAN", "STG", "CEA"])
 positive_floats = st.floats(min_value=1e-6, max_value=1e3, **finite)
 
 
@@ -159,7 +160,7 @@ def resolved_configs(draw):
         out["raList"] = draw(st.lists(st.floats(0.0, 360.0, **finite), min_size=n, max_size=n))
         out["decList"] = draw(st.lists(st.floats(-90.0, 90.0, **finite), min_size=n, max_size=n))
         out["radiusList"] = draw(
-            st.lists(st.floats(1e-6, 179.0, **finite), min_size=n, max_size=n)
+            st.lists(st.floats(1e-6, 89.0, **finite), min_size=n, max_size=n)
         )
     elif cls == "equat":
         out["numTracts"] = draw(st.integers(1, 1000))
@@ -169,7 +170,7 @@ def resolved_configs(draw):
     elif cls == "dodeca":
         out["withTractsOnPoles"] = draw(st.booleans())
     else:
-        out["log2NSide"] = draw(st.integers(0, 29))
+        out["log2NSide"] = draw(st.integers(0, 6))
         out["nest"] = draw(st.booleans())
         out["nSide"] = 1 << out["log2NSide"]
     return out

@@ -6,11 +6,13 @@ inserts them through SQLAlchemy. Here the rows already exist as columns (compute
 Rust), so they go to the database driver directly: ``executemany`` on SQLite, ``COPY``
 on PostgreSQL, on the very connection (and transaction) the butler is using. The values
 written are the ones the public path writes (base64 text of the sphgeom encoding, the
-same overlap rows); ``tests/python/test_butler_identity.py`` compares both row for row.
+same overlap rows); ``tests/python/test_butler_register.py``
+(``test_fast_path_tables_identical_to_public_path``) compares both row for row.
 
-Only the table objects and the connection come from daf_butler internals; they are
-looked up in one place (:class:`RegistryTables`) so a daf_butler change breaks loudly
-here rather than silently elsewhere.
+Only the table objects, the connection and the datastore's formatter factory come from
+daf_butler internals; they are looked up in this module only (:class:`RegistryTables`,
+:func:`register_formatter`) so a daf_butler change breaks loudly here rather than
+silently elsewhere.
 """
 
 from __future__ import annotations
@@ -33,6 +35,15 @@ SQLITE_MAX_PARAMS = 32_766
 SQLITE_ROWS_PER_STATEMENT = 2_000
 #: SQLite's default page cache (-2000: 2 MB), restored after a load.
 SQLITE_DEFAULT_CACHE = -2000
+
+
+def register_formatter(butler: Any, storage_class: str, formatter: str) -> None:
+    """Tells ``butler``'s datastore (a daf_butler internal) which formatter reads
+    ``storage_class``; a butler without one (remote, or None) is left alone."""
+    datastore = getattr(butler, "_datastore", None)
+    formatters = getattr(datastore, "formatterFactory", None)
+    if formatters is not None:
+        formatters.registerFormatter(storage_class, formatter, overwrite=True)
 
 
 class RegistryTables:

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 
 from .records import SkymapRecords
 
-__all__ = ["base64_array", "config_json", "produce"]
+if TYPE_CHECKING:
+    from ..skymap import SkyMap
 
-
-def config_json(skymap: Any) -> str:
-    """The resolved config of a skymap (or of a resolved config dict) as JSON."""
-    if isinstance(skymap, Mapping):
-        return json.dumps(dict(skymap))
-    config = getattr(skymap, "config", None)
-    if isinstance(config, Mapping):
-        return json.dumps(dict(config))
-    raise TypeError(
-        f"expected a skymaps.SkyMap or a resolved config dict, got {type(skymap).__name__}"
-    )
+__all__ = ["base64_array", "produce"]
 
 
 def _binary(pair: tuple[np.ndarray, np.ndarray]) -> pa.Array:
@@ -35,11 +24,14 @@ def _binary(pair: tuple[np.ndarray, np.ndarray]) -> pa.Array:
     return array.cast(pa.binary())
 
 
-def produce(skymap: Any, name: str) -> SkymapRecords:
-    """:func:`skymaps.butler.dimension_records` for a skymap or resolved config dict."""
+def produce(skymap: SkyMap, name: str) -> SkymapRecords:
+    """:func:`skymaps.butler.dimension_records`: the rows of the already-built skymap."""
     from .. import _core
+    from ..skymap import SkyMap
 
-    cols = _core.skymap_records(config_json(skymap))
+    if not isinstance(skymap, SkyMap):
+        raise TypeError(f"expected a skymaps.SkyMap, got {type(skymap).__name__}")
+    cols = _core.skymap_records(skymap._core)
     records = SkymapRecords.from_columns(
         name=name,
         hash=cols["hash"],

@@ -13,6 +13,7 @@ import base64
 from pathlib import Path
 from typing import IO, Any
 
+from ..errors import DecodeError
 from .records import SkymapRecords
 
 __all__ = ["export_parquet", "export_yaml"]
@@ -24,7 +25,7 @@ _REGION_TAGS = {0x70: "ConvexPolygon", 0x62: "Box", 0x63: "Circle", 0x65: "Ellip
 def _region_lines(indent: str, encoded: bytes) -> str:
     tag = _REGION_TAGS.get(encoded[0]) if encoded else None
     if tag is None:
-        raise ValueError(f"unknown sphgeom region type byte {encoded[:1].hex()!r}")
+        raise DecodeError(f"unknown sphgeom region type byte {encoded[:1].hex()!r}")
     return f"{indent}region: !<lsst.sphgeom.{tag}>\n{indent}  encoded: {encoded.hex()}\n"
 
 

@@ -21,6 +21,7 @@ from lsst.daf.butler import FormatterV2
 from lsst.resources import ResourcePath
 
 from ..errors import DecodeError
+from ._database import register_formatter
 
 __all__ = [
     "FORMAT_VERSION",
@@ -57,40 +58,26 @@ def ensure_storage_class(butler: Any = None) -> None:
         factory.addFromConfig(
             StorageClassConfig({"storageClasses": repo_config()["storageClasses"]})
         )
-    datastore = getattr(butler, "_datastore", None)
-    formatters = getattr(datastore, "formatterFactory", None)
-    if formatters is not None:
-        formatters.registerFormatter(STORAGE_CLASS, FORMATTER, overwrite=True)
+    register_formatter(butler, STORAGE_CLASS, FORMATTER)
 
 
-def _skymap_config(skymap: Any) -> Any:
-    for attr in ("to_config", "config_dict", "config"):
-        value = getattr(skymap, attr, None)
-        if value is None:
-            continue
-        value = value() if callable(value) else value
-        if isinstance(value, str):
-            return json.loads(value)
-        if hasattr(value, "to_dict"):
-            return value.to_dict()
-        return value
-    raise TypeError(f"cannot serialize {type(skymap).__name__}: it has no resolved config")
+def _checked(skymap: Any) -> Any:
+    import skymaps
 
-
-def _skymap_hash(skymap: Any) -> bytes:
-    value = skymap.hash
-    value = value() if callable(value) else value
-    return bytes.fromhex(value) if isinstance(value, str) else bytes(value)
+    if not isinstance(skymap, skymaps.SkyMap):
+        raise TypeError(f"the skyMap dataset is a skymaps.SkyMap, got {type(skymap).__name__}")
+    return skymap
 
 
 def dataset_document(skymap: Any, name: str) -> dict[str, Any]:
     """The JSON document stored for ``skymap`` registered as ``name``."""
+    skymap = _checked(skymap)
     return {
         "format": _FORMAT,
         "version": FORMAT_VERSION,
         "name": name,
-        "hash": _skymap_hash(skymap).hex(),
-        "config": _skymap_config(skymap),
+        "hash": skymap.hash.hex(),
+        "config": skymap.config,
     }
 
 
@@ -104,7 +91,7 @@ def skymap_from_document(document: dict[str, Any]) -> Any:
             f"version {document.get('version')!r}); expected {_FORMAT!r} version {FORMAT_VERSION}"
         )
     skymap = skymaps.SkyMap.from_config(document["config"])
-    rebuilt = _skymap_hash(skymap).hex()
+    rebuilt = skymap.hash.hex()
     if rebuilt != document["hash"]:
         raise DecodeError(
             f"skyMap {document['name']!r}: the stored config rebuilds a skymap with hash "

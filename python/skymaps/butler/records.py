@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 
+from ..errors import InvalidConfigError, RegistrationError
+
 if TYPE_CHECKING:
     from lsst.daf.butler import DimensionRecord, DimensionUniverse
 
@@ -84,11 +86,11 @@ class SkymapRecords:
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not 0 < len(self.name) <= 64:
-            raise ValueError(
+            raise InvalidConfigError(
                 f"skymap name must be a string of 1 to 64 characters, got {self.name!r}"
             )
         if not isinstance(self.hash, bytes) or len(self.hash) != 20:
-            raise ValueError(f"skymap hash must be 20 bytes (SHA1), got {self.hash!r}")
+            raise InvalidConfigError(f"skymap hash must be 20 bytes (SHA1), got {self.hash!r}")
         for attr, schema in (
             ("tract", TRACT_SCHEMA),
             ("patch", PATCH_SCHEMA),
@@ -97,7 +99,9 @@ class SkymapRecords:
         ):
             table = getattr(self, attr)
             if not table.schema.equals(schema):
-                raise ValueError(f"{attr} table has schema {table.schema}, expected {schema}")
+                raise RegistrationError(
+                    f"{attr} table has schema {table.schema}, expected {schema}"
+                )
 
     # -- summaries ---------------------------------------------------------------------
 

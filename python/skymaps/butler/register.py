@@ -92,11 +92,14 @@ class RegistrationResult:
 
 
 def _skymap_hash(skymap: Any) -> bytes:
-    """The SHA1 of a skymaps.SkyMap or of a resolved config dict (no records needed)."""
-    if isinstance(skymap, dict):
-        from ..skymap import SkyMap
+    """The SHA1 of a skymaps.SkyMap (no records needed)."""
+    from ..skymap import SkyMap
 
-        skymap = SkyMap.from_config(skymap)
+    if not isinstance(skymap, SkyMap):
+        raise TypeError(
+            "register() takes a skymaps.SkyMap (see skymaps.load_config) or SkymapRecords, "
+            f"got {type(skymap).__name__}"
+        )
     return bytes(skymap.hash)
 
 
@@ -212,9 +215,9 @@ def register(
         A writeable butler, or a repository path/URI. A local path that does not exist
         (or an empty directory) becomes a new SQLite repository (not on a dry run); if
         the registration then fails or is interrupted, that new repository is removed.
-    skymap : skymaps.SkyMap, dict or SkymapRecords
-        The skymap, its resolved config dict, or records already computed with
-        :func:`dimension_records` (then no ``skyMap`` dataset is stored).
+    skymap : skymaps.SkyMap or SkymapRecords
+        The skymap, built once (e.g. by :func:`skymaps.load_config`), or records already
+        computed with :func:`dimension_records` (then no ``skyMap`` dataset is stored).
     name : str
         The ``skymap`` data ID value, 1 to 64 characters.
     dry_run : bool
@@ -269,7 +272,7 @@ def register(
             records = dimension_records(skymap, name)
         counts = records.counts()
         result = RegistrationResult(name, records.hash_hex, "dry-run", counts, created)
-        store_skymap = store_skymap and not isinstance(skymap, (SkymapRecords, dict))
+        store_skymap = store_skymap and not isinstance(skymap, SkymapRecords)
         if store_skymap and butler is not None:
             _check_dataset_type(butler)
         if dry_run:

@@ -103,12 +103,10 @@ def coverage_command(
 
     from ..coverage import coverage
     from ..errors import SkymapsError
-    from ..skymap import SkyMap
     from .register import _resolve
 
     try:
-        _, config = _resolve(preset, config_file, overrides)
-        sky = SkyMap.from_config(config)
+        _, sky = _resolve(preset, config_file, overrides)  # built once (load_config)
         progress = not no_progress and sys.stderr.isatty()
         labelled = _footprints(files, visit, progress)
         table = coverage(sky, [r for _, r in labelled], level, fraction)

@@ -14,7 +14,8 @@ EXIT_INTERRUPTED = 130
 
 
 def _resolve(preset: str | None, config_file: str | None, overrides: tuple[str, ...]):
-    from ..config import PRESET_FILES, PRESETS, resolve_file
+    """The config's skymap name and the skymap, built once (``load_config``)."""
+    from ..config import PRESET_FILES, PRESETS, load_config
 
     if (preset is None) == (config_file is None):
         raise click.UsageError("give exactly one of --preset NAME or -C/--config-file FILE")
@@ -24,17 +25,9 @@ def _resolve(preset: str | None, config_file: str | None, overrides: tuple[str, 
                 f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}",
                 param_hint="--preset",
             )
-        resolved = resolve_file(PRESET_FILES[preset], list(overrides))
-        return resolved.name or preset, resolved.config
-    resolved = resolve_file(config_file, list(overrides))
-    return resolved.name, resolved.config
-
-
-def _skymap_object(config: dict):
-    """The skymaps.SkyMap stored as the ``skyMap`` dataset."""
-    from ..skymap import SkyMap
-
-    return SkyMap.from_config(config)
+        name, skymap = load_config(PRESET_FILES[preset], list(overrides))
+        return name or preset, skymap
+    return load_config(config_file, list(overrides))
 
 
 def _interrupt_aborts(command):
@@ -74,7 +67,7 @@ def run_register(
             f"butler support needs the 'butler' extra (pip install 'skymaps[butler]'): {err}"
         ) from err
     try:
-        config_name, config = _resolve(preset, config_file, overrides)
+        config_name, skymap = _resolve(preset, config_file, overrides)
         name = name or config_name
         if not name:
             raise click.UsageError(
@@ -83,7 +76,7 @@ def run_register(
         records = None
         if export_yaml or export_parquet:
             click.echo(f"computing the records of skymap {name!r} ...", err=True)
-            records = skybutler.dimension_records(config, name)
+            records = skybutler.dimension_records(skymap, name)
         if export_yaml:
             skybutler.export_yaml(records, export_yaml)
             click.echo(f"wrote {export_yaml}", err=True)
@@ -91,14 +84,13 @@ def run_register(
             skybutler.export_parquet(records, export_parquet)
             click.echo(f"wrote {export_parquet}/", err=True)
         click.echo(f"registering skymap {name!r} into {repo} ...", err=True)
-        skymap = _skymap_object(config) if store_skymap else None
         result = skybutler.register(
             repo,
-            skymap if skymap is not None else config,
+            skymap,
             name,
             dry_run=dry_run,
             records=records,
-            store_skymap=store_skymap and not isinstance(skymap, dict),
+            store_skymap=store_skymap,
             progress=progress and sys.stderr.isatty(),
             echo=lambda m: click.echo(m, err=True),
         )

@@ -1,7 +1,9 @@
-"""The schema of skymap configurations: classes, fields, types and defaults.
+"""Skymap configurations shaped as pex_config classes, with provenance.
 
-This mirrors the pex_config classes of ``lsst.skymap`` (``BaseSkyMapConfig`` and its
-subclasses, the ``tractBuilder`` registry) and of ``lsst.pipe.tasks``
+The fields, types, defaults and checks of every skymap kind and tract builder are the
+Rust core's table (:data:`SCHEMA`, from ``rust/src/tessellation/schema.rs``); this module
+gives them the shape of the pex_config classes of ``lsst.skymap`` (``BaseSkyMapConfig``
+and its subclasses, the ``tractBuilder`` registry) and of ``lsst.pipe.tasks``
 (``MakeSkyMapConfig``, the root of the files given to ``butler register-skymap -C``),
 without needing pex_config. A configuration is a tree of :class:`ConfigNode` (fields)
 and :class:`RegistryNode` (a named choice among configs, like pex_config's
@@ -10,19 +12,21 @@ errors found later can point at the line responsible.
 
 Defaults follow lsst.skymap, including each class's ``setDefaults`` (DodecaSkyMap:
 overlap 3.5 deg, border 250 px, 0.2 arcsec; EquatSkyMap: CEA; HealpixSkyMap: rotation
-45 deg). The deprecated top-level ``patchInnerDimensions`` / ``patchBorder`` of a
-skymap config write the *legacy* tract builder's fields, as lsst.skymap's properties
-do (so they are ignored when the ``cells`` builder is selected).
+45 deg), as the core's table states them. The deprecated top-level
+``patchInnerDimensions`` / ``patchBorder`` of a skymap config write the *legacy* tract
+builder's fields, as lsst.skymap's properties do (so they are ignored when the
+``cells`` builder is selected).
 """
 
 from __future__ import annotations
 
 import difflib
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .. import _core
+from .._schema import SCHEMA
 from ..errors import InvalidConfigError
 
 __all__ = [
@@ -31,6 +35,7 @@ __all__ = [
     "NodeSpec",
     "ConfigNode",
     "RegistryNode",
+    "SCHEMA",
     "SKYMAP_CLASSES",
     "TRACT_BUILDERS",
     "CONFIG_CLASS_NAMES",
@@ -136,7 +141,7 @@ class NodeSpec:
 
     ``aliases`` map a deprecated name to ``(registry, choice, field)``; ``defaults`` are
     the overrides of a ``setDefaults`` method as ``(path, value)`` with ``path`` a
-    field name, or ``registry.choice.field``. ``validate`` checks a whole node.
+    field name, or ``registry.choice.field``.
     """
 
     class_name: str
@@ -144,7 +149,6 @@ class NodeSpec:
     registries: tuple[tuple[str, str, str], ...] = ()  # (attribute, registry kind, default)
     aliases: tuple[tuple[str, str, str, str], ...] = ()
     defaults: tuple[tuple[str, Any], ...] = ()
-    validate: Callable[[ConfigNode], None] | None = None
 
     def field(self, name: str) -> FieldSpec | None:
         for f in self.fields:
@@ -160,268 +164,70 @@ class NodeSpec:
         )
 
 
-def _positive(x: Any) -> str | None:
-    return None if x > 0 else f"must be > 0, got {x!r}"
+# The fields, types, defaults and checks of every skymap kind and tract builder are the
+# Rust core's table (``rust/src/tessellation/schema.rs``); this module only gives them the
+# shape of pex_config classes. Every value is checked by the core, so the readers accept
+# exactly what ``SkyMap.from_config`` builds, with the same message.
 
 
-def _non_negative(x: Any) -> str | None:
-    return None if x >= 0 else f"must be >= 0, got {x!r}"
-
-
-def _all_positive(xs: Any) -> str | None:
-    return None if all(x > 0 for x in xs) else f"entries must be > 0, got {xs!r}"
-
-
-def _projection(x: str) -> str | None:
-    ok = len(x) == 3 and x.isascii() and x.isalnum() and x.upper() == x
-    return None if ok else f"must be a 3-letter FITS projection code such as 'TAN', got {x!r}"
-
-
-def _ra_start(x: float) -> str | None:
-    return None if 0.0 <= x < 360.0 else f"must be in [0, 360), got {x!r}"
-
-
-def _log2_nside(x: int) -> str | None:
-    return None if 0 <= x <= 29 else f"must be in [0, 29], got {x!r}"
-
-
-def _finite(x: float) -> str | None:
-    return None if x == x and abs(x) != float("inf") else f"must be finite, got {x!r}"
-
-
-def _and(*checks: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
-    def check(x: Any) -> str | None:
-        for c in checks:
-            problem = c(x)
-            if problem:
-                return problem
-        return None
+def _core_check(owner: str, name: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return _core.config_field_problem(owner, name, value)
 
     return check
 
 
-_LEGACY_FIELDS = (
-    FieldSpec(
-        "patchInnerDimensions",
-        "list[int]",
-        [4000, 4000],
-        "dimensions of inner region of patches (x,y pixels)",
-        length=2,
-        check=_all_positive,
-    ),
-    FieldSpec(
-        "patchBorder",
-        "int",
-        100,
-        "border between patch inner and outer bbox (pixels)",
-        check=_non_negative,
-    ),
-)
-
-
-def _validate_cells(node: ConfigNode) -> None:
-    dims = node.values["cellInnerDimensions"]
-    if dims is not None and len(dims) == 2 and dims[0] != dims[1]:
-        raise fail(
-            node.where.get("cellInnerDimensions"),
-            f"cellInnerDimensions must be equal (square cells), got {dims!r}",
+def _field_specs(owner: str, fields: list[dict[str, Any]]) -> tuple[FieldSpec, ...]:
+    return tuple(
+        FieldSpec(
+            f["name"],
+            f["type"],
+            None if f["required"] else f["default"],
+            f["doc"],
+            length=f["length"],
+            check=_core_check(owner, f["name"]),
         )
+        for f in fields
+    )
 
 
-_CELL_FIELDS = (
-    FieldSpec(
-        "cellInnerDimensions",
-        "list[int]",
-        [150, 150],
-        "dimensions of inner region of cells (x,y pixels)",
-        length=2,
-        check=_all_positive,
-    ),
-    FieldSpec(
-        "cellBorder",
-        "int",
-        50,
-        "Border between cell inner and outer bbox (pixels)",
-        check=_non_negative,
-    ),
-    FieldSpec(
-        "numCellsPerPatchInner", "int", 20, "Number of cells per inner patch.", check=_positive
-    ),
-    FieldSpec(
-        "numCellsInPatchBorder",
-        "int",
-        1,
-        "Number of cells in the patch border (outside the inner patch region).",
-        check=_non_negative,
-    ),
-)
-
-#: Tract builders: registry name -> config class.
+#: Tract builders: registry name -> config class (the first is the default).
 TRACT_BUILDERS: dict[str, NodeSpec] = {
-    "legacy": NodeSpec("LegacyTractBuilderConfig", _LEGACY_FIELDS),
-    "cells": NodeSpec("CellTractBuilderConfig", _CELL_FIELDS, validate=_validate_cells),
+    name: NodeSpec(b["config_class"], _field_specs(f"tractBuilder.{name}", b["fields"]))
+    for name in SCHEMA["builder_names"]
+    for b in (SCHEMA["builders"][name],)
 }
-
-_BASE_FIELDS = (
-    FieldSpec(
-        "tractOverlap",
-        "float",
-        1.0,
-        "minimum overlap between adjacent sky tracts, on the sky (deg)",
-        check=_and(_finite, _non_negative),
-    ),
-    FieldSpec(
-        "pixelScale",
-        "float",
-        0.333,
-        "nominal pixel scale (arcsec/pixel)",
-        check=_and(_finite, _positive),
-    ),
-    FieldSpec(
-        "projection", "str", "STG", "one of the FITS WCS projection codes", check=_projection
-    ),
-    FieldSpec("rotation", "float", 0.0, "Rotation for WCS (deg)", check=_finite),
-)
-_BASE_REGISTRIES = (("tractBuilder", "tractBuilder", "legacy"),)
-_BASE_ALIASES = (
+_DEFAULT_BUILDER: str = SCHEMA["default_builder"]
+_BUILDER_ALIASES = (
     ("patchInnerDimensions", "tractBuilder", "legacy", "patchInnerDimensions"),
     ("patchBorder", "tractBuilder", "legacy", "patchBorder"),
 )
 
 
-def _validate_discrete(node: ConfigNode) -> None:
-    lists = {k: node.values[k] or [] for k in ("raList", "decList", "radiusList")}
-    lengths = {k: len(v) for k, v in lists.items()}
-    if len(set(lengths.values())) != 1:
-        detail = ", ".join(f"{k} has {n}" for k, n in lengths.items())
-        culprit = max(
-            (k for k in lists if k in node.where),
-            key=lambda k: node.where[k].line,
-            default=None,
-        )
-        raise fail(
-            node.where.get(culprit) if culprit else None,
-            f"discrete skymap lists must have equal lengths: {detail}",
-        )
-    if lengths["raList"] == 0:
-        raise fail(
-            node.selected_at,
-            "discrete skymap needs at least one tract: raList, decList and radiusList are empty",
-        )
-    for ra in lists["raList"]:
-        if not math.isfinite(ra):
-            raise fail(node.where.get("raList"), f"raList entries must be finite, got {ra}")
-    for dec in lists["decList"]:
-        if not -90.0 <= dec <= 90.0:
-            raise fail(
-                node.where.get("decList"), f"decList entries must be in [-90, 90], got {dec}"
-            )
-    for radius in lists["radiusList"]:
-        if not 0.0 < radius < 180.0:
-            raise fail(
-                node.where.get("radiusList"),
-                f"radiusList entries must be in (0, 180), got {radius}",
-            )
-
-
-def _validate_equat(node: ConfigNode) -> None:
-    lo, hi = node.values["decRange"]
-    if not -90.0 <= lo < hi <= 90.0:
-        raise fail(
-            node.where.get("decRange"),
-            f"decRange must be [low, high] with -90 <= low < high <= 90, got {[lo, hi]!r}",
-        )
-
-
-def _skymap_spec(
-    class_name: str,
-    fields: tuple[FieldSpec, ...],
-    defaults: tuple[tuple[str, Any], ...] = (),
-    validate: Callable[[ConfigNode], None] | None = None,
-) -> NodeSpec:
-    return NodeSpec(
-        class_name,
-        _BASE_FIELDS + fields,
-        registries=_BASE_REGISTRIES,
-        aliases=_BASE_ALIASES,
-        defaults=defaults,
-        validate=validate,
-    )
+def _builder_defaults(kind: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """A kind's ``setDefaults`` of tract builder fields, as ``tractBuilder.<b>.<field>``."""
+    out = []
+    for name, fields in kind["builder_fields"].items():
+        base = {f["name"]: f["default"] for f in SCHEMA["builders"][name]["fields"]}
+        out += [
+            (f"tractBuilder.{name}.{f['name']}", f["default"])
+            for f in fields
+            if f["default"] != base[f["name"]]
+        ]
+    return tuple(out)
 
 
 #: Skymap classes: registry name (as in ``lsst.skymap.skyMapRegistry``) -> config class.
 SKYMAP_CLASSES: dict[str, NodeSpec] = {
-    "rings": _skymap_spec(
-        "RingsSkyMapConfig",
-        (
-            FieldSpec("numRings", "int", None, "Number of rings", check=_positive),
-            FieldSpec(
-                "raStart",
-                "float",
-                0.0,
-                "Starting center RA for each ring (degrees)",
-                check=_ra_start,
-            ),
-        ),
-    ),
-    "discrete": _skymap_spec(
-        "DiscreteSkyMapConfig",
-        (
-            FieldSpec("raList", "list[float]", [], "Right Ascensions of tract centers (deg)"),
-            FieldSpec("decList", "list[float]", [], "Declinations of tract centers (deg)"),
-            FieldSpec("radiusList", "list[float]", [], "Radii of tracts (degrees)"),
-        ),
-        validate=_validate_discrete,
-    ),
-    "equat": _skymap_spec(
-        "EquatSkyMapConfig",
-        (
-            FieldSpec(
-                "numTracts",
-                "int",
-                4,
-                "number of tracts; warning: TAN projection requires at least 3",
-                check=_positive,
-            ),
-            FieldSpec(
-                "decRange", "list[float]", [-1.25, 1.25], "range of declination (deg)", length=2
-            ),
-        ),
-        defaults=(("projection", "CEA"),),
-        validate=_validate_equat,
-    ),
-    "dodeca": _skymap_spec(
-        "DodecaSkyMapConfig",
-        (
-            FieldSpec(
-                "withTractsOnPoles",
-                "bool",
-                False,
-                "if True center a tract on each pole, else put a vertex on each pole",
-            ),
-        ),
-        defaults=(
-            ("tractOverlap", 3.5),
-            ("tractBuilder.legacy.patchBorder", 250),
-            ("pixelScale", 10.0 / 50.0),
-            ("tractBuilder.legacy.patchInnerDimensions", [4000, 4000]),
-            ("projection", "STG"),
-        ),
-    ),
-    "healpix": _skymap_spec(
-        "HealpixSkyMapConfig",
-        (
-            FieldSpec(
-                "log2NSide",
-                "int",
-                0,
-                "Number of sides, expressed in powers of 2",
-                check=_log2_nside,
-            ),
-            FieldSpec("nest", "bool", False, "Use NEST ordering instead of RING?"),
-        ),
-        defaults=(("rotation", 45.0),),
-    ),
+    name: NodeSpec(
+        kind["config_class"],
+        _field_specs(name, kind["fields"]),
+        registries=(("tractBuilder", "tractBuilder", _DEFAULT_BUILDER),),
+        aliases=_BUILDER_ALIASES,
+        defaults=_builder_defaults(kind),
+    )
+    for name in SCHEMA["kind_names"]
+    for kind in (SCHEMA["kinds"][name],)
 }
 
 #: pex_config class names (as in ``assert type(config)==...`` lines) -> skymap class.
@@ -505,7 +311,11 @@ class ConfigNode:
         return _copy(self.values[name])
 
     def check_values(self) -> None:
-        """Validate as pex_config's ``validate``: required values, lengths, checks.
+        """Validate each field as the core does: set (unless optional), typed, in range.
+
+        Checks that involve several fields (equal list lengths, square cells) are the
+        core's too: :func:`skymaps.config.resolve.resolve_node` runs them on the
+        resolved dict.
 
         Raises
         ------
@@ -514,25 +324,13 @@ class ConfigNode:
         """
         for spec in self.spec.fields:
             value = self.values[spec.name]
-            where = self.where.get(spec.name)
-            if value is None:
-                if spec.optional:
-                    continue
-                raise fail(
-                    where or self.selected_at,
-                    f"{self.label}.{spec.name} is required but not set ({spec.doc})",
-                )
-            if spec.length is not None and len(value) != spec.length:
-                raise fail(
-                    where,
-                    f"{spec.name} must have {spec.length} entries, got {len(value)}: {value!r}",
-                )
-            if spec.check is not None:
-                problem = spec.check(value)
-                if problem:
-                    raise fail(where, f"{spec.name} {problem}")
-        if self.spec.validate is not None:
-            self.spec.validate(self)
+            if value is None and spec.optional:
+                continue
+            problem = spec.check(value) if spec.check is not None else None
+            if problem is None and value is None:
+                problem = f"{spec.name} is required but not set ({spec.doc})"
+            if problem:
+                raise fail(self.where.get(spec.name) or self.selected_at, problem)
 
 
 class RegistryNode:

@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import _core
 from ..errors import InvalidConfigError
 from .fields import (
+    SCHEMA,
     SKYMAP_CLASSES,
     TRACT_BUILDERS,
     ConfigNode,
@@ -43,9 +45,9 @@ __all__ = [
 ]
 
 #: lsst.skymap's default constructor version per class.
-DEFAULT_VERSION = {"rings": 1, "discrete": 0, "equat": 0, "dodeca": 0, "healpix": 0}
-_ALLOWED_VERSIONS = {"rings": (0, 1)}
-_BASE_KEYS = ("projection", "pixelScale", "tractOverlap", "rotation")
+DEFAULT_VERSION: dict[str, int] = {
+    name: kind["default_version"] for name, kind in SCHEMA["kinds"].items()
+}
 
 
 @dataclass(frozen=True)
@@ -92,8 +94,8 @@ def resolve_node(
 
     out: dict[str, Any] = {"skymap_class": skymap_class, "version": _version(skymap_class, version)}
     provenance: dict[str, str] = {}
-    for key in _BASE_KEYS:
-        out[key] = sky.values[key]
+    for spec in sky.spec.fields:
+        out[spec.name] = _plain(sky.values[spec.name])
     tb: dict[str, Any] = {"name": builder_registry.name}
     for spec in builder.spec.fields:
         tb[spec.name] = _plain(builder.values[spec.name])
@@ -102,11 +104,17 @@ def resolve_node(
     if builder_registry.name_where is not None:
         provenance["tractBuilder.name"] = str(builder_registry.name_where)
     out["tractBuilder"] = tb
-    for spec in sky.spec.fields:
-        if spec.name not in _BASE_KEYS:
-            out[spec.name] = _plain(sky.values[spec.name])
     if skymap_class == "healpix":
         out["nSide"] = 1 << out["log2NSide"]
+    # The checks that involve several fields are the core's; blame the line of the key.
+    problem = _core.config_problem(out)
+    if problem is not None:
+        key, message = problem
+        if key.startswith("tractBuilder."):
+            where = builder.where.get(key.split(".", 1)[1]) or builder_registry.name_where
+        else:
+            where = sky.where.get(key)
+        raise fail(where or sky.selected_at, message)
     for key, where in sky.where.items():
         provenance[key] = str(where)
     return out, provenance
@@ -115,7 +123,7 @@ def resolve_node(
 def _version(skymap_class: str, version: int | None) -> int:
     if version is None:
         return DEFAULT_VERSION[skymap_class]
-    allowed = _ALLOWED_VERSIONS.get(skymap_class, (0,))
+    allowed = SCHEMA["kinds"][skymap_class]["versions"]
     if isinstance(version, bool) or version not in allowed:
         raise InvalidConfigError(
             f"version {version!r} is not valid for the {skymap_class!r} skymap; "

@@ -9,7 +9,7 @@ use pyo3::types::PyBytes;
 
 use super::{detach, f64_slice};
 use crate::geometry::angle::{deg_to_rad, latitude_of, longitude_of, rad_to_deg};
-use crate::geometry::vector::check_lonlat_deg;
+use crate::geometry::vector::{check_lonlat_arrays, check_lonlat_deg};
 use crate::geometry::{
     overlaps_polygon_pairs_lonlat_deg, Circle, ConvexPolygon, LonLatBox, PreparedPolygon, Region,
     UnitVector3d,
@@ -29,13 +29,7 @@ fn wrap(inner: Region) -> PyRegion {
 
 /// Unit vectors for validated lon/lat degrees (in parallel for large inputs).
 fn vectors_from_lonlat(lon: &[f64], lat: &[f64]) -> Result<Vec<UnitVector3d>> {
-    if lon.len() != lat.len() {
-        return Err(Error::shape(format!(
-            "lon has {} values but lat has {}",
-            lon.len(),
-            lat.len()
-        )));
-    }
+    check_lonlat_arrays(lon, lat)?;
     try_map_indexed(lon.len(), |i| UnitVector3d::from_lonlat_deg(lon[i], lat[i]))
 }
 
@@ -211,12 +205,7 @@ impl PyRegion {
         let (lon, lat) = (f64_slice(&lon), f64_slice(&lat));
         let region = &self.inner;
         let out = detach(py, lon.len(), || {
-            if lon.len() != lat.len() {
-                return Err(Error::shape("lon and lat must have the same length"));
-            }
-            for (&l, &b) in lon.iter().zip(lat.iter()) {
-                check_lonlat_deg(l, b)?;
-            }
+            check_lonlat_arrays(&lon, &lat)?;
             let mut out = vec![false; lon.len()];
             if let Region::ConvexPolygon(p) = region {
                 PreparedPolygon::new(p).contains_many_unchecked(&lon, &lat, &mut out);

@@ -19,6 +19,7 @@ mod pixelization;
 mod rangeset;
 
 // [tessellation]
+mod config;
 mod projection;
 mod tessellation;
 
@@ -106,6 +107,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
     // [tessellation]
     projection::register(m)?;
+    config::register(m)?;
     tessellation::register(m)?;
 
     // [lookup]

@@ -1,12 +1,15 @@
 //! Python class `TractWcs`: vectorized pixel <-> sky through a tract WCS.
 
 use super::{detach, f64_slice};
+use crate::geometry::vector::{check_lonlat_arrays, lonlat_deg_to_rad_unchecked};
 use crate::projection::{Projection, TractWcs};
 use crate::Error;
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 
 type F64Array<'py> = Bound<'py, PyArray1<f64>>;
+/// (projection, crval in radians, crpix, cd): the exact parameters of a WCS.
+type WcsState = (&'static str, (f64, f64), (f64, f64), [[f64; 2]; 2]);
 
 /// A FITS celestial WCS (TAN/STG/CEA) with a CD matrix and 0-based pixels.
 #[pyclass(frozen, name = "TractWcs", module = "skymaps._core")]
@@ -23,14 +26,32 @@ impl PyTractWcs {
         crpix: (f64, f64),
         cd: [[f64; 2]; 2],
     ) -> PyResult<Self> {
+        let crval_rad = (crval_deg.0.to_radians(), crval_deg.1.to_radians());
+        Self::from_radians(projection, crval_rad, crpix, cd)
+    }
+
+    /// The same WCS from its stored parameters (crval in radians): exact, for pickling.
+    #[staticmethod]
+    fn from_radians(
+        projection: &str,
+        crval_rad: (f64, f64),
+        crpix: (f64, f64),
+        cd: [[f64; 2]; 2],
+    ) -> PyResult<Self> {
         let p = Projection::from_code(projection)?;
-        let wcs = TractWcs::new(
-            p,
-            [crval_deg.0.to_radians(), crval_deg.1.to_radians()],
-            [crpix.0, crpix.1],
-            cd,
-        )?;
+        let wcs = TractWcs::new(p, [crval_rad.0, crval_rad.1], [crpix.0, crpix.1], cd)?;
         Ok(PyTractWcs { wcs })
+    }
+    /// (projection, crval in radians, crpix, cd): what `from_radians` takes back.
+    fn state(&self) -> WcsState {
+        let c = self.wcs.crval_rad();
+        let p = self.wcs.crpix();
+        (
+            self.wcs.projection().code(),
+            (c[0], c[1]),
+            (p[0], p[1]),
+            self.wcs.cd(),
+        )
     }
 
     /// The same WCS with the pixel origin moved: pixel `p` becomes `p + (dx, dy)`.
@@ -97,13 +118,10 @@ impl PyTractWcs {
     ) -> PyResult<(F64Array<'py>, F64Array<'py>)> {
         let (lons, lats) = (f64_slice(&lon), f64_slice(&lat));
         let (x, y) = detach(py, lons.len(), || {
-            same_len(&lons, &lats)?;
-            for (a, b) in lons.iter().zip(lats.iter()) {
-                crate::lookup::to_lonlat_rad(*a, *b)?;
-            }
+            check_lonlat_arrays(&lons, &lats)?;
             let mut out = vec![[f64::NAN; 2]; lons.len()];
             crate::parallel::fill_indexed(&mut out, |i| {
-                let (a, b) = crate::lookup::to_lonlat_rad_unchecked(lons[i], lats[i]);
+                let (a, b) = lonlat_deg_to_rad_unchecked(lons[i], lats[i]);
                 self.wcs
                     .sky_to_pixel_rad(a, b)
                     .map_or([f64::NAN; 2], |(px, py)| [px, py])

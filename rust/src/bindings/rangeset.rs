@@ -1,7 +1,7 @@
 //! `skymaps._core.RangeSet`: a frozen wrapper around [`crate::rangeset::RangeSet`].
 
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyArrayMethods};
-use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyOverflowError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
@@ -43,9 +43,8 @@ fn to_u64_array<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
             .call_method0("any")?
             .extract()?;
         if neg {
-            return Err(PyValueError::new_err(
-                "range bounds and pixels must be >= 0",
-            ));
+            // Through the error chain: a negative pixel is a bad id (InvalidCoordinateError).
+            return Err(crate::Error::coordinate("range bounds and pixels must be >= 0").into());
         }
     }
     if kind == "f" {
@@ -80,15 +79,15 @@ impl PyRangeSet {
     fn new(ranges: Option<&Bound<'_, PyAny>>, last: Option<u64>) -> PyResult<Self> {
         let Some(obj) = ranges else {
             if last.is_some() {
-                return Err(PyValueError::new_err(
-                    "RangeSet(first, last) needs both ends",
-                ));
+                return Err(
+                    crate::Error::coordinate("RangeSet(first, last) needs both ends").into(),
+                );
             }
             return Ok(Core::new().into());
         };
         if let Some(last) = last {
             let first: u64 = obj.extract().map_err(|_| {
-                PyValueError::new_err(
+                crate::Error::coordinate(
                     "RangeSet(first, last): both ends must be integers in [0, 2**64)",
                 )
             })?;
@@ -96,7 +95,7 @@ impl PyRangeSet {
         }
         if obj.is_instance_of::<pyo3::types::PyInt>() {
             let v: u64 = obj.extract().map_err(|_| {
-                PyValueError::new_err("a RangeSet value must be an integer in [0, 2**64)")
+                crate::Error::coordinate("a RangeSet value must be an integer in [0, 2**64)")
             })?;
             return Ok(Core::from_values(&[v]).into());
         }
@@ -111,9 +110,10 @@ impl PyRangeSet {
             [_, 2] => flat.chunks_exact(2).map(|c| (c[0], c[1])).collect(),
             [0] => vec![],
             _ => {
-                return Err(PyValueError::new_err(format!(
+                return Err(crate::Error::shape(format!(
                     "expected a (begin, end) pair or an (N, 2) array of ranges, got shape {shape:?}"
-                )))
+                ))
+                .into())
             }
         };
         Ok(Core::from_ranges(&pairs)?.into())

@@ -4,6 +4,7 @@ use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
+use super::tessellation::PySkyMap;
 use crate::records::{skymap_rows_checked, BinaryColumn};
 use crate::tessellation::SkyMap;
 
@@ -14,7 +15,7 @@ fn column_to_py<'py>(py: Python<'py>, c: BinaryColumn) -> ArrowBinary<'py> {
     (c.data.into_pyarray(py), c.offsets.into_pyarray(py))
 }
 
-/// All butler rows of the skymap whose resolved config is `config_json`.
+/// All butler rows of an already-built skymap.
 ///
 /// Returns a dict: `hash` (bytes), `tract_max`, `patch_nx_max`, `patch_ny_max` (int),
 /// int64 arrays `tract_id`, `patch_tract`, `patch_id`, `patch_cell_x`, `patch_cell_y`,
@@ -22,24 +23,25 @@ fn column_to_py<'py>(py: Python<'py>, c: BinaryColumn) -> ArrowBinary<'py> {
 /// `patch_overlap_patch`, `patch_overlap_pixel`, and `tract_region` / `patch_region` as
 /// `(uint8 data, int64 offsets)` pairs (Arrow binary layout).
 #[pyfunction]
-fn skymap_records<'py>(py: Python<'py>, config_json: &str) -> PyResult<Bound<'py, PyDict>> {
-    let text = config_json.to_owned();
+fn skymap_records<'py>(
+    py: Python<'py>,
+    skymap: &Bound<'py, PySkyMap>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let sky: &SkyMap = &skymap.get().inner;
     // Ctrl-C: between chunks of tracts, re-attach briefly and let Python run its signal
     // handlers; the exception they raise (KeyboardInterrupt) ends the computation and is
     // raised as it is.
     let mut raised: Option<PyErr> = None;
-    let computed = py.detach(|| -> crate::Result<_> {
-        let sky = SkyMap::from_json(&text)?;
-        let rows = skymap_rows_checked(&sky, || {
+    let computed = py.detach(|| {
+        skymap_rows_checked(sky, || {
             Python::attach(|py| py.check_signals()).map_err(|err| {
                 raised = Some(err);
                 crate::Error::Interrupted("computing the skymap records".into())
             })
-        })?;
-        Ok((sky, rows))
+        })
     });
-    let (sky, rows) = match computed {
-        Ok(done) => done,
+    let rows = match computed {
+        Ok(rows) => rows,
         Err(err) => return Err(raised.take().unwrap_or_else(|| err.into())),
     };
     py.check_signals()?;

@@ -1,13 +1,14 @@
 //! Python classes `SkyMapCore` and `TractCore` (wrapped by `python/skymaps/skymap.py`)
 //! and the point lookups.
 
+use super::config::to_config_value;
 use super::geometry::PyRegion;
-use super::projection::{from_vec, same_len, PyTractWcs};
+use super::projection::{from_vec, PyTractWcs};
 use super::{detach, with_lonlat};
 use crate::geometry::{Region, UnitVector3d};
 use crate::lookup;
 use crate::tessellation::box_tiling::BoxTiling;
-use crate::tessellation::{PixelBox, SkyMap, Tract};
+use crate::tessellation::{PixelBox, SkyMap, SkyMapConfig, Tract};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -48,10 +49,13 @@ impl PySkyMap {
 
 #[pymethods]
 impl PySkyMap {
-    /// Builds a skymap from a resolved config dict serialized as JSON.
+    /// Builds a skymap from a resolved config dict (checked with the config schema).
     #[staticmethod]
-    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        let sky = detach(py, usize::MAX, || SkyMap::from_json(text))?;
+    fn from_config(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let value = to_config_value(config)?;
+        let sky = detach(py, usize::MAX, || {
+            SkyMap::new(SkyMapConfig::from_config_value(&value)?)
+        })?;
         Ok(PySkyMap {
             inner: Arc::new(sky),
         })
@@ -60,6 +64,11 @@ impl PySkyMap {
     /// The resolved config as JSON text.
     fn config_json(&self) -> String {
         self.inner.config().to_json()
+    }
+    /// The registry name of the skymap kind (`"rings"`, ...).
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.inner.config().kind.short_name()
     }
     #[getter]
     fn class_name(&self) -> &'static str {
@@ -199,53 +208,23 @@ impl PySkyMap {
         Ok((from_vec(py, i), from_vec(py, t)))
     }
 
-    /// Builds the outer polygon of every tract and patch (what butler records need) and
-    /// returns how many were built; for benchmarks.
+    /// Benchmarks only (not in the stub): builds every outer polygon, returns the count.
+    #[pyo3(name = "_build_outer_polygons")]
     fn build_outer_polygons(&self, py: Python<'_>) -> PyResult<u64> {
         let sky = &self.inner;
-        detach(py, usize::MAX, || {
-            let counts = crate::parallel::map_items(sky.tracts(), |t| {
-                t.patch_outer_polygons().map(|v| v.len() as u64 + 1)
-            });
-            counts.into_iter().sum::<crate::Result<u64>>()
-        })
+        detach(py, usize::MAX, || sky.build_outer_polygons())
     }
 
-    /// Outer-polygon vertices of the given tracts and all their patches, as a flat
-    /// float64 array of `(n_polygons, 4, 3)` (tract first, then its patches in id
-    /// order), plus the number of patches of each tract.
+    /// Benchmarks only (not in the stub): outer-polygon vertices of the given tracts and
+    /// their patches, flat `(n_polygons, 4, 3)`, and each tract's patch count.
+    #[pyo3(name = "_outer_polygon_vertices")]
     fn outer_polygon_vertices<'py>(
         &self,
         py: Python<'py>,
         tract_ids: Vec<i64>,
     ) -> PyResult<(F64Array<'py>, I64Array<'py>)> {
         let sky = &self.inner;
-        let (verts, counts) = detach(py, usize::MAX, || {
-            for &t in &tract_ids {
-                sky.tract(t)?;
-            }
-            let per_tract = crate::parallel::map_items(&tract_ids, |&t| {
-                let tract = sky.tract(t)?;
-                let mut out = Vec::with_capacity((tract.patch_count() as usize + 1) * 12);
-                let mut push = |b: &PixelBox| -> crate::Result<()> {
-                    out.extend(flat_vectors(&tract.polygon_vertices(b, 0.0)?));
-                    Ok(())
-                };
-                push(&tract.bbox())?;
-                for p in tract.patches() {
-                    push(&p.outer_bbox)?;
-                }
-                Ok::<_, crate::Error>((out, tract.patch_count() as i64))
-            });
-            let mut verts = Vec::new();
-            let mut counts = Vec::with_capacity(tract_ids.len());
-            for r in per_tract {
-                let (v, c): (Vec<f64>, i64) = r?;
-                verts.extend(v);
-                counts.push(c);
-            }
-            Ok((verts, counts))
-        })?;
+        let (verts, counts) = detach(py, usize::MAX, || sky.outer_polygon_vertices(&tract_ids))?;
         Ok((from_vec(py, verts), from_vec(py, counts)))
     }
 }
@@ -368,6 +347,12 @@ impl PyTract {
         Ok((p.index[0], p.index[1]))
     }
 
+    /// Grid index (cx, cy) of cell id `id` of patch (x, y).
+    fn cell_index(&self, x: i64, y: i64, id: i64) -> PyResult<(i64, i64)> {
+        let c = self.t().patch([x, y])?.cell_by_id(id)?;
+        Ok((c.index[0], c.index[1]))
+    }
+
     /// Cell info for cell (cx, cy) of patch (x, y): (id, inner bbox, outer bbox).
     fn cell(&self, x: i64, y: i64, cx: i64, cy: i64) -> PyResult<(i64, BoxTuple, BoxTuple)> {
         let c = self.t().patch([x, y])?.cell([cx, cy])?;
@@ -408,25 +393,21 @@ impl PyTract {
         lat: PyReadonlyArray1<'py, f64>,
         outer: bool,
     ) -> PyResult<Bound<'py, PyArray1<bool>>> {
-        let tract = self.t();
         let out = with_lonlat(py, &lon, &lat, |a, b| {
-            same_len(a, b)?;
-            let mut out = vec![false; a.len()];
-            for (i, slot) in out.iter_mut().enumerate() {
-                let (lo, la) = lookup::to_lonlat_rad(a[i], b[i])?;
-                *slot = if outer {
-                    tract.outer_contains_vector(&UnitVector3d::from_lonlat_rad(lo, la))
-                } else {
-                    tract.inner_contains_lonlat_rad(lo, la)
-                };
-            }
-            Ok(out)
+            lookup::tract_contains(self.t(), a, b, outer)
         })?;
         Ok(from_vec(py, out))
     }
 }
 
+/// How many skymaps the core has built in this process (see `SkyMap::new`).
+#[pyfunction]
+fn skymap_builds() -> u64 {
+    crate::tessellation::skymap::builds()
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(skymap_builds, m)?)?;
     m.add_class::<PySkyMap>()?;
     m.add_class::<PyTract>()
 }

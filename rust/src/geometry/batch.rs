@@ -14,7 +14,7 @@ use std::cell::Cell;
 
 use super::convex_polygon::{compute_hull, relate_vertices_with, ConvexPolygon};
 use super::fast_contains::{fast_vector_deg, MAX_FAST_DEG};
-use super::vector::{check_lonlat_deg, UnitVector3d};
+use super::vector::{check_lonlat_arrays, UnitVector3d};
 use crate::parallel::try_map_indexed;
 use crate::{Error, Result};
 
@@ -52,11 +52,8 @@ pub fn overlaps_polygon_pairs_lonlat_deg(
             lon2.len() / k2
         )));
     }
-    for (lon, lat) in [(lon1, lat1), (lon2, lat2)] {
-        if let Some(i) = (0..lon.len()).find(|&i| check_lonlat_deg(lon[i], lat[i]).is_err()) {
-            check_lonlat_deg(lon[i], lat[i])?;
-        }
-    }
+    check_lonlat_arrays(lon1, lat1)?;
+    check_lonlat_arrays(lon2, lat2)?;
     try_map_indexed(n, |i| {
         let (a_lon, a_lat) = (&lon1[i * k1..(i + 1) * k1], &lat1[i * k1..(i + 1) * k1]);
         let (b_lon, b_lat) = (&lon2[i * k2..(i + 1) * k2], &lat2[i * k2..(i + 1) * k2]);

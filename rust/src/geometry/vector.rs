@@ -283,6 +283,60 @@ pub fn check_lonlat_deg(lon_deg: f64, lat_deg: f64) -> Result<()> {
     Ok(())
 }
 
+/// The one check of lon/lat *arrays* in degrees: equal lengths, then every point valid
+/// (one cheap pass, so hot loops can run unchecked); the error names the first bad point.
+///
+/// # Errors
+/// [`Error::ShapeMismatch`] for unequal lengths, [`Error::InvalidCoordinate`] (as
+/// [`check_lonlat_deg`], prefixed with the point index) for a bad point.
+pub fn check_lonlat_arrays(lon_deg: &[f64], lat_deg: &[f64]) -> Result<()> {
+    if lon_deg.len() != lat_deg.len() {
+        return Err(Error::shape(format!(
+            "lon has {} values but lat has {}; expected the same length",
+            lon_deg.len(),
+            lat_deg.len()
+        )));
+    }
+    let ok = lon_deg
+        .iter()
+        .zip(lat_deg)
+        .all(|(&lo, &la)| lo.is_finite() && (-90.0..=90.0).contains(&la));
+    if !ok {
+        for (i, (&lo, &la)) in lon_deg.iter().zip(lat_deg).enumerate() {
+            check_lonlat_deg(lo, la).map_err(|e| Error::coordinate(format!("point {i}: {e}")))?;
+        }
+    }
+    Ok(())
+}
+
+/// Validates and converts one position: lon wrapped into [0, 2pi) radians, lat radians.
+///
+/// # Errors
+/// [`Error::InvalidCoordinate`] for non-finite values or a latitude outside [-90, 90].
+pub fn lonlat_deg_to_rad(lon_deg: f64, lat_deg: f64) -> Result<(f64, f64)> {
+    check_lonlat_deg(lon_deg, lat_deg)?;
+    Ok(lonlat_deg_to_rad_unchecked(lon_deg, lat_deg))
+}
+
+/// [`lonlat_deg_to_rad`] without validation (after [`check_lonlat_arrays`]).
+#[inline]
+pub fn lonlat_deg_to_rad_unchecked(lon_deg: f64, lat_deg: f64) -> (f64, f64) {
+    let wrapped = if (0.0..360.0).contains(&lon_deg) {
+        lon_deg
+    } else {
+        lon_deg.rem_euclid(360.0)
+    };
+    let lon = wrapped.to_radians();
+    (
+        if lon >= std::f64::consts::TAU {
+            0.0
+        } else {
+            lon
+        },
+        lat_deg.to_radians(),
+    )
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

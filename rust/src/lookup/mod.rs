@@ -12,52 +12,23 @@
 //! [-90, 90]; any longitude, wrapped) and run in parallel over large inputs.
 
 pub mod coverage;
-pub mod table;
 
-use crate::geometry::vector::check_lonlat_deg;
+use crate::tessellation::patch::sequential_id;
+use crate::tessellation::patch_table as table;
+
+use crate::geometry::vector::check_lonlat_arrays;
+use crate::geometry::UnitVector3d;
 use crate::parallel::{enabled, CHUNK, PARALLEL_MIN_ITEMS};
 use crate::projection::wcs::lonlat_rad_to_vector;
 use crate::tessellation::skymap::Layout;
 use crate::tessellation::{SkyMap, Tract};
-use crate::{Error, Result};
+use crate::Result;
 use rayon::prelude::*;
-use std::f64::consts::TAU;
 
-/// Validates and converts one position: lon wrapped into [0, 2pi) radians, lat radians.
-///
-/// # Errors
-/// [`Error::InvalidCoordinate`] for non-finite values or a latitude outside [-90, 90].
-pub fn to_lonlat_rad(lon_deg: f64, lat_deg: f64) -> Result<(f64, f64)> {
-    check_lonlat_deg(lon_deg, lat_deg)?;
-    Ok(to_lonlat_rad_unchecked(lon_deg, lat_deg))
-}
-
-/// [`to_lonlat_rad`] without validation.
-#[inline]
-pub fn to_lonlat_rad_unchecked(lon_deg: f64, lat_deg: f64) -> (f64, f64) {
-    let wrapped = if (0.0..360.0).contains(&lon_deg) {
-        lon_deg
-    } else {
-        lon_deg.rem_euclid(360.0)
-    };
-    let lon = wrapped.to_radians();
-    (if lon >= TAU { 0.0 } else { lon }, lat_deg.to_radians())
-}
-
-fn validate(lon_deg: &[f64], lat_deg: &[f64]) -> Result<()> {
-    if lon_deg.len() != lat_deg.len() {
-        return Err(Error::shape(format!(
-            "lon has {} values but lat has {}",
-            lon_deg.len(),
-            lat_deg.len()
-        )));
-    }
-    let bad = |(&lo, &la): (&f64, &f64)| !(lo.is_finite() && (-90.0..=90.0).contains(&la));
-    if let Some((lo, la)) = lon_deg.iter().zip(lat_deg).find(|p| bad(*p)) {
-        check_lonlat_deg(*lo, *la)?;
-    }
-    Ok(())
-}
+// The degree -> radian step lives in geometry; re-exported under the names lookups use.
+pub use crate::geometry::vector::{
+    lonlat_deg_to_rad as to_lonlat_rad, lonlat_deg_to_rad_unchecked as to_lonlat_rad_unchecked,
+};
 
 /// Fills `out[i*W..(i+1)*W] = f(i)` for every point, in parallel chunks when large.
 fn fill_points<const W: usize, F>(n: usize, f: F) -> Vec<i64>
@@ -98,10 +69,10 @@ pub fn owner_tract_unchecked(sky: &SkyMap, lon_deg: f64, lat_deg: f64, lon: f64,
 /// The owning patch id of a point (radians) within its owning tract.
 pub fn owner_patch_unchecked(tract: &Tract, lon: f64, lat: f64) -> i64 {
     match tract.wcs().sky_to_pixel_rad(lon, lat) {
-        Some((x, y)) => {
-            let [ix, iy] = tract.patch_index_at_pixel_clamped(x, y);
-            tract.num_patches()[0] * iy + ix
-        }
+        Some((x, y)) => sequential_id(
+            tract.patch_index_at_pixel_clamped(x, y),
+            tract.num_patches(),
+        ),
         None => -1,
     }
 }
@@ -112,7 +83,7 @@ pub fn owner_patch_unchecked(tract: &Tract, lon: f64, lat: f64) -> i64 {
 /// [`Error::InvalidCoordinate`] for a bad position, [`Error::ShapeMismatch`] for
 /// unequal lengths.
 pub fn find_tract(sky: &SkyMap, lon_deg: &[f64], lat_deg: &[f64]) -> Result<Vec<i64>> {
-    validate(lon_deg, lat_deg)?;
+    check_lonlat_arrays(lon_deg, lat_deg)?;
     Ok(fill_points::<1, _>(lon_deg.len(), |i| {
         let (lon, lat) = to_lonlat_rad_unchecked(lon_deg[i], lat_deg[i]);
         [owner_tract_unchecked(sky, lon_deg[i], lat_deg[i], lon, lat)]
@@ -142,7 +113,7 @@ pub fn find_tract_patch_split(
     lon_deg: &[f64],
     lat_deg: &[f64],
 ) -> Result<(Vec<i64>, Vec<i64>)> {
-    validate(lon_deg, lat_deg)?;
+    check_lonlat_arrays(lon_deg, lat_deg)?;
     let table = sky.patch_table();
     let n = lon_deg.len();
     let (mut tracts, mut patches) = (vec![0i64; n], vec![0i64; n]);
@@ -203,7 +174,7 @@ pub fn find_all_tracts(
     lon_deg: &[f64],
     lat_deg: &[f64],
 ) -> Result<(Vec<u64>, Vec<i64>)> {
-    validate(lon_deg, lat_deg)?;
+    check_lonlat_arrays(lon_deg, lat_deg)?;
     let per_point = |i: usize| -> Vec<i64> {
         let (lon, lat) = to_lonlat_rad_unchecked(lon_deg[i], lat_deg[i]);
         let v = crate::geometry::UnitVector3d::from_lonlat_rad(lon, lat);
@@ -263,14 +234,14 @@ pub fn find_all_tracts(
 /// # Errors
 /// As [`find_tract`].
 pub fn find_patch(tract: &Tract, lon_deg: &[f64], lat_deg: &[f64]) -> Result<Vec<i64>> {
-    validate(lon_deg, lat_deg)?;
+    check_lonlat_arrays(lon_deg, lat_deg)?;
     Ok(fill_points::<1, _>(lon_deg.len(), |i| {
         let (lon, lat) = to_lonlat_rad_unchecked(lon_deg[i], lat_deg[i]);
         let idx = tract
             .wcs()
             .sky_to_pixel_rad(lon, lat)
             .and_then(|(x, y)| tract.patch_index_at_pixel(x, y));
-        [idx.map_or(-1, |[x, y]| tract.num_patches()[0] * y + x)]
+        [idx.map_or(-1, |i| sequential_id(i, tract.num_patches()))]
     }))
 }
 
@@ -281,7 +252,7 @@ pub fn find_patch(tract: &Tract, lon_deg: &[f64], lat_deg: &[f64]) -> Result<Vec
 /// # Errors
 /// As [`find_tract`].
 pub fn find_patch_cell(tract: &Tract, lon_deg: &[f64], lat_deg: &[f64]) -> Result<Vec<i64>> {
-    validate(lon_deg, lat_deg)?;
+    check_lonlat_arrays(lon_deg, lat_deg)?;
     Ok(fill_points::<2, _>(lon_deg.len(), |i| {
         let (lon, lat) = to_lonlat_rad_unchecked(lon_deg[i], lat_deg[i]);
         let Some((x, y)) = tract.wcs().sky_to_pixel_rad(lon, lat) else {
@@ -294,7 +265,32 @@ pub fn find_patch_cell(tract: &Tract, lon_deg: &[f64], lat_deg: &[f64]) -> Resul
         let (px, py) = ((x + 0.5).floor() as i64, (y + 0.5).floor() as i64);
         let cell = patch
             .cell_index_at_pixel(px, py)
-            .map_or(-1, |[cx, cy]| patch.num_cells[0] * cy + cx);
+            .map_or(-1, |i| sequential_id(i, patch.num_cells));
         [patch.id, cell]
     }))
+}
+
+/// Whether `tract`'s inner region (`outer = false`, the exact test its owner lookups
+/// use) or outer region (`outer = true`, the butler's region) contains each point; in
+/// parallel like every point lookup.
+///
+/// # Errors
+/// As [`find_tract`].
+pub fn tract_contains(
+    tract: &Tract,
+    lon_deg: &[f64],
+    lat_deg: &[f64],
+    outer: bool,
+) -> Result<Vec<bool>> {
+    check_lonlat_arrays(lon_deg, lat_deg)?;
+    let mut out = vec![false; lon_deg.len()];
+    crate::parallel::fill_indexed(&mut out, |i| {
+        let (lon, lat) = to_lonlat_rad_unchecked(lon_deg[i], lat_deg[i]);
+        if outer {
+            tract.outer_contains_vector(&UnitVector3d::from_lonlat_rad(lon, lat))
+        } else {
+            tract.inner_contains_lonlat_rad(lon, lat)
+        }
+    });
+    Ok(out)
 }

@@ -21,7 +21,7 @@ pub use healpix::Healpix;
 pub use htm::Htm;
 
 use crate::rangeset::RangeSet;
-use crate::{Error, Result};
+use crate::Result;
 
 /// Relationship bits ([`crate::geometry::Relationship`]): no common point.
 pub const DISJOINT: u8 = crate::geometry::Relationship::DISJOINT.bits();
@@ -57,32 +57,4 @@ impl Pixelization for Healpix {
     fn index_lonlat_deg(&self, lon_deg: f64, lat_deg: f64) -> Result<u64> {
         Healpix::index_lonlat_deg(self, lon_deg, lat_deg)
     }
-}
-
-/// Validates many (lon, lat) pairs in degrees in one cheap pass (so the hot loop can
-/// run unchecked); the error names the first bad point.
-pub(crate) fn check_lonlat_many(lon_deg: &[f64], lat_deg: &[f64]) -> Result<()> {
-    check_same_len(lon_deg, lat_deg)?;
-    let ok = lon_deg
-        .iter()
-        .zip(lat_deg)
-        .all(|(&lo, &la)| lo.is_finite() && (-90.0..=90.0).contains(&la));
-    if !ok {
-        for (i, (&lo, &la)) in lon_deg.iter().zip(lat_deg).enumerate() {
-            crate::geometry::vector::check_lonlat_deg(lo, la)
-                .map_err(|e| Error::coordinate(format!("point {i}: {e}")))?;
-        }
-    }
-    Ok(())
-}
-
-pub(crate) fn check_same_len(a: &[f64], b: &[f64]) -> Result<()> {
-    if a.len() != b.len() {
-        return Err(Error::shape(format!(
-            "lon has {} values but lat has {}; expected the same length",
-            a.len(),
-            b.len()
-        )));
-    }
-    Ok(())
 }

@@ -164,14 +164,14 @@ impl BoxTiling {
     ) -> Result<BoxTiling> {
         if !(height_deg.is_finite() && height_deg > 0.0 && height_deg <= 180.0) {
             return Err(Error::config(format!(
-                "brick/tile size {height_deg} deg must be in (0, 180]"
+                "brickSize {height_deg:?} deg must be in (0, 180]"
             )));
         }
         let per_half_turn = 180.0 / height_deg;
         if (per_half_turn - per_half_turn.round()).abs() > 1e-9 * per_half_turn {
             return Err(Error::config(format!(
-                "brick/tile size {height_deg} deg does not divide 180 deg \
-                 (180/{height_deg} = {per_half_turn}); choose e.g. 0.25, 0.5 or 1"
+                "brickSize {height_deg:?} deg does not divide 180 deg \
+                 (180/{height_deg:?} = {per_half_turn:?}); choose e.g. 0.25, 0.5 or 1"
             )));
         }
         if column_multiple == 0 {
@@ -181,7 +181,7 @@ impl BoxTiling {
         }
         if 360.0 / height_deg > 1e6 {
             return Err(Error::config(format!(
-                "brick/tile size {height_deg} deg gives too many tiles (at most 1e6 per row)"
+                "brickSize {height_deg:?} deg gives too many tiles (at most 1e6 per row)"
             )));
         }
         let mut centers = numpy_arange(-90.0, 90.0 + height_deg / 2.0, height_deg);

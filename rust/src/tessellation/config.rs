@@ -11,11 +11,13 @@
 //! ```
 //!
 //! Every key must be present; unknown keys are rejected so that a typo cannot silently
-//! fall back to a default. [`SkyMapConfig::to_json`] gives the same dict back.
+//! fall back to a default. [`SkyMapConfig::to_json`] gives the same dict back. The
+//! fields, their types, defaults and checks are those of the [`schema`] table.
 
+use super::schema::{self, ConfigValue};
 use crate::projection::Projection;
 use crate::{Error, Result};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 /// How a tract's pixel box is cut into patches (`lsst.skymap.tractBuilder`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,32 +115,32 @@ pub enum SkyMapKind {
 }
 
 impl SkyMapKind {
-    /// The `lsst.skymap` class name (hashed into the skymap's SHA1).
-    pub fn class_name(&self) -> &'static str {
-        match self {
-            SkyMapKind::Rings { .. } => "RingsSkyMap",
-            SkyMapKind::Discrete { .. } => "DiscreteSkyMap",
-            SkyMapKind::Equat { .. } => "EquatSkyMap",
-            SkyMapKind::Dodeca { .. } => "DodecaSkyMap",
-            SkyMapKind::Healpix { .. } => "HealpixSkyMap",
-            SkyMapKind::Bricks { .. } => "BrickSkyMap",
-            SkyMapKind::HealpixGrid { .. } => "HealpixGridSkyMap",
-            SkyMapKind::HtmGrid { .. } => "HtmGridSkyMap",
-        }
-    }
-
-    /// The short name used by the resolved config (`"rings"`, ...).
-    pub fn short_name(&self) -> &'static str {
-        match self {
+    /// This kind's entry in the [`schema`] registry.
+    pub fn schema(&self) -> &'static schema::KindSchema {
+        let name = match self {
             SkyMapKind::Rings { .. } => "rings",
             SkyMapKind::Discrete { .. } => "discrete",
             SkyMapKind::Equat { .. } => "equat",
             SkyMapKind::Dodeca { .. } => "dodeca",
             SkyMapKind::Healpix { .. } => "healpix",
-            SkyMapKind::Bricks { .. } => "bricks",
             SkyMapKind::HealpixGrid { .. } => "healpix_grid",
             SkyMapKind::HtmGrid { .. } => "htm_grid",
-        }
+            SkyMapKind::Bricks { .. } => "bricks",
+        };
+        schema::KINDS
+            .iter()
+            .find(|k| k.name == name)
+            .unwrap_or(&schema::KINDS[0])
+    }
+
+    /// The `lsst.skymap` class name (hashed into the skymap's SHA1).
+    pub fn class_name(&self) -> &'static str {
+        self.schema().class_name
+    }
+
+    /// The short name used by the resolved config (`"rings"`, ...).
+    pub fn short_name(&self) -> &'static str {
+        self.schema().name
     }
 }
 
@@ -157,120 +159,6 @@ pub struct SkyMapConfig {
     pub rotation_deg: f64,
     pub tract_builder: TractBuilder,
 }
-
-struct Fields<'a> {
-    map: &'a Map<String, Value>,
-    what: &'static str,
-}
-
-impl<'a> Fields<'a> {
-    fn get(&self, key: &str) -> Result<&'a Value> {
-        self.map
-            .get(key)
-            .ok_or_else(|| Error::config(format!("{}: missing key {key:?}", self.what)))
-    }
-    fn float(&self, key: &str) -> Result<f64> {
-        let v = self.get(key)?;
-        match v.as_f64() {
-            Some(f) if f.is_finite() && !v.is_boolean() => Ok(f),
-            _ => Err(Error::config(format!(
-                "{}: {key:?} must be a finite number, got {v}",
-                self.what
-            ))),
-        }
-    }
-    fn int(&self, key: &str) -> Result<i64> {
-        let v = self.get(key)?;
-        v.as_i64().ok_or_else(|| {
-            Error::config(format!(
-                "{}: {key:?} must be an integer, got {v}",
-                self.what
-            ))
-        })
-    }
-    fn boolean(&self, key: &str) -> Result<bool> {
-        let v = self.get(key)?;
-        v.as_bool().ok_or_else(|| {
-            Error::config(format!("{}: {key:?} must be a boolean, got {v}", self.what))
-        })
-    }
-    fn string(&self, key: &str) -> Result<&'a str> {
-        let v = self.get(key)?;
-        v.as_str().ok_or_else(|| {
-            Error::config(format!("{}: {key:?} must be a string, got {v}", self.what))
-        })
-    }
-    fn list(&self, key: &str) -> Result<&'a Vec<Value>> {
-        let v = self.get(key)?;
-        v.as_array()
-            .ok_or_else(|| Error::config(format!("{}: {key:?} must be a list, got {v}", self.what)))
-    }
-    fn float_list(&self, key: &str) -> Result<Vec<f64>> {
-        self.list(key)?
-            .iter()
-            .map(|v| match v.as_f64() {
-                Some(f) if f.is_finite() => Ok(f),
-                _ => Err(Error::config(format!(
-                    "{}: {key:?} must hold finite numbers, got {v}",
-                    self.what
-                ))),
-            })
-            .collect()
-    }
-    fn int_pair(&self, key: &str) -> Result<[i64; 2]> {
-        let l = self.list(key)?;
-        let vals: Option<Vec<i64>> = l.iter().map(|v| v.as_i64()).collect();
-        match vals {
-            Some(v) if v.len() == 2 => Ok([v[0], v[1]]),
-            _ => Err(Error::config(format!(
-                "{}: {key:?} must be a list of 2 integers, got {}",
-                self.what,
-                Value::Array(l.clone())
-            ))),
-        }
-    }
-    fn reject_unknown(&self, allowed: &[&str]) -> Result<()> {
-        for k in self.map.keys() {
-            if !allowed.contains(&k.as_str()) {
-                return Err(Error::config(format!(
-                    "{}: unknown key {k:?}; expected only {allowed:?}",
-                    self.what
-                )));
-            }
-        }
-        Ok(())
-    }
-}
-
-fn positive(key: &str, v: i64) -> Result<i64> {
-    if v > 0 && v <= i64::from(i32::MAX) {
-        Ok(v)
-    } else {
-        Err(Error::config(format!(
-            "{key:?} must be > 0 (and fit a 32-bit int), got {v}"
-        )))
-    }
-}
-
-fn non_negative(key: &str, v: i64) -> Result<i64> {
-    if (0..=i64::from(i32::MAX)).contains(&v) {
-        Ok(v)
-    } else {
-        Err(Error::config(format!(
-            "{key:?} must be >= 0 (and fit a 32-bit int), got {v}"
-        )))
-    }
-}
-
-const COMMON_KEYS: [&str; 7] = [
-    "skymap_class",
-    "version",
-    "projection",
-    "pixelScale",
-    "tractOverlap",
-    "rotation",
-    "tractBuilder",
-];
 
 impl SkyMapConfig {
     /// Parses and validates a resolved config given as JSON text.
@@ -300,195 +188,135 @@ impl SkyMapConfig {
     /// # Errors
     /// As [`SkyMapConfig::from_json`].
     pub fn from_value(value: &Value) -> Result<Self> {
-        let map = value
-            .as_object()
-            .ok_or_else(|| Error::config(format!("skymap config must be a dict, got {value}")))?;
-        let f = Fields {
-            map,
-            what: "skymap config",
+        Self::from_config_value(&ConfigValue::from(value))
+    }
+
+    /// Parses and validates a resolved config with the [`schema`] table: every field
+    /// present, of its type and in its range, no unknown key, then the checks that
+    /// involve several fields.
+    ///
+    /// # Errors
+    /// As [`SkyMapConfig::from_json`]; [`ConfigProblem::key`] of
+    /// [`SkyMapConfig::problem`] names the offending key.
+    pub fn from_config_value(value: &ConfigValue) -> Result<Self> {
+        Self::parse(value).map_err(|p| Error::config(p.message))
+    }
+
+    /// The first problem of a resolved config, with the key it is about (for the
+    /// config readers, which point at the line that set that key).
+    pub fn problem(value: &ConfigValue) -> Option<ConfigProblem> {
+        Self::parse(value).err()
+    }
+
+    fn parse(value: &ConfigValue) -> std::result::Result<Self, ConfigProblem> {
+        let ConfigValue::Map(map) = value else {
+            return Err(ConfigProblem::new(
+                "",
+                format!("skymap config must be a dict, got {value}"),
+            ));
         };
-        let class = f.string("skymap_class")?;
-        let (kind, extra): (SkyMapKind, &[&str]) = match class {
-            "rings" => {
-                let num_rings = positive("numRings", f.int("numRings")?)?;
-                if num_rings > 100_000 {
-                    return Err(Error::config(format!(
-                        "\"numRings\" = {num_rings} is unreasonably large (at most 100000)"
-                    )));
-                }
-                let ra_start_deg = f.float("raStart")?;
-                if !(0.0..360.0).contains(&ra_start_deg) {
-                    return Err(Error::config(format!(
-                        "\"raStart\" must be in [0, 360) degrees, got {ra_start_deg}"
-                    )));
-                }
-                (
-                    SkyMapKind::Rings {
-                        num_rings,
-                        ra_start_deg,
-                    },
-                    &["numRings", "raStart"],
-                )
+        let get = |key: &str| -> std::result::Result<&ConfigValue, ConfigProblem> {
+            value.get(key).ok_or_else(|| {
+                ConfigProblem::new(key, format!("skymap config: missing key {key:?}"))
+            })
+        };
+        let class = match get("skymap_class")? {
+            ConfigValue::Str(s) => s.as_str(),
+            other => {
+                return Err(ConfigProblem::new(
+                    "skymap_class",
+                    format!("skymap_class expects str, got {other}"),
+                ))
             }
+        };
+        let kind =
+            schema::kind(class).map_err(|e| ConfigProblem::new("skymap_class", e.to_string()))?;
+        let fields = kind.all_fields();
+        for (key, _) in map {
+            let known = ["skymap_class", "version", "tractBuilder"].contains(&key.as_str())
+                || fields.iter().any(|f| f.name == key)
+                || kind.derived.contains(&key.as_str());
+            if !known {
+                let mut expected: Vec<&str> = vec!["skymap_class", "version", "tractBuilder"];
+                expected.extend(fields.iter().map(|f| f.name));
+                expected.extend(kind.derived.iter());
+                return Err(ConfigProblem::new(
+                    key,
+                    format!("skymap config: unknown key {key:?}; expected only {expected:?}"),
+                ));
+            }
+        }
+        for f in &fields {
+            f.check(get(f.name)?)
+                .map_err(|e| ConfigProblem::new(f.name, e.to_string()))?;
+        }
+        let version = kind
+            .check_version(get("version")?)
+            .map_err(|e| ConfigProblem::new("version", e.to_string()))?;
+        let tract_builder = parse_builder(kind, get("tractBuilder")?)?;
+        let f = Typed(value);
+        let kind = match kind.name {
+            "rings" => SkyMapKind::Rings {
+                num_rings: f.int("numRings"),
+                ra_start_deg: f.float("raStart"),
+            },
             "discrete" => {
-                let ra_deg = f.float_list("raList")?;
-                let dec_deg = f.float_list("decList")?;
-                let radius_deg = f.float_list("radiusList")?;
-                if ra_deg.len() != radius_deg.len() || dec_deg.len() != radius_deg.len() {
-                    return Err(Error::config(format!(
-                        "\"raList\", \"decList\" and \"radiusList\" must have equal lengths, got {}, {} and {}",
-                        ra_deg.len(),
-                        dec_deg.len(),
-                        radius_deg.len()
-                    )));
+                let ra_deg = f.floats("raList");
+                let dec_deg = f.floats("decList");
+                let radius_deg = f.floats("radiusList");
+                check_discrete_lengths(&ra_deg, &dec_deg, &radius_deg)?;
+                SkyMapKind::Discrete {
+                    ra_deg,
+                    dec_deg,
+                    radius_deg,
                 }
-                if let Some(d) = dec_deg.iter().find(|d| !(-90.0..=90.0).contains(*d)) {
-                    return Err(Error::config(format!(
-                        "\"decList\" values must be in [-90, 90] degrees, got {d}"
-                    )));
-                }
-                if let Some(r) = radius_deg.iter().find(|r| !(**r > 0.0 && **r < 90.0)) {
-                    return Err(Error::config(format!(
-                        "\"radiusList\" values must be in (0, 90) degrees, got {r}"
-                    )));
-                }
-                (
-                    SkyMapKind::Discrete {
-                        ra_deg,
-                        dec_deg,
-                        radius_deg,
-                    },
-                    &["raList", "decList", "radiusList"],
-                )
             }
             "equat" => {
-                let num_tracts = positive("numTracts", f.int("numTracts")?)?;
-                let r = f.float_list("decRange")?;
-                if r.len() != 2 || r[0] >= r[1] || r[0] < -90.0 || r[1] > 90.0 {
-                    return Err(Error::config(format!(
-                        "\"decRange\" must be 2 increasing declinations in [-90, 90], got {r:?}"
-                    )));
+                let r = f.floats("decRange");
+                SkyMapKind::Equat {
+                    num_tracts: f.int("numTracts"),
+                    dec_range_deg: [r[0], r[1]],
                 }
-                (
-                    SkyMapKind::Equat {
-                        num_tracts,
-                        dec_range_deg: [r[0], r[1]],
-                    },
-                    &["numTracts", "decRange"],
-                )
             }
-            "dodeca" => (
-                SkyMapKind::Dodeca {
-                    with_tracts_on_poles: f.boolean("withTractsOnPoles")?,
-                },
-                &["withTractsOnPoles"],
-            ),
-            "healpix" => {
-                let log2_nside = f.int("log2NSide")?;
-                // Tracts are built eagerly: 12 * 4^6 = 49152 at most.
-                if !(0..=6).contains(&log2_nside) {
-                    return Err(Error::config(format!(
-                        "\"log2NSide\" must be in [0, 6], got {log2_nside}"
-                    )));
-                }
-                if let Some(v) = map.get("nSide") {
-                    if v.as_i64() != Some(1 << log2_nside) {
-                        return Err(Error::config(format!(
-                            "\"nSide\" = {v} disagrees with \"log2NSide\" = {log2_nside}"
-                        )));
+            "dodeca" => SkyMapKind::Dodeca {
+                with_tracts_on_poles: f.boolean("withTractsOnPoles"),
+            },
+            "healpix_grid" => SkyMapKind::HealpixGrid {
+                order: f.int("order"),
+            },
+            "htm_grid" => SkyMapKind::HtmGrid {
+                level: f.int("level"),
+            },
+            "bricks" => bricks_kind(&f)?,
+            _ => {
+                let log2_nside = f.int("log2NSide");
+                if let Some(v) = value.get("nSide") {
+                    if *v != ConfigValue::Int(1 << log2_nside) {
+                        return Err(ConfigProblem::new(
+                            "nSide",
+                            format!(
+                                "nSide {v} disagrees with log2NSide {log2_nside} (2**log2NSide)"
+                            ),
+                        ));
                     }
                 }
-                let nest = match map.get("nest") {
-                    None => false,
-                    Some(_) => f.boolean("nest")?,
-                };
-                (
-                    SkyMapKind::Healpix { log2_nside, nest },
-                    &["log2NSide", "nSide", "nest"],
-                )
-            }
-            "healpix_grid" => {
-                let order = f.int("order")?;
-                super::pixel_grid::PixelGrid::healpix(order)?;
-                (SkyMapKind::HealpixGrid { order }, &["order"])
-            }
-            "htm_grid" => {
-                let level = f.int("level")?;
-                super::pixel_grid::PixelGrid::htm(level)?;
-                (SkyMapKind::HtmGrid { level }, &["level"])
-            }
-            "bricks" => {
-                let brick_size_deg = f.float("brickSize")?;
-                let column_multiple = positive("columnMultiple", f.int("columnMultiple")?)?;
-                let naming = super::box_tiling::TileNaming::parse(f.string("naming")?)?;
-                let first_id = non_negative("firstId", f.int("firstId")?)?;
-                let d = f.int_pair("tractDimensions")?;
-                let tract_dimensions = [
-                    positive("tractDimensions", d[0])?,
-                    positive("tractDimensions", d[1])?,
-                ];
-                (
-                    SkyMapKind::Bricks {
-                        brick_size_deg,
-                        column_multiple,
-                        naming,
-                        first_id,
-                        tract_dimensions,
-                    },
-                    &[
-                        "brickSize",
-                        "columnMultiple",
-                        "naming",
-                        "firstId",
-                        "tractDimensions",
-                    ],
-                )
-            }
-            other => {
-                return Err(Error::config(format!(
-                    "\"skymap_class\" {other:?} is not one of \"rings\", \"discrete\", \"equat\", \"dodeca\", \"healpix\", \"healpix_grid\", \"htm_grid\", \"bricks\""
-                )))
+                SkyMapKind::Healpix {
+                    log2_nside,
+                    nest: f.boolean("nest"),
+                }
             }
         };
-        let allowed: Vec<&str> = COMMON_KEYS.iter().chain(extra.iter()).copied().collect();
-        f.reject_unknown(&allowed)?;
-
-        let version = f.int("version")?;
-        let max_version = if matches!(kind, SkyMapKind::Rings { .. }) {
-            1
-        } else {
-            0
-        };
-        if !(0..=max_version).contains(&version) {
-            return Err(Error::config(format!(
-                "\"version\" must be in [0, {max_version}] for {class}, got {version}"
-            )));
-        }
-        let projection = Projection::from_code(f.string("projection")?)?;
-        let pixel_scale_arcsec = f.float("pixelScale")?;
-        if pixel_scale_arcsec <= 0.0 {
-            return Err(Error::config(format!(
-                "\"pixelScale\" must be > 0 arcsec, got {pixel_scale_arcsec}"
-            )));
-        }
-        let tract_overlap_deg = f.float("tractOverlap")?;
-        if !(0.0..90.0).contains(&tract_overlap_deg) {
-            return Err(Error::config(format!(
-                "\"tractOverlap\" must be in [0, 90) degrees, got {tract_overlap_deg}"
-            )));
-        }
-        let rotation_deg = f.float("rotation")?;
-        let tract_builder = parse_builder(f.get("tractBuilder")?)?;
-        let config = SkyMapConfig {
+        let projection = Projection::from_code(&f.string("projection"))
+            .map_err(|e| ConfigProblem::new("projection", e.to_string()))?;
+        Ok(SkyMapConfig {
             kind,
             version,
             projection,
-            pixel_scale_arcsec,
-            tract_overlap_deg,
-            rotation_deg,
+            pixel_scale_arcsec: f.float("pixelScale"),
+            tract_overlap_deg: f.float("tractOverlap"),
+            rotation_deg: f.float("rotation"),
             tract_builder,
-        };
-        Ok(config)
+        })
     }
 
     /// The resolved config as a JSON value (the inverse of [`SkyMapConfig::from_value`]).
@@ -564,57 +392,220 @@ impl SkyMapConfig {
     }
 }
 
-fn parse_builder(value: &Value) -> Result<TractBuilder> {
-    let map = value
-        .as_object()
-        .ok_or_else(|| Error::config(format!("\"tractBuilder\" must be a dict, got {value}")))?;
-    let f = Fields {
-        map,
-        what: "tractBuilder",
-    };
-    match f.string("name")? {
-        "legacy" => {
-            f.reject_unknown(&["name", "patchInnerDimensions", "patchBorder"])?;
-            let d = f.int_pair("patchInnerDimensions")?;
-            Ok(TractBuilder::Legacy {
-                patch_inner_dimensions: [
-                    positive("patchInnerDimensions", d[0])?,
-                    positive("patchInnerDimensions", d[1])?,
-                ],
-                patch_border: non_negative("patchBorder", f.int("patchBorder")?)?,
-            })
-        }
-        "cells" => {
-            f.reject_unknown(&[
-                "name",
-                "cellInnerDimensions",
-                "cellBorder",
-                "numCellsPerPatchInner",
-                "numCellsInPatchBorder",
-            ])?;
-            let d = f.int_pair("cellInnerDimensions")?;
-            if d[0] != d[1] {
-                return Err(Error::config(format!(
-                    "\"cellInnerDimensions\" must be equal (square cells), got {d:?}"
-                )));
+/// The bricks kind from checked fields: the tiling must be buildable (a brick size
+/// dividing 180 deg), and a tract size of 0 means the Legacy Surveys' proportion, a
+/// coadd 4.8% wider than a row (3600 px for 0.25 deg bricks at 0.262 arcsec/px).
+fn bricks_kind(f: &Typed<'_>) -> std::result::Result<SkyMapKind, ConfigProblem> {
+    use super::box_tiling::{BoxTiling, TileNaming};
+    let brick_size_deg = f.float("brickSize");
+    let column_multiple = f.int("columnMultiple");
+    let naming = TileNaming::parse(&f.string("naming"))
+        .map_err(|e| ConfigProblem::new("naming", e.to_string()))?;
+    let first_id = f.int("firstId");
+    BoxTiling::new(brick_size_deg, column_multiple as u32, naming, first_id)
+        .map_err(|e| ConfigProblem::new("brickSize", e.to_string()))?;
+    let mut tract_dimensions = f.ints("tractDimensions");
+    let pixel_scale = f.float("pixelScale");
+    const COADD_MARGIN: f64 = 3600.0 * 0.262 / 3600.0 / 0.25;
+    let auto_side = (COADD_MARGIN * brick_size_deg * 3600.0 / pixel_scale).round();
+    for d in &mut tract_dimensions {
+        if *d == 0 {
+            if auto_side.is_nan() || auto_side > (1u64 << 30) as f64 {
+                return Err(ConfigProblem::new(
+                    "pixelScale",
+                    format!(
+                        "pixelScale {pixel_scale} arcsec makes {brick_size_deg}-deg bricks \
+                         {auto_side} pixels wide (tractDimensions 0 = automatic); at most 2**30"
+                    ),
+                ));
             }
-            Ok(TractBuilder::Cells {
-                cell_inner_dimensions: [positive("cellInnerDimensions", d[0])?, d[1]],
-                cell_border: non_negative("cellBorder", f.int("cellBorder")?)?,
-                num_cells_per_patch_inner: positive(
-                    "numCellsPerPatchInner",
-                    f.int("numCellsPerPatchInner")?,
-                )?,
-                num_cells_in_patch_border: non_negative(
-                    "numCellsInPatchBorder",
-                    f.int("numCellsInPatchBorder")?,
-                )?,
-            })
+            *d = (auto_side as i64).max(1);
         }
-        other => Err(Error::config(format!(
-            "\"tractBuilder\" name {other:?} is not \"legacy\" or \"cells\""
-        ))),
     }
+    if tract_dimensions.iter().any(|&d| d > 1 << 30) {
+        return Err(ConfigProblem::new(
+            "tractDimensions",
+            format!("tractDimensions {tract_dimensions:?} are too large (at most 2**30 pixels)"),
+        ));
+    }
+    Ok(SkyMapKind::Bricks {
+        brick_size_deg,
+        column_multiple,
+        naming,
+        first_id,
+        tract_dimensions,
+    })
+}
+
+/// A problem found in a resolved config: the key it is about and the full message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigProblem {
+    /// The key (`"decList"`, `"tractBuilder.patchBorder"`; empty for the whole config).
+    pub key: String,
+    pub message: String,
+}
+
+impl ConfigProblem {
+    fn new(key: &str, message: String) -> Self {
+        ConfigProblem {
+            key: key.to_owned(),
+            message,
+        }
+    }
+}
+
+/// Getters for values the schema has already checked (so they cannot fail).
+struct Typed<'a>(&'a ConfigValue);
+
+impl Typed<'_> {
+    fn int(&self, key: &str) -> i64 {
+        match self.0.get(key) {
+            Some(ConfigValue::Int(i)) => *i,
+            _ => 0,
+        }
+    }
+    fn float(&self, key: &str) -> f64 {
+        match self.0.get(key) {
+            Some(ConfigValue::Int(i)) => *i as f64,
+            Some(ConfigValue::Float(x)) => *x,
+            _ => 0.0,
+        }
+    }
+    fn boolean(&self, key: &str) -> bool {
+        matches!(self.0.get(key), Some(ConfigValue::Bool(true)))
+    }
+    fn string(&self, key: &str) -> String {
+        match self.0.get(key) {
+            Some(ConfigValue::Str(s)) => s.clone(),
+            _ => String::new(),
+        }
+    }
+    fn floats(&self, key: &str) -> Vec<f64> {
+        match self.0.get(key) {
+            Some(ConfigValue::List(v)) => v.iter().map(|x| Typed(x).as_float()).collect(),
+            _ => Vec::new(),
+        }
+    }
+    fn ints(&self, key: &str) -> [i64; 2] {
+        match self.0.get(key) {
+            Some(ConfigValue::List(v)) if v.len() == 2 => {
+                let i = |x: &ConfigValue| if let ConfigValue::Int(i) = x { *i } else { 0 };
+                [i(&v[0]), i(&v[1])]
+            }
+            _ => [0, 0],
+        }
+    }
+    fn as_float(&self) -> f64 {
+        match self.0 {
+            ConfigValue::Int(i) => *i as f64,
+            ConfigValue::Float(x) => *x,
+            _ => 0.0,
+        }
+    }
+}
+
+/// A discrete skymap needs one (ra, dec, radius) per tract, and at least one tract. The
+/// key blamed is the list whose length differs from the others.
+fn check_discrete_lengths(
+    ra: &[f64],
+    dec: &[f64],
+    radius: &[f64],
+) -> std::result::Result<(), ConfigProblem> {
+    let lens = [ra.len(), dec.len(), radius.len()];
+    let names = ["raList", "decList", "radiusList"];
+    if lens[0] == lens[1] && lens[1] == lens[2] {
+        if lens[0] == 0 {
+            return Err(ConfigProblem::new(
+                "raList",
+                "discrete skymap needs at least one tract: raList, decList and radiusList are empty"
+                    .to_owned(),
+            ));
+        }
+        return Ok(());
+    }
+    let odd = if lens[1] == lens[2] {
+        0
+    } else if lens[0] == lens[2] {
+        1
+    } else {
+        2
+    };
+    Err(ConfigProblem::new(
+        names[odd],
+        format!(
+            "discrete skymap lists must have equal lengths: raList has {}, decList has {}, radiusList has {}",
+            lens[0], lens[1], lens[2]
+        ),
+    ))
+}
+
+fn parse_builder(
+    kind: &schema::KindSchema,
+    value: &ConfigValue,
+) -> std::result::Result<TractBuilder, ConfigProblem> {
+    let problem =
+        |key: &str, message: String| ConfigProblem::new(&format!("tractBuilder.{key}"), message);
+    let ConfigValue::Map(map) = value else {
+        return Err(ConfigProblem::new(
+            "tractBuilder",
+            format!("tractBuilder must be a dict, got {value}"),
+        ));
+    };
+    let name = match value.get("name") {
+        Some(ConfigValue::Str(s)) => s.as_str(),
+        Some(other) => {
+            return Err(problem(
+                "name",
+                format!("tractBuilder name expects str, got {other}"),
+            ))
+        }
+        None => {
+            return Err(problem(
+                "name",
+                "tractBuilder: missing key \"name\"".to_owned(),
+            ))
+        }
+    };
+    let b = schema::builder(name).map_err(|e| problem("name", e.to_string()))?;
+    let fields = kind.builder_fields(b);
+    for (key, _) in map {
+        if key != "name" && !fields.iter().any(|f| f.name == key) {
+            let mut expected = vec!["name"];
+            expected.extend(fields.iter().map(|f| f.name));
+            return Err(problem(
+                key,
+                format!("tractBuilder: unknown key {key:?}; expected only {expected:?}"),
+            ));
+        }
+    }
+    for f in &fields {
+        let v = value
+            .get(f.name)
+            .ok_or_else(|| problem(f.name, format!("tractBuilder: missing key {:?}", f.name)))?;
+        f.check(v).map_err(|e| problem(f.name, e.to_string()))?;
+    }
+    let t = Typed(value);
+    Ok(match b.name {
+        "legacy" => TractBuilder::Legacy {
+            patch_inner_dimensions: t.ints("patchInnerDimensions"),
+            patch_border: t.int("patchBorder"),
+        },
+        _ => {
+            let d = t.ints("cellInnerDimensions");
+            if d[0] != d[1] {
+                return Err(problem(
+                    "cellInnerDimensions",
+                    format!("cellInnerDimensions must be equal (square cells), got {d:?}"),
+                ));
+            }
+            TractBuilder::Cells {
+                cell_inner_dimensions: d,
+                cell_border: t.int("cellBorder"),
+                num_cells_per_patch_inner: t.int("numCellsPerPatchInner"),
+                num_cells_in_patch_border: t.int("numCellsInPatchBorder"),
+            }
+        }
+    })
 }
 
 #[cfg(test)]

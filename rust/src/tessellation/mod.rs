@@ -8,7 +8,8 @@
 //! so that ids, regions and the skymap hash are interchangeable with records written
 //! by `butler register-skymap`:
 //!
-//! * [`config`]: the resolved config (`lsst.skymap` field names) and its validation;
+//! * [`schema`]: every kind's fields, types, defaults and checks (the one registry);
+//! * [`config`]: the resolved config (`lsst.skymap` field names), parsed with it;
 //! * [`tract`], [`patch`], [`bbox`]: tract and patch geometry;
 //! * [`rings`], [`discrete`], [`equat`], [`dodeca`], [`healpix`]: the skymap classes;
 //! * [`skymap`]: [`SkyMap`], which builds them all; [`hash`]: the skymap SHA1.
@@ -23,8 +24,10 @@ pub mod equat;
 pub mod hash;
 pub mod healpix;
 pub mod patch;
+pub mod patch_table;
 pub mod pixel_grid;
 pub mod rings;
+pub mod schema;
 pub mod skymap;
 pub mod tract;
 

@@ -71,7 +71,7 @@ impl Patch {
         };
         Patch {
             index,
-            id: num_patches[0] * index[1] + index[0],
+            id: sequential_id(index, num_patches),
             inner_bbox,
             outer_bbox,
             num_cells,
@@ -109,7 +109,7 @@ impl Patch {
         );
         Ok(Cell {
             index,
-            id: nx * index[1] + index[0],
+            id: sequential_id(index, self.num_cells),
             inner_bbox,
             outer_bbox: inner_bbox.grown(self.cell_border),
         })
@@ -127,7 +127,7 @@ impl Patch {
                 nx * ny
             )));
         }
-        self.cell([id % nx, id / nx])
+        self.cell(grid_index(id, self.num_cells))
     }
 
     /// The cell whose inner box holds pixel `(px, py)` (integer pixel of the tract),
@@ -145,4 +145,17 @@ impl Patch {
             None
         }
     }
+}
+
+/// The sequential id of grid index `(x, y)` in a grid of `[nx, ny]`: `nx * y + x` (the
+/// one place patch and cell ids are computed).
+#[inline]
+pub fn sequential_id(index: [i64; 2], grid: [i64; 2]) -> i64 {
+    grid[0] * index[1] + index[0]
+}
+
+/// The grid index `(x, y)` of sequential id `id` in a grid of `[nx, ny]` (`nx > 0`).
+#[inline]
+pub fn grid_index(id: i64, grid: [i64; 2]) -> [i64; 2] {
+    [id % grid[0], id / grid[0]]
 }

@@ -8,14 +8,24 @@ use super::box_tiling::BoxTiling;
 use super::config::{SkyMapConfig, SkyMapKind};
 use super::hash::skymap_sha1;
 use super::healpix::{self, HealpixLayout};
+use super::patch_table::{self as table, PatchEntry};
 use super::pixel_grid::PixelGrid;
 use super::rings::RingLayout;
 use super::tract::{Tract, WcsFactory};
 use super::{bricks, discrete, dodeca, equat};
-use crate::lookup::table::{self, PatchEntry};
 use crate::parallel::try_map_indexed;
 use crate::{Error, Result};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
+
+/// How many skymaps this process has built: lets tests show that a skymap is built
+/// once and then reused (registration, records, the CLI).
+static BUILDS: AtomicU64 = AtomicU64::new(0);
+
+/// The number of [`SkyMap::new`] calls that built a skymap so far in this process.
+pub fn builds() -> u64 {
+    BUILDS.load(Ordering::Relaxed)
+}
 
 /// How a skymap finds the tract that owns a point.
 #[derive(Debug, Clone)]
@@ -151,6 +161,7 @@ impl SkyMap {
             Layout::PixelGrid(grid, _) => grid.first_id(),
             _ => 0,
         };
+        BUILDS.fetch_add(1, Ordering::Relaxed);
         Ok(SkyMap {
             hash: skymap_sha1(&config),
             config,
@@ -256,6 +267,52 @@ impl SkyMap {
             Layout::Rings(r) => Some(r),
             _ => None,
         }
+    }
+
+    /// Builds the outer polygon of every tract and patch (what butler records need) and
+    /// returns how many were built.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRegion`] if a pixel box does not project to a valid polygon.
+    pub fn build_outer_polygons(&self) -> Result<u64> {
+        let counts = crate::parallel::map_items(self.tracts(), |t| {
+            t.patch_outer_polygons().map(|v| v.len() as u64 + 1)
+        });
+        counts.into_iter().sum()
+    }
+
+    /// Outer-polygon vertices of the given tracts and all their patches as flat
+    /// `(n_polygons, 4, 3)` floats (each tract, then its patches in id order), and the
+    /// number of patches of each tract; tracts in parallel.
+    ///
+    /// # Errors
+    /// [`Error::UnknownId`] for a tract id that does not exist.
+    pub fn outer_polygon_vertices(&self, tract_ids: &[i64]) -> Result<(Vec<f64>, Vec<i64>)> {
+        let tracts = tract_ids
+            .iter()
+            .map(|&t| self.tract(t))
+            .collect::<Result<Vec<_>>>()?;
+        let per_tract = crate::parallel::map_items(&tracts, |tract| {
+            let mut out = Vec::with_capacity((tract.patch_count() as usize + 1) * 12);
+            let boxes = std::iter::once(tract.bbox()).chain(tract.patches().map(|p| p.outer_bbox));
+            for b in boxes {
+                out.extend(
+                    tract
+                        .polygon_vertices(&b, 0.0)?
+                        .iter()
+                        .flat_map(|v| v.to_array()),
+                );
+            }
+            Ok::<_, Error>((out, tract.patch_count() as i64))
+        });
+        let mut verts = Vec::new();
+        let mut counts = Vec::with_capacity(tract_ids.len());
+        for r in per_tract {
+            let (v, c) = r?;
+            verts.extend(v);
+            counts.push(c);
+        }
+        Ok((verts, counts))
     }
 
     pub(crate) fn layout(&self) -> &Layout {

@@ -462,7 +462,7 @@ impl Tract {
                 self.id
             )));
         }
-        Ok(self.patch_unchecked([id % self.num_patches[0], id / self.num_patches[0]]))
+        Ok(self.patch_unchecked(super::patch::grid_index(id, self.num_patches)))
     }
 
     /// The patch at a valid `(x, y)` (not checked).

@@ -122,7 +122,7 @@ impl Healpix {
     /// # Errors
     /// The first bad point's error; [`Error::ShapeMismatch`] for slices of different length.
     pub fn index_many_deg(&self, lon_deg: &[f64], lat_deg: &[f64]) -> Result<Vec<i64>> {
-        super::check_lonlat_many(lon_deg, lat_deg)?;
+        crate::geometry::vector::check_lonlat_arrays(lon_deg, lat_deg)?;
         let mut out = vec![0i64; lon_deg.len()];
         crate::parallel::fill_chunks(&mut out, |start, chunk| {
             let end = start + chunk.len();

@@ -213,7 +213,7 @@ impl Htm {
     /// As [`Htm::index_lonlat_deg`], for the first bad point; also
     /// [`Error::ShapeMismatch`] if the slices differ in length.
     pub fn index_many_deg(&self, lon_deg: &[f64], lat_deg: &[f64]) -> Result<Vec<u64>> {
-        super::check_lonlat_many(lon_deg, lat_deg)?;
+        crate::geometry::vector::check_lonlat_arrays(lon_deg, lat_deg)?;
         let mut out = vec![0u64; lon_deg.len()];
         crate::parallel::fill_chunks(&mut out, |start, chunk| {
             let end = start + chunk.len();

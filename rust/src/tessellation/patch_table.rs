@@ -6,11 +6,14 @@
 //! ([`SkyToPixel`]) and its patch grid, in three cache lines. It calls the same
 //! functions as the general path ([`SkyToPixel::vector_to_pixel`],
 //! [`clamped_patch_index`]), so its answers are bit-identical to
-//! [`super::owner_patch_unchecked`].
+//! [`crate::lookup::owner_patch_unchecked`] (lookups read it through
+//! [`super::SkyMap::patch_table`]; it lives here so that tessellation never imports
+//! lookup).
 
+use super::patch::sequential_id;
+use super::tract::clamped_patch_index;
+use super::Tract;
 use crate::projection::wcs::SkyToPixel;
-use crate::tessellation::tract::clamped_patch_index;
-use crate::tessellation::Tract;
 
 /// What the owning-patch step needs from one tract.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -38,8 +41,8 @@ impl PatchEntry {
     pub fn owner_patch(&self, c: [f64; 3]) -> i64 {
         match self.kernel.vector_to_pixel(c) {
             Some((x, y)) => {
-                let [ix, iy] = clamped_patch_index(x, y, self.patch_inner, self.num_patches);
-                self.num_patches[0] * iy + ix
+                let index = clamped_patch_index(x, y, self.patch_inner, self.num_patches);
+                sequential_id(index, self.num_patches)
             }
             None => -1,
         }
