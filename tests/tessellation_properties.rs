@@ -169,7 +169,7 @@ fn fast_patch_lookup_equals_general_path() {
     let fast = find_tract_patch(sky, &lon, &lat).unwrap();
     for (i, (&lo, &la)) in lon.iter().zip(&lat).enumerate() {
         let (lon_rad, lat_rad) = to_lonlat_rad(lo, la).unwrap();
-        let t = owner_tract_unchecked(sky, lon_rad, lat_rad);
+        let t = owner_tract_unchecked(sky, lo, la, lon_rad, lat_rad);
         let p = owner_patch_unchecked(sky.tract(t).unwrap(), lon_rad, lat_rad);
         assert_eq!([fast[2 * i], fast[2 * i + 1]], [t, p], "({lo}, {la})");
     }

@@ -41,9 +41,13 @@ from .pixelization import Healpix, Htm, RangeSet
 # [tessellation]
 # isort: split
 from .constructors import (
+    BoxTilingSkyMap,
+    BrickSkyMap,
     DiscreteSkyMap,
     DodecaSkyMap,
     EquatSkyMap,
+    HealpixSkyMap,
+    HtmSkyMap,
     LegacyHealpixSkyMap,
     RingsSkyMap,
 )
@@ -91,10 +95,14 @@ __all__ = [
     "RangeSet",
 
     # [tessellation]
+    "BoxTilingSkyMap",
+    "BrickSkyMap",
     "Cell",
     "DiscreteSkyMap",
     "DodecaSkyMap",
     "EquatSkyMap",
+    "HealpixSkyMap",
+    "HtmSkyMap",
     "LegacyHealpixSkyMap",
     "Patch",
     "PixelBox",

@@ -170,8 +170,18 @@ class SkyMap(SkyMapCompat):
         return Tract(self, self._core.tract(int(tract_id)))
 
     def __iter__(self) -> Iterator[Tract]:
-        for i in range(len(self)):
-            yield self[i]
+        for i in self.tract_ids():
+            yield self[int(i)]
+
+    def tract_ids(self) -> np.ndarray:
+        """Every tract id, in order (``0..len-1``; from 1 for Legacy Surveys bricks)."""
+        first = self._core.first_tract_id
+        return np.arange(first, first + len(self), dtype=np.int64)
+
+    def tract_name(self, tract_id: int) -> str:
+        """The name of a tract: its tile name for tilings, else its id as text."""
+        self._core.tract(int(tract_id))  # IdError for an unknown id
+        return str(int(tract_id))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, SkyMap) and self.hash == other.hash

@@ -303,6 +303,12 @@ class Tract(TractCompat):
         return self._core.id
 
     @property
+    def name(self) -> str:
+        """The tract's name: the tile name for tilings (a brick's ``RRRRpDDD``), else
+        the id as text."""
+        return self._skymap.tract_name(self.id)
+
+    @property
     def center(self) -> tuple[float, float]:
         """Nominal centre (lon, lat) in degrees (``ctr_coord``)."""
         return self._core.center

@@ -18,8 +18,10 @@ from conftest import REPO, load_refdata_json
 import skymaps
 from skymaps import InvalidConfigError
 from skymaps.config import (
+    LSST_PRESETS,
     PRESET_FILES,
     PRESETS,
+    SURVEY_PRESETS,
     preset_config,
     resolve_file,
     resolve_text,
@@ -247,12 +249,14 @@ REGISTERED = {"hsc_rings_v1", "decam_rings_v1", "DC2"}
 
 
 def test_preset_names():
-    assert set(PRESETS) == {"hsc_rings_v1", "decam_rings_v1", "DC2", "lsst_cells_v1"}
+    assert set(LSST_PRESETS) == {"hsc_rings_v1", "decam_rings_v1", "DC2", "lsst_cells_v1"}
+    assert set(SURVEY_PRESETS) == {"legacysurvey_bricks", "healpix8"}
+    assert PRESETS == LSST_PRESETS + SURVEY_PRESETS
     for name in PRESETS:
         assert PRESET_FILES[name].is_file()
 
 
-@pytest.mark.parametrize("name", PRESETS)
+@pytest.mark.parametrize("name", LSST_PRESETS)
 def test_preset_matches_real_config(name):
     cfg = preset_config(name)
     ref = REF_SKYMAPS[name]
@@ -285,7 +289,7 @@ def test_preset_skymap_hash_matches_registry():
     """Once the tessellation layer exists: preset skymaps hash like the real ones."""
     if getattr(skymaps, "SkyMap", None) is None:
         pytest.skip("skymaps.SkyMap (tessellation branch) not merged yet")
-    for name in PRESETS:
+    for name in LSST_PRESETS:
         sm = skymaps.preset(name)
         ref = REF_SKYMAPS[name]
         assert sm.hash.hex() == ref["computed_hash_hex"]

@@ -29,6 +29,9 @@ BASE = {
     "equat": {},
     "dodeca": {},
     "healpix": {},
+    "healpix_grid": {"order": 0},
+    "htm_grid": {"level": 0},
+    "bricks": {"brickSize": 30.0},
 }
 
 

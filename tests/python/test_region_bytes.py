@@ -15,13 +15,13 @@ pytest.importorskip("pyarrow")
 
 import skymaps  # noqa: E402
 from skymaps.butler import dimension_records  # noqa: E402
-from skymaps.config import PRESETS  # noqa: E402
+from skymaps.config import LSST_PRESETS  # noqa: E402
 
 PATCH_SAMPLE = 3_000
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", PRESETS)
+@pytest.mark.parametrize("name", LSST_PRESETS)
 def test_polygons_encode_to_the_registered_bytes(name):
     sky = skymaps.preset(name)
     records = dimension_records(sky, name)

@@ -31,7 +31,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "Location",
+    "LSST_PRESETS",
     "PRESETS",
+    "SURVEY_PRESETS",
     "PRESET_FILES",
     "UNAVAILABLE_PRESETS",
     "SKYMAP_CLASSES",
@@ -53,7 +55,11 @@ __all__ = [
 _PRESET_DIR = Path(__file__).resolve().parent / "presets"
 
 #: Named skymaps shipped with skymaps, with their real (registered) configurations.
-PRESETS: tuple[str, ...] = ("hsc_rings_v1", "decam_rings_v1", "DC2", "lsst_cells_v1")
+#: Presets that are real ``lsst.skymap`` configurations (same ids, regions and hash).
+LSST_PRESETS: tuple[str, ...] = ("hsc_rings_v1", "decam_rings_v1", "DC2", "lsst_cells_v1")
+#: Presets of skymaps' own survey grids (Legacy Surveys bricks, a HEALPix tract grid).
+SURVEY_PRESETS: tuple[str, ...] = ("legacysurvey_bricks", "healpix8")
+PRESETS: tuple[str, ...] = LSST_PRESETS + SURVEY_PRESETS
 
 #: Named skymaps whose configuration we could not find in any public source.
 UNAVAILABLE_PRESETS: dict[str, str] = {

@@ -7,6 +7,7 @@ use super::projection::{from_vec, PyTractWcs};
 use super::{detach, with_lonlat};
 use crate::geometry::{Region, UnitVector3d};
 use crate::lookup;
+use crate::tessellation::box_tiling::BoxTiling;
 use crate::tessellation::{PixelBox, SkyMap, SkyMapConfig, Tract};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
@@ -33,6 +34,17 @@ fn split2(v: Vec<i64>) -> (Vec<i64>, Vec<i64>) {
 #[pyclass(frozen, name = "SkyMapCore", module = "skymaps._core")]
 pub(crate) struct PySkyMap {
     pub(crate) inner: Arc<SkyMap>,
+}
+
+impl PySkyMap {
+    fn tiling(&self) -> crate::Result<&BoxTiling> {
+        self.inner.box_tiling().ok_or_else(|| {
+            crate::Error::config(format!(
+                "a {} has no tile names (only box tilings such as bricks have them)",
+                self.inner.config().kind.class_name()
+            ))
+        })
+    }
 }
 
 #[pymethods]
@@ -88,8 +100,64 @@ impl PySkyMap {
         self.inner.tract(id)?;
         Ok(PyTract {
             sky: Arc::clone(&self.inner),
-            index: id as usize,
+            index: self.inner.tract_index(id).unwrap_or_default(),
         })
+    }
+
+    /// Id of the first tract (0; 1 for Legacy Surveys bricks).
+    #[getter]
+    fn first_tract_id(&self) -> i64 {
+        self.inner.first_tract_id()
+    }
+
+    /// Tile names of `ids` as UCS-4 code points (`width` per name) and the width.
+    fn tile_names<'py>(
+        &self,
+        py: Python<'py>,
+        ids: PyReadonlyArray1<'py, i64>,
+    ) -> PyResult<(Bound<'py, PyArray1<u32>>, usize)> {
+        let ids = ids.as_array().to_vec();
+        let tiling = self.tiling()?;
+        let (codes, width) = detach(py, ids.len(), || tiling.names_of(&ids))?;
+        Ok((from_vec(py, codes), width))
+    }
+
+    /// Tile ids of names given as fixed-width ASCII bytes (`width` bytes each).
+    fn tile_ids<'py>(
+        &self,
+        py: Python<'py>,
+        names: &[u8],
+        width: usize,
+    ) -> PyResult<I64Array<'py>> {
+        let tiling = self.tiling()?;
+        let names = names.to_vec();
+        let ids = detach(py, names.len() / width.max(1), || {
+            tiling.ids_of_names(&names, width)
+        })?;
+        Ok(from_vec(py, ids))
+    }
+
+    /// Table columns of tiles: (row, col, q, ra, dec, ra1, ra2, dec1, dec2, area).
+    #[allow(clippy::type_complexity)]
+    fn tile_columns<'py>(
+        &self,
+        py: Python<'py>,
+        ids: PyReadonlyArray1<'py, i64>,
+    ) -> PyResult<(
+        I64Array<'py>,
+        I64Array<'py>,
+        I64Array<'py>,
+        [F64Array<'py>; 7],
+    )> {
+        let ids = ids.as_array().to_vec();
+        let tiling = self.tiling()?;
+        let c = detach(py, ids.len(), || tiling.columns_of(&ids))?;
+        Ok((
+            from_vec(py, c.row),
+            from_vec(py, c.col),
+            from_vec(py, c.q),
+            [c.ra, c.dec, c.ra1, c.ra2, c.dec1, c.dec2, c.area].map(|v| from_vec(py, v)),
+        ))
     }
 
     /// Tract centres (lon, lat) in degrees, in id order.

@@ -49,9 +49,13 @@ where
     out
 }
 
-/// The owning tract of a point in radians, or -1 where no inner region contains it.
-pub fn owner_tract_unchecked(sky: &SkyMap, lon: f64, lat: f64) -> i64 {
+/// The owning tract of a point given in degrees (validated) and in radians (from
+/// [`to_lonlat_rad_unchecked`]), or -1 where no inner region contains it. Box tilings
+/// decide on the degrees, as `desiutil` does; every other layout on the radians.
+pub fn owner_tract_unchecked(sky: &SkyMap, lon_deg: f64, lat_deg: f64, lon: f64, lat: f64) -> i64 {
     match sky.layout() {
+        Layout::Bricks(tiling, _) => tiling.locate_id_unchecked(lon_deg, lat_deg),
+        Layout::PixelGrid(grid, _) => grid.owner_unchecked(lon_deg, lat_deg),
         Layout::Rings(rings) => rings.find_tract(lon, lat),
         Layout::Healpix(hp) => hp.find_tract(lon, lat),
         Layout::Polygons => sky
@@ -82,7 +86,7 @@ pub fn find_tract(sky: &SkyMap, lon_deg: &[f64], lat_deg: &[f64]) -> Result<Vec<
     check_lonlat_arrays(lon_deg, lat_deg)?;
     Ok(fill_points::<1, _>(lon_deg.len(), |i| {
         let (lon, lat) = to_lonlat_rad_unchecked(lon_deg[i], lat_deg[i]);
-        [owner_tract_unchecked(sky, lon, lat)]
+        [owner_tract_unchecked(sky, lon_deg[i], lat_deg[i], lon, lat)]
     }))
 }
 
@@ -127,16 +131,17 @@ pub fn find_tract_patch_split(
         for (b, (tract_block, patch_block)) in blocks.enumerate() {
             let first = base + b * BLOCK;
             for (k, (slot, vec)) in tract_block.iter_mut().zip(&mut vectors).enumerate() {
-                let (lon, lat) = to_lonlat_rad_unchecked(lon_deg[first + k], lat_deg[first + k]);
-                let t = owner_tract_unchecked(sky, lon, lat);
+                let (lon_d, lat_d) = (lon_deg[first + k], lat_deg[first + k]);
+                let (lon, lat) = to_lonlat_rad_unchecked(lon_d, lat_d);
+                let t = owner_tract_unchecked(sky, lon_d, lat_d, lon, lat);
                 *slot = t;
-                if let Some(entry) = usize::try_from(t).ok().and_then(|t| table.get(t)) {
+                if let Some(entry) = sky.tract_index(t).and_then(|i| table.get(i)) {
                     table::prefetch(entry);
                 }
                 *vec = lonlat_rad_to_vector(lon, lat);
             }
             for ((slot, &t), vec) in patch_block.iter_mut().zip(&*tract_block).zip(&vectors) {
-                *slot = match usize::try_from(t).ok().and_then(|t| table.get(t)) {
+                *slot = match sky.tract_index(t).and_then(|i| table.get(i)) {
                     Some(entry) => entry.owner_patch(*vec),
                     None => -1,
                 };
@@ -173,14 +178,31 @@ pub fn find_all_tracts(
     let per_point = |i: usize| -> Vec<i64> {
         let (lon, lat) = to_lonlat_rad_unchecked(lon_deg[i], lat_deg[i]);
         let v = crate::geometry::UnitVector3d::from_lonlat_rad(lon, lat);
-        let candidates: Vec<i64> = match sky.layout() {
-            Layout::Rings(rings) => rings.neighbour_candidates(lon, lat),
-            _ => (0..sky.num_tracts() as i64).collect(),
+        let holds = |t: &i64| sky.tract(*t).is_ok_and(|tr| tr.outer_contains_vector(&v));
+        // Collected afresh (not filtered in place) so that a long candidate list does
+        // not leave its allocation behind in every point's short result.
+        let mut hits: Vec<i64> = match sky.layout() {
+            Layout::Rings(rings) => rings
+                .neighbour_candidates(lon, lat)
+                .iter()
+                .copied()
+                .filter(holds)
+                .collect(),
+            Layout::Bricks(tiling, reach) => {
+                let (lon_d, lat_d) = (lon_deg[i], lat_deg[i]);
+                tiling
+                    .tiles_near(lon_d, lat_d, *reach)
+                    .iter()
+                    .copied()
+                    .filter(holds)
+                    .collect()
+            }
+            Layout::PixelGrid(grid, reach) => {
+                let near = grid.pixels_near(lon_deg[i], lat_deg[i], *reach);
+                near.into_iter().filter(holds).collect()
+            }
+            _ => sky.tract_ids().map(|t| t as i64).filter(holds).collect(),
         };
-        let mut hits: Vec<i64> = candidates
-            .into_iter()
-            .filter(|&t| sky.tracts()[t as usize].outer_contains_vector(&v))
-            .collect();
         hits.sort_unstable();
         hits.dedup();
         hits

@@ -99,6 +99,19 @@ pub enum SkyMapKind {
     Dodeca { with_tracts_on_poles: bool },
     /// The deprecated `HealpixSkyMap`: one tract per HEALPix pixel.
     Healpix { log2_nside: i64, nest: bool },
+    /// One tract per HEALPix pixel (nested ids, standard orientation).
+    HealpixGrid { order: i64 },
+    /// One tract per HTM trixel (sphgeom's ids).
+    HtmGrid { level: i64 },
+    /// An RA/Dec-box tiling such as the Legacy Surveys bricks (see
+    /// [`super::box_tiling`]): one tract of `tract_dimensions` pixels per tile.
+    Bricks {
+        brick_size_deg: f64,
+        column_multiple: i64,
+        naming: super::box_tiling::TileNaming,
+        first_id: i64,
+        tract_dimensions: [i64; 2],
+    },
 }
 
 impl SkyMapKind {
@@ -110,6 +123,9 @@ impl SkyMapKind {
             SkyMapKind::Equat { .. } => "equat",
             SkyMapKind::Dodeca { .. } => "dodeca",
             SkyMapKind::Healpix { .. } => "healpix",
+            SkyMapKind::HealpixGrid { .. } => "healpix_grid",
+            SkyMapKind::HtmGrid { .. } => "htm_grid",
+            SkyMapKind::Bricks { .. } => "bricks",
         };
         schema::KINDS
             .iter()
@@ -265,6 +281,13 @@ impl SkyMapConfig {
             "dodeca" => SkyMapKind::Dodeca {
                 with_tracts_on_poles: f.boolean("withTractsOnPoles"),
             },
+            "healpix_grid" => SkyMapKind::HealpixGrid {
+                order: f.int("order"),
+            },
+            "htm_grid" => SkyMapKind::HtmGrid {
+                level: f.int("level"),
+            },
+            "bricks" => bricks_kind(&f)?,
             _ => {
                 let log2_nside = f.int("log2NSide");
                 if let Some(v) = value.get("nSide") {
@@ -343,6 +366,17 @@ impl SkyMapConfig {
             SkyMapKind::Healpix { log2_nside, nest } => {
                 json!({"log2NSide": log2_nside, "nSide": 1i64 << log2_nside, "nest": nest})
             }
+            SkyMapKind::HealpixGrid { order } => json!({"order": order}),
+            SkyMapKind::HtmGrid { level } => json!({"level": level}),
+            SkyMapKind::Bricks {
+                brick_size_deg,
+                column_multiple,
+                naming,
+                first_id,
+                tract_dimensions,
+            } => json!({"brickSize": brick_size_deg, "columnMultiple": column_multiple,
+                        "naming": naming.name(), "firstId": first_id,
+                        "tractDimensions": tract_dimensions}),
         };
         if let (Some(dst), Some(src)) = (v.as_object_mut(), extra.as_object()) {
             for (k, val) in src {
@@ -356,6 +390,51 @@ impl SkyMapConfig {
     pub fn to_json(&self) -> String {
         self.to_value().to_string()
     }
+}
+
+/// The bricks kind from checked fields: the tiling must be buildable (a brick size
+/// dividing 180 deg), and a tract size of 0 means the Legacy Surveys' proportion, a
+/// coadd 4.8% wider than a row (3600 px for 0.25 deg bricks at 0.262 arcsec/px).
+fn bricks_kind(f: &Typed<'_>) -> std::result::Result<SkyMapKind, ConfigProblem> {
+    use super::box_tiling::{BoxTiling, TileNaming};
+    let brick_size_deg = f.float("brickSize");
+    let column_multiple = f.int("columnMultiple");
+    let naming = TileNaming::parse(&f.string("naming"))
+        .map_err(|e| ConfigProblem::new("naming", e.to_string()))?;
+    let first_id = f.int("firstId");
+    BoxTiling::new(brick_size_deg, column_multiple as u32, naming, first_id)
+        .map_err(|e| ConfigProblem::new("brickSize", e.to_string()))?;
+    let mut tract_dimensions = f.ints("tractDimensions");
+    let pixel_scale = f.float("pixelScale");
+    const COADD_MARGIN: f64 = 3600.0 * 0.262 / 3600.0 / 0.25;
+    let auto_side = (COADD_MARGIN * brick_size_deg * 3600.0 / pixel_scale).round();
+    for d in &mut tract_dimensions {
+        if *d == 0 {
+            if auto_side.is_nan() || auto_side > (1u64 << 30) as f64 {
+                return Err(ConfigProblem::new(
+                    "pixelScale",
+                    format!(
+                        "pixelScale {pixel_scale} arcsec makes {brick_size_deg}-deg bricks \
+                         {auto_side} pixels wide (tractDimensions 0 = automatic); at most 2**30"
+                    ),
+                ));
+            }
+            *d = (auto_side as i64).max(1);
+        }
+    }
+    if tract_dimensions.iter().any(|&d| d > 1 << 30) {
+        return Err(ConfigProblem::new(
+            "tractDimensions",
+            format!("tractDimensions {tract_dimensions:?} are too large (at most 2**30 pixels)"),
+        ));
+    }
+    Ok(SkyMapKind::Bricks {
+        brick_size_deg,
+        column_multiple,
+        naming,
+        first_id,
+        tract_dimensions,
+    })
 }
 
 /// A problem found in a resolved config: the key it is about and the full message.

@@ -8,7 +8,10 @@
 //!   projection, rotation); cells builder: `<iiiiidd3sd` (cell inner x, y, cell border,
 //!   cells per patch, border cells, then the same four);
 //! * rings `<id` (numRings, raStart); discrete `<Nd` for raList, decList, radiusList;
-//!   equat `<i2d`; dodeca `<?`; healpix `<i?`.
+//!   equat `<i2d`; dodeca `<?`; healpix `<i?`;
+//! * skymaps' own kinds (no `lsst.skymap` class): HEALPix/HTM grids `<i` (order or
+//!   level); bricks `<diiii` (brick size, column
+//!   multiple, first id, tract dimensions) then the naming rule's name in ASCII.
 
 use super::config::{SkyMapConfig, SkyMapKind, TractBuilder};
 use sha1::{Digest, Sha1};
@@ -88,6 +91,23 @@ pub fn packed_config(config: &SkyMapConfig) -> Vec<u8> {
         SkyMapKind::Healpix { log2_nside, nest } => {
             push_i32(&mut out, *log2_nside);
             out.push(u8::from(*nest));
+        }
+        SkyMapKind::HealpixGrid { order: depth } | SkyMapKind::HtmGrid { level: depth } => {
+            push_i32(&mut out, *depth)
+        }
+        SkyMapKind::Bricks {
+            brick_size_deg,
+            column_multiple,
+            naming,
+            first_id,
+            tract_dimensions,
+        } => {
+            push_f64(&mut out, *brick_size_deg);
+            push_i32(&mut out, *column_multiple);
+            push_i32(&mut out, *first_id);
+            push_i32(&mut out, tract_dimensions[0]);
+            push_i32(&mut out, tract_dimensions[1]);
+            out.extend_from_slice(naming.name().as_bytes());
         }
     }
     out

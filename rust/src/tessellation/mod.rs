@@ -15,6 +15,8 @@
 //! * [`skymap`]: [`SkyMap`], which builds them all; [`hash`]: the skymap SHA1.
 
 pub mod bbox;
+pub mod box_tiling;
+pub mod bricks;
 pub mod config;
 pub mod discrete;
 pub mod dodeca;
@@ -23,6 +25,7 @@ pub mod hash;
 pub mod healpix;
 pub mod patch;
 pub mod patch_table;
+pub mod pixel_grid;
 pub mod rings;
 pub mod schema;
 pub mod skymap;

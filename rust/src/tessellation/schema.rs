@@ -165,6 +165,8 @@ pub enum Check {
     Projection,
     /// Two increasing floats in `[lo, hi]`.
     Increasing(f64, f64),
+    /// One of these strings.
+    OneOf(&'static [&'static str]),
 }
 
 /// A default value (`Required`: the field has no default and must be set).
@@ -383,7 +385,7 @@ pub struct KindSchema {
 }
 
 /// Every skymap kind: the one registry.
-pub static KINDS: [KindSchema; 5] = [
+pub static KINDS: [KindSchema; 8] = [
     KindSchema {
         name: "rings",
         class_name: "RingsSkyMap",
@@ -541,6 +543,114 @@ pub static KINDS: [KindSchema; 5] = [
         default_version: 0,
         derived: &["nSide"],
     },
+    KindSchema {
+        name: "healpix_grid",
+        class_name: "HealpixGridSkyMap",
+        config_class: "HealpixGridSkyMapConfig",
+        fields: &[field(
+            "order",
+            "order",
+            FieldType::Int,
+            Default::Required,
+            Check::IntRange(0, super::pixel_grid::MAX_DEPTH),
+            "HEALPix order (nside = 2**order); one tract per pixel, nested ids",
+        )],
+        defaults: PIXEL_GRID_DEFAULTS,
+        max_version: 0,
+        default_version: 0,
+        derived: &[],
+    },
+    KindSchema {
+        name: "htm_grid",
+        class_name: "HtmGridSkyMap",
+        config_class: "HtmGridSkyMapConfig",
+        fields: &[field(
+            "level",
+            "level",
+            FieldType::Int,
+            Default::Required,
+            Check::IntRange(0, super::pixel_grid::MAX_DEPTH),
+            "HTM level; one tract per trixel, sphgeom's ids",
+        )],
+        defaults: PIXEL_GRID_DEFAULTS,
+        max_version: 0,
+        default_version: 0,
+        derived: &[],
+    },
+    KindSchema {
+        name: "bricks",
+        class_name: "BrickSkyMap",
+        config_class: "BrickSkyMapConfig",
+        fields: &[
+            field(
+                "brickSize",
+                "bricksize",
+                FieldType::Float,
+                Default::Float(0.25),
+                Check::FloatRange {
+                    lo: 0.0,
+                    lo_open: true,
+                    hi: 180.0,
+                    hi_open: false,
+                },
+                "Height of a row of bricks (deg); must divide 180",
+            ),
+            field(
+                "columnMultiple",
+                "column_multiple",
+                FieldType::Int,
+                Default::Int(2),
+                POSITIVE,
+                "The bricks per row are rounded up to a multiple of this (2: even)",
+            ),
+            field(
+                "naming",
+                "naming",
+                FieldType::Str,
+                Default::Str("legacysurvey"),
+                Check::OneOf(&["legacysurvey", "id"]),
+                "Tile names: RRRRpDDD (legacysurvey) or the id as text",
+            ),
+            field(
+                "firstId",
+                "first_id",
+                FieldType::Int,
+                Default::Int(1),
+                NON_NEGATIVE,
+                "Id of the south-cap tile (BRICKID starts at 1)",
+            ),
+            field(
+                "tractDimensions",
+                "tract_dimensions",
+                FieldType::IntPair,
+                Default::IntPair([0, 0]),
+                NON_NEGATIVE,
+                "Coadd size in pixels, centred on the brick; 0: 4.8% wider than a row \
+                 (3600 x 3600 for 0.25 deg bricks at 0.262 arcsec/px, as the Legacy Surveys)",
+            ),
+        ],
+        defaults: &[
+            ("projection", Default::Str("TAN")),
+            ("pixelScale", Default::Float(0.262)),
+            ("tractOverlap", Default::Float(0.0)),
+            (
+                "tractBuilder.legacy.patchInnerDimensions",
+                Default::IntPair([3600, 3600]),
+            ),
+            ("tractBuilder.legacy.patchBorder", Default::Int(0)),
+        ],
+        max_version: 0,
+        default_version: 0,
+        derived: &[],
+    },
+];
+
+/// `setDefaults` of the HEALPix and HTM tract grids: TAN tracts of 0.2 arcsec pixels
+/// overlapping by one arcminute.
+const PIXEL_GRID_DEFAULTS: &[(&str, Default)] = &[
+    ("projection", Default::Str("TAN")),
+    ("pixelScale", Default::Float(0.2)),
+    ("tractOverlap", Default::Float(1.0 / 60.0)),
 ];
 
 /// The kind registered as `name`.
@@ -756,11 +866,20 @@ impl Field {
     }
 
     fn check_str(&self, s: &str) -> Result<()> {
-        if self.check == Check::Projection && !PROJECTIONS.contains(&s) {
+        let allowed: &[&str] = match self.check {
+            Check::Projection => &PROJECTIONS,
+            Check::OneOf(options) => options,
+            _ => return Ok(()),
+        };
+        if !allowed.contains(&s) {
             return Err(Error::config(format!(
                 "{} must be one of {}, got {s:?}",
                 self.name,
-                PROJECTIONS.map(|p| format!("{p:?}")).join(", ")
+                allowed
+                    .iter()
+                    .map(|p| format!("{p:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )));
         }
         Ok(())

@@ -4,13 +4,15 @@
 //! 18,938 tracts of a 120-ring skymap); patches and cells are computed on demand from
 //! their tract, which is cheap and keeps memory small.
 
+use super::box_tiling::BoxTiling;
 use super::config::{SkyMapConfig, SkyMapKind};
 use super::hash::skymap_sha1;
 use super::healpix::{self, HealpixLayout};
 use super::patch_table::{self as table, PatchEntry};
+use super::pixel_grid::PixelGrid;
 use super::rings::RingLayout;
 use super::tract::{Tract, WcsFactory};
-use super::{discrete, dodeca, equat};
+use super::{bricks, discrete, dodeca, equat};
 use crate::parallel::try_map_indexed;
 use crate::{Error, Result};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -34,6 +36,24 @@ pub(crate) enum Layout {
     Polygons,
     /// HEALPix pixel arithmetic (mirrored in Dec; see [`super::healpix`]).
     Healpix(HealpixLayout),
+    /// RA/Dec-box tile arithmetic in degrees (see [`super::box_tiling`]), and the
+    /// largest distance (degrees) from a tile centre to its tract's outer region.
+    Bricks(BoxTiling, f64),
+    /// The pixelization's own index (see [`super::pixel_grid`]), and the largest
+    /// distance (degrees) from a tract centre to its outer region.
+    PixelGrid(PixelGrid, f64),
+}
+
+/// The tracts and layout of a pixel-grid skymap.
+fn pixel_grid_tracts(
+    grid: PixelGrid,
+    overlap_rad: f64,
+    factory: &WcsFactory,
+    builder: super::config::TractBuilder,
+) -> Result<(Vec<Tract>, Layout)> {
+    let tracts = grid.build(overlap_rad, factory, builder)?;
+    let reach = super::tract::outer_reach_deg(&tracts);
+    Ok((tracts, Layout::PixelGrid(grid, reach)))
 }
 
 /// A complete skymap.
@@ -43,6 +63,9 @@ pub struct SkyMap {
     tracts: Vec<Tract>,
     layout: Layout,
     hash: [u8; 20],
+    /// Id of the first tract (0 except for tilings numbered from 1, such as bricks):
+    /// tract ids run `first_tract_id..first_tract_id + num_tracts`.
+    first_tract_id: i64,
     /// Compact per-tract data for the patch step of lookups, built on first use.
     patch_table: OnceLock<Vec<PatchEntry>>,
 }
@@ -113,6 +136,30 @@ impl SkyMap {
                     Layout::Healpix(layout),
                 )
             }
+            SkyMapKind::HealpixGrid { order } => {
+                pixel_grid_tracts(PixelGrid::healpix(*order)?, overlap_rad, &factory, builder)?
+            }
+            SkyMapKind::HtmGrid { level } => {
+                pixel_grid_tracts(PixelGrid::htm(*level)?, overlap_rad, &factory, builder)?
+            }
+            SkyMapKind::Bricks {
+                brick_size_deg,
+                column_multiple,
+                naming,
+                first_id,
+                tract_dimensions,
+            } => {
+                let tiling =
+                    BoxTiling::new(*brick_size_deg, *column_multiple as u32, *naming, *first_id)?;
+                let tracts = bricks::build(&tiling, *tract_dimensions, &factory, builder)?;
+                let reach = super::tract::outer_reach_deg(&tracts);
+                (tracts, Layout::Bricks(tiling, reach))
+            }
+        };
+        let first_tract_id = match &layout {
+            Layout::Bricks(tiling, _) => tiling.first_id(),
+            Layout::PixelGrid(grid, _) => grid.first_id(),
+            _ => 0,
         };
         BUILDS.fetch_add(1, Ordering::Relaxed);
         Ok(SkyMap {
@@ -120,6 +167,7 @@ impl SkyMap {
             config,
             tracts,
             layout,
+            first_tract_id,
             patch_table: OnceLock::new(),
         })
     }
@@ -135,13 +183,25 @@ impl SkyMap {
     pub fn config(&self) -> &SkyMapConfig {
         &self.config
     }
-    /// Number of tracts (the `skymap` record's `tract_max`).
+    /// Number of tracts.
     pub fn num_tracts(&self) -> usize {
         self.tracts.len()
     }
-    /// The `skymap` record's `tract_max` (number of tracts; ids run 0..tract_max).
+    /// The `skymap` record's `tract_max`: one past the largest tract id (the number of
+    /// tracts when ids start at 0).
     pub fn tract_max(&self) -> u64 {
-        self.tracts.len() as u64
+        (self.first_tract_id + self.tracts.len() as i64) as u64
+    }
+    /// Id of the first tract (0, or 1 for the Legacy Surveys bricks).
+    pub fn first_tract_id(&self) -> i64 {
+        self.first_tract_id
+    }
+    /// Index into [`SkyMap::tracts`] of the tract with this id, if there is one.
+    #[inline]
+    pub fn tract_index(&self, id: i64) -> Option<usize> {
+        usize::try_from(id - self.first_tract_id)
+            .ok()
+            .filter(|&i| i < self.tracts.len())
     }
     /// Largest number of patches along x over all tracts (`patch_nx_max`).
     pub fn patch_nx_max(&self) -> u64 {
@@ -167,30 +227,38 @@ impl SkyMap {
     pub fn tracts(&self) -> &[Tract] {
         &self.tracts
     }
-    /// The compact lookup table of every tract, indexed by tract id (built once, on
-    /// first use).
+    /// The compact lookup table of every tract, indexed like [`SkyMap::tracts`]
+    /// (see [`SkyMap::tract_index`]; built once, on first use).
     pub fn patch_table(&self) -> &[PatchEntry] {
         self.patch_table.get_or_init(|| table::build(&self.tracts))
     }
-    /// Tract ids `0..num_tracts`.
+    /// Every tract id, in order.
     pub fn tract_ids(&self) -> std::ops::Range<u64> {
-        0..self.tracts.len() as u64
+        self.first_tract_id as u64..self.tract_max()
     }
 
     /// The tract with this id.
     ///
     /// # Errors
-    /// [`Error::UnknownId`] for an id outside `[0, num_tracts)`.
+    /// [`Error::UnknownId`] for an id that is not a tract's.
     pub fn tract(&self, id: i64) -> Result<&Tract> {
-        usize::try_from(id)
-            .ok()
-            .and_then(|i| self.tracts.get(i))
+        self.tract_index(id)
+            .map(|i| &self.tracts[i])
             .ok_or_else(|| {
                 Error::unknown_id(format!(
-                    "tract id {id} is outside [0, {})",
-                    self.tracts.len()
+                    "tract id {id} is outside [{}, {})",
+                    self.first_tract_id,
+                    self.tract_max()
                 ))
             })
+    }
+
+    /// The box tiling, for a bricks skymap.
+    pub fn box_tiling(&self) -> Option<&BoxTiling> {
+        match &self.layout {
+            Layout::Bricks(t, _) => Some(t),
+            _ => None,
+        }
     }
 
     /// The ring layout, for a rings skymap.

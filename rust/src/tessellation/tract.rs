@@ -263,6 +263,25 @@ impl Tract {
         Ok(tract)
     }
 
+    /// A tract whose pixel box is given: `wcs` already puts the box at `(0, 0)` with
+    /// `dims` pixels (survey tiles such as bricks, whose coadds fix their own size).
+    /// The box is padded to whole patches as for every tract.
+    ///
+    /// # Errors
+    /// As [`Tract::generic`].
+    pub fn with_box(
+        id: u64,
+        center: LonLat,
+        wcs: TractWcs,
+        dims: [i64; 2],
+        builder: TractBuilder,
+        inner: InnerRegion,
+    ) -> Result<Tract> {
+        let mut tract = Tract::finish_box(id, center, wcs, PixelBox::new([0, 0], dims), builder)?;
+        tract.inner = inner;
+        Ok(tract)
+    }
+
     /// Steps 2-4 of the module docs, from the sky points the box must cover.
     fn finish(
         id: u64,
@@ -286,6 +305,17 @@ impl Tract {
             hi = [hi[0].max(x), hi[1].max(y)];
         }
         let rounded = PixelBox::expand_from_float(lo, hi)?;
+        Tract::finish_box(id, center, wcs, rounded, builder)
+    }
+
+    /// Steps 3 (padding to whole patches) and 4 of the module docs.
+    fn finish_box(
+        id: u64,
+        center: LonLat,
+        wcs: TractWcs,
+        rounded: PixelBox,
+        builder: TractBuilder,
+    ) -> Result<Tract> {
         let inner = builder.patch_inner_dimensions();
         let mut min = rounded.min;
         let mut dims = rounded.dims;
@@ -591,6 +621,27 @@ fn polygon_through(wcs: &TractWcs, id: u64, bbox: &PixelBox, inset: f64) -> Resu
         })?;
     }
     ConvexPolygon::convex_hull(&corners)
+}
+
+/// The largest angle (degrees) from a tract's centre to a vertex of its outer polygon:
+/// every tract's outer region lies within this distance of its centre (a convex
+/// polygon lies within the cap through its vertices), so the tracts whose centres lie
+/// within it of a point are the only ones whose outer region may hold the point.
+pub fn outer_reach_deg(tracts: &[Tract]) -> f64 {
+    let reach = tracts
+        .iter()
+        .map(|t| {
+            let c = t.center().to_vector();
+            t.outer_polygon().map_or(std::f64::consts::PI, |p| {
+                p.vertices()
+                    .iter()
+                    .map(|v| crate::geometry::angle::angle_between(c.as_vector(), v.as_vector()))
+                    .fold(0.0, f64::max)
+            })
+        })
+        .fold(0.0, f64::max);
+    // A little slack for the rounding of the angles.
+    crate::geometry::angle::rad_to_deg(reach) * (1.0 + 1e-9) + 1e-9
 }
 
 #[cfg(test)]

@@ -182,8 +182,10 @@ pub fn overlapping(
         ));
     }
     let mut hits = Vec::new();
+    // Candidates are indices into `sky.tracts()`; ids may start above 0 (bricks, HTM).
     for t in index.candidates(&region.bounding_box()) {
         let tract = &sky.tracts()[t as usize];
+        let t = tract.id();
         let rel = match tract.outer_region() {
             Region::ConvexPolygon(p) => region.relate(p.vertices()),
             Region::LonLatBox(b) => region.relate_box(b),

@@ -1,0 +1,66 @@
+"""Legacy Surveys bricks: brick id and brick name of N random points, skymaps against
+``desiutil.brick.Bricks`` (the DESI reference code) in one run, with the ratios.
+
+Goals (issue 11): >= 3x desiutil for ids, >= 20x for names (10M points, 2 cores).
+Also times the owning (brick, patch) lookup and building the 662,174-brick skymap.
+
+Usage: ``python benches/python/bench_bricks.py [--quick] [-n N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+import skymaps
+
+
+def best_of(fn, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="1M points, one repeat")
+    ap.add_argument("-n", type=int, default=10_000_000)
+    args = ap.parse_args()
+    n = 1_000_000 if args.quick else args.n
+    repeat = 1 if args.quick else 3
+    from desiutil.brick import Bricks
+
+    rng = np.random.default_rng(1)
+    ra = rng.uniform(0, 360, n)
+    dec = np.degrees(np.arcsin(rng.uniform(-1, 1, n)))
+
+    t_build = best_of(lambda: skymaps.BrickSkyMap(), 1)
+    sky = skymaps.BrickSkyMap()
+    desi = Bricks(0.25)
+    ids = sky.find_tract(ra, dec)
+    assert np.array_equal(ids, desi.brickid(ra, dec)), "brick ids differ from desiutil"
+    rows = []
+    t_ours = best_of(lambda: sky.find_tract(ra, dec), repeat)
+    t_desi = best_of(lambda: desi.brickid(ra, dec), repeat)
+    rows.append(("brick id", t_ours, t_desi))
+    t_ours_n = best_of(lambda: sky.brick_names(sky.find_tract(ra, dec)), repeat)
+    t_desi_n = best_of(lambda: desi.brickname(ra, dec), repeat)
+    rows.append(("brick name", t_ours_n, t_desi_n))
+    t_tp = best_of(lambda: sky.find_tract_patch(ra, dec), repeat)
+
+    print(f"{n:,} random points; skymaps.BrickSkyMap() built in {t_build:.2f} s")
+    print(f"{'task':<12} {'skymaps M/s':>12} {'desiutil M/s':>13} {'ratio':>7}")
+    for name, ours, theirs in rows:
+        print(
+            f"{name:<12} {n / ours / 1e6:>12.1f} {n / theirs / 1e6:>13.2f} {theirs / ours:>6.1f}x"
+        )
+    print(f"{'brick,patch':<12} {n / t_tp / 1e6:>12.1f} {'-':>13} {'':>7}")
+
+
+if __name__ == "__main__":
+    main()
