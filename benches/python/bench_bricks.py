@@ -1,5 +1,6 @@
-"""Legacy Surveys bricks: brick id and brick name of N random points, skymaps against
-``desiutil.brick.Bricks`` (the DESI reference code) in one run, with the ratios.
+"""Survey grids: brick id and brick name of N random points, skymaps against
+``desiutil.brick.Bricks`` (the DESI reference code), and point -> (HEALPix tract,
+patch) against healpy's ``ang2pix``, in one run, with the ratios.
 
 Goals (issue 11): >= 3x desiutil for ids, >= 20x for names (10M points, 2 cores).
 Also times the owning (brick, patch) lookup and building the 662,174-brick skymap.
@@ -51,10 +52,23 @@ def main() -> None:
     t_ours_n = best_of(lambda: sky.brick_names(sky.find_tract(ra, dec)), repeat)
     t_desi_n = best_of(lambda: desi.brickname(ra, dec), repeat)
     rows.append(("brick name", t_ours_n, t_desi_n))
+    sky.find_tract_patch(ra[:10], dec[:10])  # builds the patch table once
     t_tp = best_of(lambda: sky.find_tract_patch(ra, dec), repeat)
 
+    import healpy
+
+    order = 6
+    hpx = skymaps.HealpixSkyMap(order=order)
+    tracts, _ = hpx.find_tract_patch(ra, dec)
+    expected = healpy.ang2pix(2**order, ra, dec, nest=True, lonlat=True)
+    assert np.array_equal(tracts, expected), "HEALPix tract ids differ from healpy"
+    t_hpx = best_of(lambda: hpx.find_tract_patch(ra, dec), repeat)
+    t_healpy = best_of(lambda: healpy.ang2pix(2**order, ra, dec, nest=True, lonlat=True), repeat)
+    rows.append((f"hpx{order} t,p", t_hpx, t_healpy))
+
     print(f"{n:,} random points; skymaps.BrickSkyMap() built in {t_build:.2f} s")
-    print(f"{'task':<12} {'skymaps M/s':>12} {'desiutil M/s':>13} {'ratio':>7}")
+    print(f"{'task':<12} {'skymaps M/s':>12} {'peer M/s':>13} {'ratio':>7}  (peer: desiutil;")
+    print("  healpy ang2pix for the HEALPix tract grid, which gives the tract id alone)")
     for name, ours, theirs in rows:
         print(
             f"{name:<12} {n / ours / 1e6:>12.1f} {n / theirs / 1e6:>13.2f} {theirs / ours:>6.1f}x"
