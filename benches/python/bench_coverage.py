@@ -21,21 +21,13 @@ import argparse
 import time
 
 import numpy as np
+from _timing import best_of
 
 import skymaps
 from skymaps import coverage as cov
 
 DEG = np.pi / 180
 DECAM_ROWS = [3, 4, 5, 6, 6, 7, 7, 6, 6, 5, 4, 3]
-
-
-def best_of(fn, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def tangent_to_sky(lon0, lat0, dx, dy):

@@ -19,19 +19,11 @@ import argparse
 import time
 
 import numpy as np
+from _timing import best_of
 
 import skymaps
 
 HSC = dict(projection="TAN", pixel_scale=0.168, tract_overlap=1 / 60)
-
-
-def best_of(fn, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def lsst_find_tract_id_array(ring_nums: np.ndarray, ra: np.ndarray, dec: np.ndarray) -> np.ndarray:
