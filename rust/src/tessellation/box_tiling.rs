@@ -34,6 +34,7 @@
 
 use crate::{Error, Result};
 use rayon::prelude::*;
+use std::sync::OnceLock;
 
 /// How tiles are named.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,7 +109,14 @@ pub struct BoxTiling {
     rows: Vec<TileRow>,
     first_id: i64,
     num_tiles: i64,
+    /// Every tile's Legacy Surveys name, made on first use when there are at most
+    /// [`NAME_TABLE_MAX_TILES`] tiles (5.3 MB for the 0.25-deg bricks): names of many
+    /// tiles are then a gather, not arithmetic and formatting per name.
+    names: OnceLock<Vec<[u8; 8]>>,
 }
+
+/// The largest tiling whose names are kept in a table (64 MB of names).
+const NAME_TABLE_MAX_TILES: i64 = 1 << 23;
 
 /// `numpy.arange(start, stop, step)` for floats: `start + i·((start + step) - start)`,
 /// `ceil((stop - start) / step)` values.
@@ -130,6 +138,10 @@ fn ra_edge(j: u32, num_cols: u32) -> f64 {
 /// `x mod 360` as numpy computes it for floats (result in `[0, 360]`: it can round up
 /// to exactly 360 for a tiny negative `x`).
 fn numpy_mod_360(x: f64) -> f64 {
+    // The common case needs no `fmod` (a library call): it leaves such `x` unchanged.
+    if x > 0.0 && x < 360.0 {
+        return x;
+    }
     let m = x % 360.0;
     if m != 0.0 && m < 0.0 {
         m + 360.0
@@ -226,7 +238,27 @@ impl BoxTiling {
             rows,
             first_id,
             num_tiles: next_id - first_id,
+            names: OnceLock::new(),
         })
+    }
+
+    /// The name table (see [`BoxTiling::names`]), or None for naming rules without
+    /// one or tilings too large for it.
+    fn name_table(&self) -> Option<&[[u8; 8]]> {
+        if self.naming != TileNaming::LegacySurvey || self.num_tiles > NAME_TABLE_MAX_TILES {
+            return None;
+        }
+        let table = self.names.get_or_init(|| {
+            let mut out = Vec::with_capacity(self.num_tiles as usize);
+            for (row, r) in self.rows.iter().enumerate() {
+                for col in 0..r.num_cols {
+                    let t = self.tile_at(row as u32, col);
+                    out.push(legacy_survey_name_bytes(t.ra_center_deg, t.dec_center_deg));
+                }
+            }
+            out
+        });
+        Some(table)
     }
 
     pub fn height_deg(&self) -> f64 {
@@ -454,13 +486,19 @@ impl BoxTiling {
             TileNaming::Id => (self.first_id + self.num_tiles).to_string().len(),
         };
         let mut out = vec![0u32; ids.len() * width];
+        let table = self.name_table();
         let fill = |(slot, &id): (&mut [u32], &i64)| {
-            let Ok(t) = self.tile(id) else { return };
             let write = |bytes: &[u8], slot: &mut [u32]| {
                 for (dst, &b) in slot.iter_mut().zip(bytes) {
                     *dst = u32::from(b);
                 }
             };
+            if let Some(names) = table {
+                // Ids were checked above.
+                write(&names[(id - self.first_id) as usize], slot);
+                return;
+            }
+            let Ok(t) = self.tile(id) else { return };
             match self.naming {
                 TileNaming::LegacySurvey => write(
                     &legacy_survey_name_bytes(t.ra_center_deg, t.dec_center_deg),
@@ -602,6 +640,18 @@ mod tests {
         }
         assert!(b.id_of_name("0000p000x").is_err());
         assert!(b.id_of_name("9999p999").is_err());
+    }
+
+    #[test]
+    fn name_table_equals_computed_names() {
+        let b = BoxTiling::new(0.25, 2, TileNaming::LegacySurvey, 1).unwrap();
+        let ids: Vec<i64> = b.ids().collect();
+        let (codes, width) = b.names_of(&ids).unwrap();
+        assert!(b.names.get().is_some(), "the table was used");
+        for (id, name) in ids.iter().zip(codes.chunks(width)).step_by(101) {
+            let text: String = name.iter().map(|&c| char::from_u32(c).unwrap()).collect();
+            assert_eq!(text, b.tile_name(&b.tile(*id).unwrap()));
+        }
     }
 
     #[test]
