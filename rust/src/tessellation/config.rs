@@ -105,11 +105,9 @@ pub enum SkyMapKind {
     HtmGrid { level: i64 },
     /// An RA/Dec-box tiling such as the Legacy Surveys bricks (see
     /// [`super::box_tiling`]): one tract of `tract_dimensions` pixels per tile.
+    /// The tiling is built (and so checked) when the config is parsed.
     Bricks {
-        brick_size_deg: f64,
-        column_multiple: i64,
-        naming: super::box_tiling::TileNaming,
-        first_id: i64,
+        tiling: super::box_tiling::BoxTiling,
         tract_dimensions: [i64; 2],
     },
 }
@@ -369,13 +367,10 @@ impl SkyMapConfig {
             SkyMapKind::HealpixGrid { order } => json!({"order": order}),
             SkyMapKind::HtmGrid { level } => json!({"level": level}),
             SkyMapKind::Bricks {
-                brick_size_deg,
-                column_multiple,
-                naming,
-                first_id,
+                tiling: t,
                 tract_dimensions,
-            } => json!({"brickSize": brick_size_deg, "columnMultiple": column_multiple,
-                        "naming": naming.name(), "firstId": first_id,
+            } => json!({"brickSize": t.height_deg(), "columnMultiple": t.column_multiple(),
+                        "naming": t.naming().name(), "firstId": t.first_id(),
                         "tractDimensions": tract_dimensions}),
         };
         if let (Some(dst), Some(src)) = (v.as_object_mut(), extra.as_object()) {
@@ -402,7 +397,7 @@ fn bricks_kind(f: &Typed<'_>) -> std::result::Result<SkyMapKind, ConfigProblem> 
     let naming = TileNaming::parse(&f.string("naming"))
         .map_err(|e| ConfigProblem::new("naming", e.to_string()))?;
     let first_id = f.int("firstId");
-    BoxTiling::new(brick_size_deg, column_multiple as u32, naming, first_id)
+    let tiling = BoxTiling::new(brick_size_deg, column_multiple as u32, naming, first_id)
         .map_err(|e| ConfigProblem::new("brickSize", e.to_string()))?;
     let mut tract_dimensions = f.ints("tractDimensions");
     let pixel_scale = f.float("pixelScale");
@@ -429,10 +424,7 @@ fn bricks_kind(f: &Typed<'_>) -> std::result::Result<SkyMapKind, ConfigProblem> 
         ));
     }
     Ok(SkyMapKind::Bricks {
-        brick_size_deg,
-        column_multiple,
-        naming,
-        first_id,
+        tiling,
         tract_dimensions,
     })
 }

@@ -96,18 +96,15 @@ pub fn packed_config(config: &SkyMapConfig) -> Vec<u8> {
             push_i32(&mut out, *depth)
         }
         SkyMapKind::Bricks {
-            brick_size_deg,
-            column_multiple,
-            naming,
-            first_id,
+            tiling,
             tract_dimensions,
         } => {
-            push_f64(&mut out, *brick_size_deg);
-            push_i32(&mut out, *column_multiple);
-            push_i32(&mut out, *first_id);
+            push_f64(&mut out, tiling.height_deg());
+            push_i32(&mut out, i64::from(tiling.column_multiple()));
+            push_i32(&mut out, tiling.first_id());
             push_i32(&mut out, tract_dimensions[0]);
             push_i32(&mut out, tract_dimensions[1]);
-            out.extend_from_slice(naming.name().as_bytes());
+            out.extend_from_slice(tiling.naming().name().as_bytes());
         }
     }
     out

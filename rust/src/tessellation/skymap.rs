@@ -143,17 +143,12 @@ impl SkyMap {
                 pixel_grid_tracts(PixelGrid::htm(*level)?, overlap_rad, &factory, builder)?
             }
             SkyMapKind::Bricks {
-                brick_size_deg,
-                column_multiple,
-                naming,
-                first_id,
+                tiling,
                 tract_dimensions,
             } => {
-                let tiling =
-                    BoxTiling::new(*brick_size_deg, *column_multiple as u32, *naming, *first_id)?;
-                let tracts = bricks::build(&tiling, *tract_dimensions, &factory, builder)?;
+                let tracts = bricks::build(tiling, *tract_dimensions, &factory, builder)?;
                 let reach = super::tract::outer_reach_deg(&tracts);
-                (tracts, Layout::Bricks(tiling, reach))
+                (tracts, Layout::Bricks(tiling.clone(), reach))
             }
         };
         let first_tract_id = match &layout {
