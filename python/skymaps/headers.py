@@ -69,7 +69,11 @@ def _open(path: Path) -> Any:
     from astropy.io import fits
 
     try:
-        hdus = fits.open(path, memmap=False, lazy_load_hdus=False)
+        with warnings.catch_warnings():
+            # astropy only warns about a truncated file; that is an error here.
+            warnings.simplefilter("error", fits.verify.VerifyWarning)
+            warnings.filterwarnings("error", message=".*truncated.*")
+            hdus = fits.open(path, memmap=False, lazy_load_hdus=False)
         hdus.verify("exception")
     except FileNotFoundError:
         raise InvalidConfigError(f"{path}: no such file") from None
