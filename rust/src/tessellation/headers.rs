@@ -413,3 +413,61 @@ impl HeadersIndex {
         self.healpix.order()
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::tessellation::{SkyMap, SkyMapConfig};
+
+    fn entry(name: &str, ra: f64, dec: f64) -> Value {
+        json!({"name": name, "file": format!("{name}.fits"), "hdu": 0, "naxis": [60, 40],
+               "ctype": ["RA---TAN", "DEC--TAN"], "crval": [ra, dec], "crpix": [30.5, 20.5],
+               "cd": [[-0.01, 0.0], [0.0, 0.01]]})
+    }
+
+    fn config(tracts: Vec<Value>) -> Value {
+        json!({"skymap_class": "headers", "version": 1, "projection": "TAN",
+               "pixelScale": 0.333, "tractOverlap": 0.0, "rotation": 0.0,
+               "tractBuilder": {"name": "legacy", "patchInnerDimensions": [4000, 4000],
+                                "patchBorder": 0},
+               "tracts": tracts, "patchGrid": [1, 1]})
+    }
+
+    #[test]
+    fn owner_from_index_matches_a_scan() {
+        let tracts = (0..30)
+            .map(|i| entry(&format!("t{i}"), (i as f64 * 0.37) % 3.0, (i as f64 * 0.23) % 2.0))
+            .collect();
+        let sky = SkyMap::new(SkyMapConfig::from_value(&config(tracts)).unwrap()).unwrap();
+        let crate::tessellation::skymap::Layout::Headers(index) = sky.layout() else {
+            panic!("headers layout expected");
+        };
+        for k in 0..4000 {
+            let (lon, lat) = ((k as f64 * 0.00091) % 3.6 - 0.3, (k as f64 * 0.00057) % 2.4 - 0.2);
+            let v = UnitVector3d::from_lonlat_deg(lon.rem_euclid(360.0), lat).unwrap();
+            let scan = sky
+                .tracts()
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.inner_polygon_contains(&v))
+                .max_by(|a, b| {
+                    let (da, db) = (a.1.center_vector().dot(&v), b.1.center_vector().dot(&v));
+                    da.total_cmp(&db).then(b.0.cmp(&a.0))
+                })
+                .map_or(-1, |(i, _)| i as i64);
+            assert_eq!(index.owner(sky.tracts(), &v), scan, "{lon} {lat}");
+        }
+    }
+
+    #[test]
+    fn repeated_name_and_bad_grid_are_refused() {
+        let e = SkyMapConfig::from_value(&config(vec![entry("a", 1.0, 0.0), entry("a", 2.0, 0.0)]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("same name \"a\"") && e.contains("a.fits HDU 0"), "{e}");
+        let mut c = config(vec![entry("a", 1.0, 0.0)]);
+        c["patchGrid"] = json!([7, 1]);
+        assert!(SkyMapConfig::from_value(&c).unwrap_err().to_string().contains("patchGrid"));
+    }
+}
