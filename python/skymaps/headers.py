@@ -171,7 +171,8 @@ def tract_entry(item: HeaderInput) -> dict[str, Any]:
             f"{item.where}: no celestial WCS with RA on axis 1 and Dec on axis 2 "
             f"(CTYPE1/2 = {h.get('CTYPE1')!r}/{h.get('CTYPE2')!r})"
         )
-    if w.cpdis1 is not None or w.cpdis2 is not None or w.det2im1 is not None or w.det2im2 is not None:
+    tables = (w.cpdis1, w.cpdis2, w.det2im1, w.det2im2)
+    if any(t is not None for t in tables):
         raise InvalidConfigError(f"{item.where}: lookup-table distortion is not supported")
     entry: dict[str, Any] = {
         "name": item.name,

@@ -81,18 +81,20 @@ def _pixels(nx, ny, rng):
 def test_every_image_is_a_tract_with_its_name_file_and_hdu(sky, coadds):
     items = read_inputs(list(coadds.values()) + list(EXTRA.items()))
     assert len(sky) == len(items) == 4 + 3 + len(EXTRA)
-    for tract, item in zip(sky, items):
+    for tract, item in zip(sky, items, strict=True):
         info = tract_info(sky, tract.id)
         assert (info["name"], info["file"], info["hdu"]) == (item.name, item.file, item.hdu)
-        assert (tract.bbox.x0, tract.bbox.y0, tract.bbox.width, tract.bbox.height) == (0, 0, item.header["NAXIS1"], item.header["NAXIS2"])
+        box = tuple(tract.bbox)
+        assert box == (0, 0, item.header["NAXIS1"], item.header["NAXIS2"])
         assert len(tract) == 1  # one patch per tract by default
-    wfcam = [tract_info(sky, t.id) for t in sky if tract_info(sky, t.id)["file"].endswith("mef.fits")]
+    infos = [tract_info(sky, t.id) for t in sky]
+    wfcam = [e for e in infos if e["file"].endswith("mef.fits")]
     assert [e["hdu"] for e in wfcam] == [1, 2, 3, 4]
 
 
 def test_pixel_sky_agree_with_astropy_to_1e9_deg(sky, inputs):
     rng = np.random.default_rng(13)
-    for tract, item in zip(sky, read_inputs(inputs)):
+    for tract, item in zip(sky, read_inputs(inputs), strict=True):
         w = _wcs(item.header)
         x, y = _pixels(item.header["NAXIS1"], item.header["NAXIS2"], rng)
         ra, dec = tract.wcs.pixel_to_sky(x, y)
@@ -111,7 +113,7 @@ def test_pixel_sky_agree_with_astropy_to_1e9_deg(sky, inputs):
 
 
 def test_outer_region_holds_every_pixel_corner(sky, inputs):
-    for tract, item in zip(sky, read_inputs(inputs)):
+    for tract, item in zip(sky, read_inputs(inputs), strict=True):
         nx, ny = item.header["NAXIS1"], item.header["NAXIS2"]
         gx, gy = np.meshgrid(np.arange(nx + 1) - 0.5, np.arange(ny + 1) - 0.5)
         ra, dec = _wcs(item.header).pixel_to_world_values(gx.ravel(), gy.ravel())
@@ -206,7 +208,8 @@ def test_growing_keeps_ids_and_bumps_version(coadds, tmp_path):
     # The CLI: --base writes the next version.
     runner = CliRunner()
     one = tmp_path / "v1.toml"
-    assert runner.invoke(main, ["from-headers", *map(str, first), "-o", str(one), "-n", "h"]).exit_code == 0
+    args = ["from-headers", *map(str, first), "-o", str(one), "-n", "h"]
+    assert runner.invoke(main, args).exit_code == 0
     two = tmp_path / "v2.toml"
     r = runner.invoke(main, ["from-headers", str(coadds["des"]), "--base", str(one), "-o", str(two),
                              "-n", "h_v2"])

@@ -94,7 +94,7 @@ def test_point_query_returns_exactly_the_covering_coadds(hosted):
     bands = {"decam_sip": "g", "des_tile": "r", "vista_tile": "Ks"}
     rng = np.random.default_rng(11)
     checked = multi = 0
-    for ra, dec in zip(rng.uniform(148.8, 151.8, 60), rng.uniform(0.9, 3.2, 60)):
+    for ra, dec in zip(rng.uniform(148.8, 151.8, 60), rng.uniform(0.9, 3.2, 60), strict=True):
         cover = [_covers(it, ra, dec, 1.0) for it in items]
         if -1 in cover:
             continue  # within a pixel of an edge: the regions hold the pixel corners
@@ -115,7 +115,7 @@ def test_region_query_returns_exactly_the_overlapping_coadds(hosted):
     rng = np.random.default_rng(5)
     checked = 0
     for ra, dec, radius in zip(rng.uniform(148.5, 152, 25), rng.uniform(0.5, 3.5, 25),
-                               rng.uniform(0.02, 0.4, 25)):
+                               rng.uniform(0.02, 0.4, 25), strict=True):
         expected, ambiguous = set(), False
         for k, it in enumerate(items):
             nx, ny = it.header["NAXIS1"], it.header["NAXIS2"]

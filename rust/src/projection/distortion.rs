@@ -28,7 +28,13 @@ pub struct WcsExtra {
 /// Solves `f(p) = target` for a 2-d map `f` close to the identity, starting at `start`:
 /// Newton steps with a central-difference Jacobian (step `h`), until a step is below
 /// `tol`. `None` when it does not converge in 50 steps or meets a singular Jacobian.
-pub fn newton_2d<F>(f: F, target: (f64, f64), start: (f64, f64), h: f64, tol: f64) -> Option<(f64, f64)>
+pub fn newton_2d<F>(
+    f: F,
+    target: (f64, f64),
+    start: (f64, f64),
+    h: f64,
+    tol: f64,
+) -> Option<(f64, f64)>
 where
     F: Fn(f64, f64) -> (f64, f64),
 {

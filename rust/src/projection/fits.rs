@@ -170,7 +170,10 @@ impl FitsWcsParams {
         }
         TractWcs::with_poles(
             projection,
-            [self.crval_deg[0].to_radians(), self.crval_deg[1].to_radians()],
+            [
+                self.crval_deg[0].to_radians(),
+                self.crval_deg[1].to_radians(),
+            ],
             [self.crpix[0] - 1.0, self.crpix[1] - 1.0],
             self.cd,
             self.lonpole_deg.map(f64::to_radians),
@@ -210,7 +213,10 @@ mod tests {
             for &(x, y) in &[(0.0, 0.0), (3000.0, -2000.0), (-1500.0, 4000.0)] {
                 let (lon, lat) = wcs.pixel_to_sky_rad(x, y).unwrap();
                 let (px, py) = wcs.sky_to_pixel_rad(lon, lat).unwrap();
-                assert!((px - x).abs() < 1e-7 && (py - y).abs() < 1e-7, "{code} {x} {y}");
+                assert!(
+                    (px - x).abs() < 1e-7 && (py - y).abs() < 1e-7,
+                    "{code} {x} {y}"
+                );
             }
         }
     }
@@ -219,7 +225,10 @@ mod tests {
     fn refusals_name_the_problem() {
         let e = params("AIT", vec![]).build().unwrap_err().to_string();
         assert!(e.contains("AIT"), "{e}");
-        let e = params("TAN", vec![(1, 1, 1.0)]).build().unwrap_err().to_string();
+        let e = params("TAN", vec![(1, 1, 1.0)])
+            .build()
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("TPV"), "{e}");
         let mut p = params("TAN", vec![]);
         p.ctype = ["GLON-TAN".into(), "GLAT-TAN".into()];

@@ -210,7 +210,10 @@ mod tests {
         let polar = |r: f64| (r * phi.sin(), -r * phi.cos());
         let cases = [
             (Projection::Sin, polar(rho * theta.cos())),
-            (Projection::Zea, polar(2.0 * rho * ((FRAC_PI_2 - theta) / 2.0).sin())),
+            (
+                Projection::Zea,
+                polar(2.0 * rho * ((FRAC_PI_2 - theta) / 2.0).sin()),
+            ),
             (Projection::Zpn, polar(rho * (FRAC_PI_2 - theta))),
             (Projection::Car, (phi * rho, theta * rho)),
         ];

@@ -95,10 +95,7 @@ impl Sip {
     /// not converge (far outside the region the polynomial was fitted on).
     pub fn inverse(&self, big_u: f64, big_v: f64) -> Option<(f64, f64)> {
         let start = match (&self.ap, &self.bp) {
-            (Some(ap), Some(bp)) => (
-                big_u + ap.eval(big_u, big_v),
-                big_v + bp.eval(big_u, big_v),
-            ),
+            (Some(ap), Some(bp)) => (big_u + ap.eval(big_u, big_v), big_v + bp.eval(big_u, big_v)),
             _ => (big_u, big_v),
         };
         newton_2d(

@@ -152,8 +152,8 @@ mod tests {
     #[test]
     fn second_axis_swaps_arguments_and_inverts() {
         let t = Tpv::new(&[(1, 4, 1e-3), (2, 4, 2e-3), (2, 11, 1e-2)]).unwrap();
-        let (x, y) = (0.2, -0.1);
-        let r = (x * x + y * y as f64).sqrt();
+        let (x, y): (f64, f64) = (0.2, -0.1);
+        let r = (x * x + y * y).sqrt();
         let (xi, eta) = t.forward(x, y);
         assert!((xi - (x + 1e-3 * x * x)).abs() < 1e-16);
         assert!((eta - (y + 2e-3 * y * y + 1e-2 * r * r * r)).abs() < 1e-16);

@@ -9,10 +9,10 @@
 use super::distortion::WcsExtra;
 use super::native::DEG_PER_RAD;
 use super::Projection;
-use std::sync::Arc;
 use crate::geometry::UnitVector3d;
 use crate::{Error, Result};
 use std::f64::consts::{FRAC_PI_2, PI, TAU};
+use std::sync::Arc;
 
 /// A tract's world-coordinate system (projection, reference point, CD matrix).
 ///
@@ -90,7 +90,8 @@ impl TractWcs {
         latpole_rad: Option<f64>,
         extra: Option<WcsExtra>,
     ) -> Result<Self> {
-        if lonpole_rad.is_some_and(|v| !v.is_finite()) || latpole_rad.is_some_and(|v| !v.is_finite())
+        if lonpole_rad.is_some_and(|v| !v.is_finite())
+            || latpole_rad.is_some_and(|v| !v.is_finite())
         {
             return Err(Error::config(format!(
                 "WCS LONPOLE/LATPOLE must be finite: {lonpole_rad:?}, {latpole_rad:?} rad"
@@ -121,8 +122,7 @@ impl TractWcs {
         ];
         let theta0 = projection.theta0_rad();
         // FITS default LONPOLE: 0 if dec0 >= theta0, else 180 deg; LATPOLE default +90.
-        let lonpole_rad =
-            lonpole_rad.unwrap_or(if crval_rad[1] >= theta0 { 0.0 } else { PI });
+        let lonpole_rad = lonpole_rad.unwrap_or(if crval_rad[1] >= theta0 { 0.0 } else { PI });
         let latpole_rad = latpole_rad.unwrap_or(FRAC_PI_2);
         let (alpha_p, delta_p) = celestial_pole(crval_rad, theta0, lonpole_rad, latpole_rad);
         Ok(TractWcs {

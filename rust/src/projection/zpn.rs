@@ -156,7 +156,7 @@ impl Zpn {
         let [nx, ny, nz] = n;
         let h = nx.hypot(ny);
         let w = h.atan2(nz);
-        if !(w <= self.w_max) {
+        if w.is_nan() || w > self.w_max {
             return None;
         }
         let r_deg = self.radius(w) * DEG_PER_RAD;

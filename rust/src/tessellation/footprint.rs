@@ -63,7 +63,10 @@ pub fn bounded_hull(wcs: &TractWcs, id: u64, bbox: &PixelBox, inset: f64) -> Res
                  such wide images cannot be tracts"
             )));
         }
-        Ok([v.as_vector().dot(e1.as_vector()) / d, v.as_vector().dot(&e2) / d])
+        Ok([
+            v.as_vector().dot(e1.as_vector()) / d,
+            v.as_vector().dot(&e2) / d,
+        ])
     };
     // Boundary corners, counter-clockwise in pixels, one per pixel step.
     let walk = |a: [f64; 2], b: [f64; 2], steps: usize| -> Vec<[f64; 2]> {
@@ -93,7 +96,9 @@ pub fn bounded_hull(wcs: &TractWcs, id: u64, bbox: &PixelBox, inset: f64) -> Res
         .collect::<Result<_>>()?;
     let hull = hull_2d(&coarse);
     if hull.len() < 3 {
-        return Err(Error::region(format!("tract {id}: degenerate pixel box {bbox:?}")));
+        return Err(Error::region(format!(
+            "tract {id}: degenerate pixel box {bbox:?}"
+        )));
     }
     let step = (0..fine.len())
         .map(|i| dist(fine[i], fine[(i + 1) % fine.len()]))
@@ -110,7 +115,11 @@ pub fn bounded_hull(wcs: &TractWcs, id: u64, bbox: &PixelBox, inset: f64) -> Res
     }
     let outside = fine
         .iter()
-        .flat_map(|p| lines.iter().map(move |(nrm, c)| nrm[0] * p[0] + nrm[1] * p[1] - c))
+        .flat_map(|p| {
+            lines
+                .iter()
+                .map(move |(nrm, c)| nrm[0] * p[0] + nrm[1] * p[1] - c)
+        })
         .fold(0.0, f64::max);
     let shift = outside + 1e-3 * step + 1e-12;
     let mut vertices = Vec::with_capacity(n);
@@ -119,7 +128,10 @@ pub fn bounded_hull(wcs: &TractWcs, id: u64, bbox: &PixelBox, inset: f64) -> Res
         let (n2, c2) = lines[i];
         let (c1, c2) = (c1 + shift, c2 + shift);
         let det = n1[0] * n2[1] - n1[1] * n2[0];
-        let p = [(c1 * n2[1] - c2 * n1[1]) / det, (n1[0] * c2 - n2[0] * c1) / det];
+        let p = [
+            (c1 * n2[1] - c2 * n1[1]) / det,
+            (n1[0] * c2 - n2[0] * c1) / det,
+        ];
         let v = t.add(&e1.as_vector().scale(p[0])).add(&e2.scale(p[1]));
         vertices.push(v.normalize()?);
     }
@@ -187,7 +199,9 @@ mod tests {
         let poly = bounded_hull(&wcs, 0, &bbox, 0.0).unwrap();
         for i in 0..=300 {
             for j in 0..=200 {
-                let v = wcs.pixel_to_unit_vector(i as f64 - 0.5, j as f64 - 0.5).unwrap();
+                let v = wcs
+                    .pixel_to_unit_vector(i as f64 - 0.5, j as f64 - 0.5)
+                    .unwrap();
                 assert!(poly.contains(&v), "corner ({i}, {j})");
             }
         }

@@ -72,7 +72,12 @@ impl Entry<'_> {
             _ => Err(self.fail(key, &format!("expects integers, got {v}"))),
         }
     }
-    fn list<'v>(&self, key: &str, v: &'v ConfigValue, n: Option<usize>) -> Result<&'v [ConfigValue]> {
+    fn list<'v>(
+        &self,
+        key: &str,
+        v: &'v ConfigValue,
+        n: Option<usize>,
+    ) -> Result<&'v [ConfigValue]> {
         match v {
             ConfigValue::List(items) if n.is_none_or(|n| items.len() == n) => Ok(items),
             _ => Err(self.fail(
@@ -107,7 +112,11 @@ impl Entry<'_> {
             .iter()
             .map(|t| {
                 let t = self.list(key, t, Some(3))?;
-                Ok((self.int_of(key, &t[0])?, self.int_of(key, &t[1])?, self.float_of(key, &t[2])?))
+                Ok((
+                    self.int_of(key, &t[0])?,
+                    self.int_of(key, &t[1])?,
+                    self.float_of(key, &t[2])?,
+                ))
             })
             .collect()
     }
@@ -124,7 +133,10 @@ impl Entry<'_> {
         }
         Ok(Some(SipTerms {
             order: order as usize,
-            terms: terms.into_iter().map(|(p, q, v)| (p as usize, q as usize, v)).collect(),
+            terms: terms
+                .into_iter()
+                .map(|(p, q, v)| (p as usize, q as usize, v))
+                .collect(),
         }))
     }
 }
@@ -140,7 +152,10 @@ impl HeaderTract {
             label: format!("tracts[{index}]"),
         };
         if !matches!(value, ConfigValue::Map(_)) {
-            return Err(Error::config(format!("{}: expects a table, got {value}", e.label)));
+            return Err(Error::config(format!(
+                "{}: expects a table, got {value}",
+                e.label
+            )));
         }
         let name = e.string("name")?;
         e.label = format!("tracts[{index}] ({name:?})");
@@ -150,7 +165,10 @@ impl HeaderTract {
         ];
         if let ConfigValue::Map(m) = value {
             if let Some((k, _)) = m.iter().find(|(k, _)| !KEYS.contains(&k.as_str())) {
-                return Err(e.fail(&format!("{k:?}"), &format!("is not a known key; expected {KEYS:?}")));
+                return Err(e.fail(
+                    &format!("{k:?}"),
+                    &format!("is not a known key; expected {KEYS:?}"),
+                ));
             }
         }
         let hdu = e.int_of("hdu", e.get("hdu")?)?;
@@ -205,7 +223,8 @@ impl HeaderTract {
             sip,
         };
         // Build once here so that a bad WCS is reported against its entry.
-        wcs.build().map_err(|err| e.fail("WCS", &format!("is not usable: {err}")))?;
+        wcs.build()
+            .map_err(|err| e.fail("WCS", &format!("is not usable: {err}")))?;
         Ok(HeaderTract {
             name,
             file: e.string("file")?,
@@ -237,11 +256,17 @@ impl HeaderTract {
         }
         if let Some(s) = &w.sip {
             let mut sip = serde_json::Map::new();
-            let polys = [("a", Some(&s.a)), ("b", Some(&s.b)), ("ap", s.ap.as_ref()), ("bp", s.bp.as_ref())];
+            let polys = [
+                ("a", Some(&s.a)),
+                ("b", Some(&s.b)),
+                ("ap", s.ap.as_ref()),
+                ("bp", s.bp.as_ref()),
+            ];
             for (name, t) in polys {
                 if let Some(t) = t {
                     sip.insert(format!("{name}_order"), json!(t.order));
-                    let terms: Vec<Value> = t.terms.iter().map(|&(p, q, x)| json!([p, q, x])).collect();
+                    let terms: Vec<Value> =
+                        t.terms.iter().map(|&(p, q, x)| json!([p, q, x])).collect();
                     sip.insert(name.into(), Value::Array(terms));
                 }
             }
@@ -257,7 +282,9 @@ impl HeaderTract {
 /// As [`HeaderTract::parse`]; a repeated name names both entries.
 pub fn parse_tracts(value: &ConfigValue) -> Result<Vec<HeaderTract>> {
     let ConfigValue::List(items) = value else {
-        return Err(Error::config(format!("tracts expects a list of tables, got {value}")));
+        return Err(Error::config(format!(
+            "tracts expects a list of tables, got {value}"
+        )));
     };
     let tracts = items
         .iter()
@@ -298,7 +325,11 @@ pub fn check_patch_grid(tracts: &[HeaderTract], patch_grid: [i64; 2]) -> Result<
 ///
 /// # Errors
 /// As [`FitsWcsParams::build`] and [`bounded_hull`].
-pub(crate) fn build(tracts: &[HeaderTract], patch_grid: [i64; 2], builder: TractBuilder) -> Result<Vec<Tract>> {
+pub(crate) fn build(
+    tracts: &[HeaderTract],
+    patch_grid: [i64; 2],
+    builder: TractBuilder,
+) -> Result<Vec<Tract>> {
     let border = builder.patch_border();
     try_map_indexed(tracts.len(), |i| {
         let t = &tracts[i];
@@ -306,7 +337,10 @@ pub(crate) fn build(tracts: &[HeaderTract], patch_grid: [i64; 2], builder: Tract
         let bbox = PixelBox::new([0, 0], t.naxis);
         let (cx, cy) = ((t.naxis[0] - 1) as f64 / 2.0, (t.naxis[1] - 1) as f64 / 2.0);
         let (lon_rad, lat_rad) = wcs.pixel_to_sky_rad(cx, cy).ok_or_else(|| {
-            Error::config(format!("tracts[{i}] ({:?}): the image centre has no sky position", t.name))
+            Error::config(format!(
+                "tracts[{i}] ({:?}): the image centre has no sky position",
+                t.name
+            ))
         })?;
         let outer = bounded_hull(&wcs, i as u64, &bbox, 0.0)?;
         let inner = [t.naxis[0] / patch_grid[0], t.naxis[1] / patch_grid[1]];
@@ -348,7 +382,10 @@ impl HeadersIndex {
     pub fn new(tracts: &[Tract]) -> Result<HeadersIndex> {
         let mut radii: Vec<f64> = tracts
             .iter()
-            .filter_map(|t| t.outer_polygon().map(|p| p.bounding_circle().opening_angle_rad()))
+            .filter_map(|t| {
+                t.outer_polygon()
+                    .map(|p| p.bounding_circle().opening_angle_rad())
+            })
             .collect();
         radii.sort_by(f64::total_cmp);
         let median = radii.get(radii.len() / 2).copied().unwrap_or(1.0);
@@ -357,7 +394,9 @@ impl HeadersIndex {
         let healpix = Healpix::new(order, true)?;
         let mut pairs: Vec<(u64, u32)> = Vec::new();
         for (i, t) in tracts.iter().enumerate() {
-            let Some(poly) = t.outer_polygon() else { continue };
+            let Some(poly) = t.outer_polygon() else {
+                continue;
+            };
             let verts: Vec<Vector3d> = poly.vertices().iter().map(|v| *v.as_vector()).collect();
             let cover = healpix.envelope_shape(&CoverShape::polygon(&verts)?);
             pairs.extend(cover.values().map(|p| (p, i as u32)));
@@ -437,14 +476,23 @@ mod tests {
     #[test]
     fn owner_from_index_matches_a_scan() {
         let tracts = (0..30)
-            .map(|i| entry(&format!("t{i}"), (i as f64 * 0.37) % 3.0, (i as f64 * 0.23) % 2.0))
+            .map(|i| {
+                entry(
+                    &format!("t{i}"),
+                    (i as f64 * 0.37) % 3.0,
+                    (i as f64 * 0.23) % 2.0,
+                )
+            })
             .collect();
         let sky = SkyMap::new(SkyMapConfig::from_value(&config(tracts)).unwrap()).unwrap();
         let crate::tessellation::skymap::Layout::Headers(index) = sky.layout() else {
             panic!("headers layout expected");
         };
         for k in 0..4000 {
-            let (lon, lat) = ((k as f64 * 0.00091) % 3.6 - 0.3, (k as f64 * 0.00057) % 2.4 - 0.2);
+            let (lon, lat) = (
+                (k as f64 * 0.00091) % 3.6 - 0.3,
+                (k as f64 * 0.00057) % 2.4 - 0.2,
+            );
             let v = UnitVector3d::from_lonlat_deg(lon.rem_euclid(360.0), lat).unwrap();
             let scan = sky
                 .tracts()
@@ -465,9 +513,15 @@ mod tests {
         let e = SkyMapConfig::from_value(&config(vec![entry("a", 1.0, 0.0), entry("a", 2.0, 0.0)]))
             .unwrap_err()
             .to_string();
-        assert!(e.contains("same name \"a\"") && e.contains("a.fits HDU 0"), "{e}");
+        assert!(
+            e.contains("same name \"a\"") && e.contains("a.fits HDU 0"),
+            "{e}"
+        );
         let mut c = config(vec![entry("a", 1.0, 0.0)]);
         c["patchGrid"] = json!([7, 1]);
-        assert!(SkyMapConfig::from_value(&c).unwrap_err().to_string().contains("patchGrid"));
+        assert!(SkyMapConfig::from_value(&c)
+            .unwrap_err()
+            .to_string()
+            .contains("patchGrid"));
     }
 }
