@@ -232,13 +232,28 @@ def _config(entries: list[dict[str, Any]], version: int, patch_grid: Sequence[in
 
 
 def _checked_entry(item: HeaderInput, patch_grid: Sequence[int], border: int) -> dict[str, Any]:
+    """The entry of one image, checked by the core's config parser (projection,
+    distortion terms, patch grid) so that an error names this image's file and HDU."""
+    from . import _core
+
     entry = tract_entry(item)
-    try:  # the core's checks (projection, distortion terms, footprint), for this image alone
-        SkyMap.from_config(_config([entry], 1, patch_grid, border))
-    except SkymapsError as err:
-        message = re.sub(r"^tracts\[0\] \([^)]*\): ", "", str(err))
-        raise InvalidConfigError(f"{item.where} ({item.name!r}): {message}") from None
+    problem = _core.config_problem(_config([entry], 1, patch_grid, border))
+    if problem is not None:
+        message = re.sub(r"^tracts\[0\] \([^)]*\): ", "", problem[1])
+        raise InvalidConfigError(f"{item.where} ({item.name!r}): {message}")
     return entry
+
+
+def _build(config: dict[str, Any], items: list[HeaderInput], first: int) -> SkyMap:
+    """The skymap; an image whose footprint cannot be built is named by file and HDU."""
+    try:
+        return SkyMap.from_config(config)
+    except SkymapsError as err:
+        m = re.search(r"tract (\d+)|tracts\[(\d+)\]", str(err))
+        k = int(m.group(1) or m.group(2)) - first if m else -1
+        if 0 <= k < len(items):
+            raise type(err)(f"{items[k].where} ({items[k].name!r}): {err}") from None
+        raise
 
 
 def from_headers(
@@ -302,7 +317,7 @@ def from_headers(
         entries.append(entry)
     if not old and not entries:
         raise InvalidConfigError("from_headers needs at least one input image")
-    return SkyMap.from_config(_config(old + entries, version, patch_grid, patch_border))
+    return _build(_config(old + entries, version, patch_grid, patch_border), items, len(old))
 
 
 def tract_info(skymap: SkyMap, tract_id: int) -> dict[str, Any]:

@@ -127,7 +127,8 @@ impl Zpn {
             if !(next > lo && next < hi) || d <= 0.0 {
                 next = 0.5 * (lo + hi);
             }
-            if (next - w).abs() <= 1e-16 * w.abs().max(1e-300) || hi - lo <= f64::EPSILON * hi {
+            // Newton converges quadratically; stop at a few ulps (or a closed bracket).
+            if (next - w).abs() <= 4.0 * f64::EPSILON * w.abs() || hi - lo <= f64::EPSILON * hi {
                 return Some(next);
             }
             w = next;

@@ -8,7 +8,8 @@
 //!
 //! 1. every pixel corner on the box boundary (one point per pixel along each edge)
 //!    is projected to the plane;
-//! 2. a coarse convex hull is taken through the four corners and 16 points per edge;
+//! 2. a coarse convex hull is taken through the four corners and 4 points per edge (at
+//!    most 16 vertices, so containment tests stay cheap);
 //! 3. every edge line of that hull is pushed outward by the largest distance any
 //!    boundary corner lies outside it, plus a margin (`1e-3` of the largest step
 //!    between neighbouring corners, plus `1e-12`), and the polygon is rebuilt from
@@ -28,7 +29,7 @@ use crate::projection::TractWcs;
 use crate::{Error, Result};
 
 /// Points per edge in the coarse hull.
-const COARSE: usize = 16;
+const COARSE: usize = 4;
 
 /// The polygon of the module docs for the pixel-edge box of `bbox` moved `inset`
 /// pixels inward.

@@ -361,7 +361,9 @@ pub(crate) fn build(
 
 /// Finds the tracts whose footprints may hold a point: a HEALPix (nested) map from
 /// each pixel to the tracts whose outer polygon touches it (the pixelization's exact
-/// envelope), at the order whose pixels are about the size of the median tract.
+/// envelope), at the order whose pixels are a quarter to a half of the median tract's
+/// radius (a few dozen pixels per tract; one or two candidates per point where
+/// images do not overlap much).
 #[derive(Debug, Clone)]
 pub struct HeadersIndex {
     healpix: Healpix,
@@ -390,7 +392,7 @@ impl HeadersIndex {
         radii.sort_by(f64::total_cmp);
         let median = radii.get(radii.len() / 2).copied().unwrap_or(1.0);
         // HEALPix pixels of order k are about 1.02 / 2^k radians across.
-        let order = ((1.02 / median.max(1e-9)).log2().floor() as i64).clamp(0, MAX_INDEX_ORDER);
+        let order = ((1.02 / median.max(1e-9)).log2().floor() as i64 + 2).clamp(0, MAX_INDEX_ORDER);
         let healpix = Healpix::new(order, true)?;
         let mut pairs: Vec<(u64, u32)> = Vec::new();
         for (i, t) in tracts.iter().enumerate() {
