@@ -16,16 +16,18 @@ the others. The packer config is not part of the skymap hash, as in lsst.skymap.
 
 Examples
 --------
-lsst.skymap's own packer test (tract 2, patch 6 of a 5-tract skymap of 3x3 patches)
-packs to 24 without a band; on ``hsc_rings_v1`` the default packer keeps 28 band slots:
+On ``hsc_rings_v1`` (18,938 tracts, 9x9 patches) the default packer keeps lsst.skymap's
+28 band slots:
 
 >>> import skymaps
 >>> sky = skymaps.preset("hsc_rings_v1")
 >>> packer = sky.packer()
->>> packer.max_bits, int(packer.pack(9813, 40, "i"))
-(26, 172664313)
->>> packer.unpack(172664313)
+>>> packer.max_bits, packer.pack(9813, 40, "i")
+(26, 6930805)
+>>> packer.unpack(6930805)
 (9813, 40, 'i')
+>>> sky.packer(n_bands=0).pack(9813, 40)
+794893
 """
 
 from __future__ import annotations

@@ -311,9 +311,9 @@ impl SkyMapConfig {
         };
         let packer = match value.get("packer") {
             None | Some(ConfigValue::Null) => None,
-            Some(v) => {
-                Some(PackerConfig::parse(v).map_err(|e| ConfigProblem::new("packer", e.to_string()))?)
-            }
+            Some(v) => Some(
+                PackerConfig::parse(v).map_err(|e| ConfigProblem::new("packer", e.to_string()))?,
+            ),
         };
         let projection = Projection::from_code(&f.string("projection"))
             .map_err(|e| ConfigProblem::new("projection", e.to_string()))?;

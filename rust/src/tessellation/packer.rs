@@ -121,7 +121,9 @@ impl PackerConfig {
                     )))
                 }
                 ("nBands", other) => {
-                    return Err(bad(format!("nBands must be an int >= 0 or None, got {other}")))
+                    return Err(bad(format!(
+                        "nBands must be an int >= 0 or None, got {other}"
+                    )))
                 }
                 (other, _) => {
                     return Err(bad(format!(
