@@ -99,16 +99,29 @@ class DimensionPacker:
         Bits of the largest id (lsst.skymap's ``maxBits``).
     """
 
-    __slots__ = ("bands", "n_bands", "n_tracts", "n_patches", "max_bits", "_names")
+    __slots__ = (
+        "bands",
+        "n_bands",
+        "n_tracts",
+        "n_patches",
+        "max_bits",
+        "_names",
+        "_sorted_names",
+        "_sorted_index",
+    )
 
     def __init__(self, skymap: SkyMap, config: Mapping[str, Any] | None = None) -> None:
         layout = skymap._core.packer_layout(None if config is None else dict(config))
         table, self.n_bands, self.n_tracts, self.n_patches, self.max_bits = layout
         self.bands: dict[str, int] = dict(table)
+        # Name of each index ("" where none), and the names sorted for searchsorted.
         top = max(self.bands.values(), default=-1)
-        self._names = np.full(top + 1, None, dtype=object)
+        self._names = np.full(top + 1, "", dtype=f"<U{max(map(len, self.bands), default=1)}")
         for name, index in self.bands.items():
             self._names[index] = name
+        order = sorted(self.bands)
+        self._sorted_names = np.array(order, dtype=self._names.dtype)
+        self._sorted_index = np.array([self.bands[b] for b in order], dtype=np.int64)
 
     def __repr__(self) -> str:
         return (
@@ -127,22 +140,30 @@ class DimensionPacker:
         names = np.asarray(band)
         if names.dtype.kind not in "UO" and names.size:
             raise IdError(f"bands must be band names (str), got {names.dtype} values")
-        unique, inverse = np.unique(names.astype(str).ravel(), return_inverse=True)
-        indices = np.empty(len(unique), dtype=np.int64)
-        for k, name in enumerate(unique):
-            index = self.bands.get(str(name))
-            if index is None:
-                raise IdError(
-                    f"band {str(name)!r} is not in the packer's band table; expected one of "
-                    f"{list(self.bands)} (add bands with SkyMap.with_packer(extra_bands=...))"
-                )
-            if index >= max(self.n_bands, 1):
-                raise IdError(
-                    f"band {str(name)!r} has index {index}, beyond the {self.n_bands} band "
-                    "slots of this packer"
-                )
-            indices[k] = index
-        return _scalar_or_array(indices[inverse].reshape(names.shape), names.ndim == 0)
+        names = names.astype(str, copy=False)
+        # A binary search in the sorted table: O(n log k) fixed-width compares, about
+        # 4x faster than np.unique (a sort) and than encoding to 8-byte integer keys.
+        table, keys, table_index = self._sorted_names, names, self._sorted_index
+        if len(table):
+            pos = np.minimum(np.searchsorted(table, keys), len(table) - 1)
+            found = np.asarray(table[pos] == keys)
+        else:  # an empty table: no band is known
+            pos, found = np.zeros(names.shape, np.int64), np.zeros(names.shape, bool)
+        if not np.all(found):
+            name = str(names[~np.asarray(found)].flat[0])
+            raise IdError(
+                f"band {name!r} is not in the packer's band table; expected one of "
+                f"{list(self.bands)} (add bands with SkyMap.with_packer(extra_bands=...))"
+            )
+        indices = table_index[pos]
+        too_big = np.asarray(indices >= max(self.n_bands, 1))
+        if np.any(too_big):
+            name, index = str(names[too_big].flat[0]), int(indices[too_big].flat[0])
+            raise IdError(
+                f"band {name!r} has index {index}, beyond the {self.n_bands} band "
+                "slots of this packer"
+            )
+        return _scalar_or_array(indices, names.ndim == 0)
 
     def pack(self, tract: Any, patch: Any, band: Any = None) -> Any:
         """The packed id of each data ID.
@@ -210,13 +231,11 @@ class DimensionPacker:
         index, tract = np.divmod(rest, self.n_tracts)
         if not self.has_band:
             return _scalar_or_array(tract, scalar), _scalar_or_array(patch, scalar)
-        names = np.asarray(self._names[np.minimum(index, len(self._names) - 1)], dtype=object)
-        missing = (index >= len(self._names)) | np.equal(names, None)
+        bands = self._names[np.minimum(index, len(self._names) - 1)]
+        missing = np.asarray((index >= len(self._names)) | (bands == ""))
         if np.any(missing):
-            missing = np.asarray(missing)
             first, band_index = packed[missing].flat[0], index[missing].flat[0]
             raise IdError(f"packed id {first} has band index {band_index}, which names no band")
-        bands = names.astype(str)
         return (
             _scalar_or_array(tract, scalar),
             _scalar_or_array(patch, scalar),
