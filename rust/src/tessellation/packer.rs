@@ -325,6 +325,26 @@ mod tests {
     }
 
     #[test]
+    fn stored_in_the_config_but_not_hashed() {
+        use crate::tessellation::{hash::skymap_sha1, SkyMapConfig};
+        let mut v = json!({"skymap_class": "rings", "version": 1, "projection": "TAN",
+            "pixelScale": 0.168, "tractOverlap": 1.0 / 60.0, "rotation": 0.0,
+            "tractBuilder": {"name": "legacy", "patchInnerDimensions": [4000, 4000],
+                             "patchBorder": 100},
+            "numRings": 120, "raStart": 0.0});
+        let plain = SkyMapConfig::from_value(&v).unwrap();
+        assert!(plain.to_value().get("packer").is_none());
+        v["packer"] = json!({"extraBands": ["N395"]});
+        let with = SkyMapConfig::from_value(&v).unwrap();
+        assert_eq!(with.to_value()["packer"], json!({"extraBands": ["N395"]}));
+        assert_eq!(SkyMapConfig::from_value(&with.to_value()).unwrap(), with);
+        assert_eq!(skymap_sha1(&with), skymap_sha1(&plain));
+        v["packer"] = json!({"extraBands": ["g"]});
+        let err = SkyMapConfig::from_value(&v).unwrap_err().to_string();
+        assert!(err.contains("already in the band table"), "{err}");
+    }
+
+    #[test]
     fn layout_bits_and_overflow() {
         let c = parse(json!({"bands": {"r": 0, "g": 1}, "nBands": 3})).unwrap();
         assert_eq!(PackerLayout::new(&c, 5, 9).unwrap().max_bits(), 8);
