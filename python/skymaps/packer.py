@@ -44,7 +44,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DimensionPacker", "packer_config"]
 
-_KEYS = ("bands", "extraBands", "nBands")
 #: "argument not given" (for ``n_bands``, None means "the table's size").
 UNSET: Any = object()
 
@@ -105,23 +104,25 @@ class DimensionPacker:
         "n_tracts",
         "n_patches",
         "max_bits",
-        "_names",
         "_sorted_names",
         "_sorted_index",
+        "_indices",
+        "_names",
     )
 
     def __init__(self, skymap: SkyMap, config: Mapping[str, Any] | None = None) -> None:
         layout = skymap._core.packer_layout(None if config is None else dict(config))
         table, self.n_bands, self.n_tracts, self.n_patches, self.max_bits = layout
         self.bands: dict[str, int] = dict(table)
-        # Name of each index ("" where none), and the names sorted for searchsorted.
-        top = max(self.bands.values(), default=-1)
-        self._names = np.full(top + 1, "", dtype=f"<U{max(map(len, self.bands), default=1)}")
-        for name, index in self.bands.items():
-            self._names[index] = name
-        order = sorted(self.bands)
-        self._sorted_names = np.array(order, dtype=self._names.dtype)
-        self._sorted_index = np.array([self.bands[b] for b in order], dtype=np.int64)
+        # The table sorted by name (pack) and by index (unpack), for binary searches
+        # (indices may be sparse: no array as long as the largest index).
+        dtype = f"<U{max(map(len, self.bands), default=1)}"
+        by_name = sorted(self.bands)
+        self._sorted_names = np.array(by_name, dtype=dtype)
+        self._sorted_index = np.array([self.bands[b] for b in by_name], dtype=np.int64)
+        by_index = sorted(self.bands, key=self.bands.__getitem__)
+        self._indices = np.array([self.bands[b] for b in by_index], dtype=np.int64)
+        self._names = np.array(by_index, dtype=dtype)
 
     def __repr__(self) -> str:
         return (
@@ -220,8 +221,8 @@ class DimensionPacker:
         Raises
         ------
         IdError
-            An id outside ``[0, 2**max_bits)`` of what this packer makes, or whose band
-            index has no band.
+            An id outside ``[0, n_tracts * n_patches * max(n_bands, 1))``, or whose band
+            index names no band.
         """
         packed = _int_array(ids, "packed ids")
         scalar = packed.ndim == 0
@@ -231,11 +232,15 @@ class DimensionPacker:
         index, tract = np.divmod(rest, self.n_tracts)
         if not self.has_band:
             return _scalar_or_array(tract, scalar), _scalar_or_array(patch, scalar)
-        bands = self._names[np.minimum(index, len(self._names) - 1)]
-        missing = np.asarray((index >= len(self._names)) | (bands == ""))
+        if len(self._indices):
+            pos = np.minimum(np.searchsorted(self._indices, index), len(self._indices) - 1)
+            missing = np.asarray(self._indices[pos] != index)
+        else:
+            pos, missing = np.zeros(index.shape, np.int64), np.ones(index.shape, bool)
         if np.any(missing):
             first, band_index = packed[missing].flat[0], index[missing].flat[0]
             raise IdError(f"packed id {first} has band index {band_index}, which names no band")
+        bands = self._names[pos]
         return (
             _scalar_or_array(tract, scalar),
             _scalar_or_array(patch, scalar),

@@ -71,6 +71,17 @@ def test_lsst_skymap_packer_test_values() -> None:
     assert custom.unpack(69) == (2, 6, "g")
 
 
+def test_sparse_band_table() -> None:
+    # lsst.skymap's ``bands`` config allows any indices below n_bands.
+    packer = _preset("DC2").packer({"x": 0, "y": 10**6}, n_bands=10**6 + 1)
+    ids = packer.pack([5, 6], [7, 8], ["y", "x"])
+    assert ids.tolist() == [7 + 49 * (5 + 18938 * 10**6), 8 + 49 * 6]
+    tract, patch, band = packer.unpack(ids)
+    assert (tract.tolist(), patch.tolist(), band.tolist()) == ([5, 6], [7, 8], ["y", "x"])
+    with pytest.raises(IdError, match="band index 1, which names no band"):
+        packer.unpack(49 * 18938)
+
+
 def test_builtin_band_table_is_lsst_skymaps() -> None:
     bands = _five_tracts_of_3x3().packer().bands
     assert bands == {b: i for i, b in enumerate(LSST_BANDS, start=1)}
