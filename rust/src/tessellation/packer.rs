@@ -151,11 +151,8 @@ impl PackerConfig {
                 .collect(),
         };
         // The built-in table's index 0 is lsst.skymap's None slot.
-        let mut next = table.iter().map(|(_, i)| i + 1).max().unwrap_or(0);
-        for band in &self.extra_bands {
-            table.push((band.clone(), next));
-            next += 1;
-        }
+        let next = table.iter().map(|(_, i)| i + 1).max().unwrap_or(0);
+        table.extend(self.extra_bands.iter().cloned().zip(next..));
         for (k, (name, index)) in table.iter().enumerate() {
             if let Some((_, first)) = table[..k].iter().find(|(n, _)| n == name) {
                 return Err(bad(format!(
