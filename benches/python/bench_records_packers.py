@@ -15,6 +15,7 @@ Times are best-of runs; on a machine shared with other work, compare ratios from
 same run, and read CPU seconds as the less disturbed figure.
 
     python benches/python/bench_records_packers.py [--preset hsc_rings_v1] [--quick]
+        [--only records|packers]
 """
 
 from __future__ import annotations
@@ -122,14 +123,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--peer-tracts", type=int, default=200)
     parser.add_argument("--quick", action="store_true", help="1M ids, 1 repeat, 20 tracts")
+    parser.add_argument("--only", choices=["records", "packers"], help="run one of the two")
     args = parser.parse_args()
     if args.quick:
         args.ids, args.repeat, args.peer_tracts = 1_000_000, 1, 20
     t0 = time.perf_counter()
     sky = skymaps.preset(args.preset)
     print(f"{args.preset}: {len(sky)} tracts, built in {time.perf_counter() - t0:.2f} s")
-    bench_records(sky, args.preset, args.repeat, args.peer_tracts)
-    bench_packers(sky, args.ids, args.repeat)
+    if args.only != "packers":
+        bench_records(sky, args.preset, args.repeat, args.peer_tracts)
+    if args.only != "records":
+        bench_packers(sky, args.ids, args.repeat)
 
 
 if __name__ == "__main__":
