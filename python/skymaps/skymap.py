@@ -185,7 +185,8 @@ class SkyMap(SkyMapCompat):
         ``extra_bands`` (names) are appended to the band table without renumbering it;
         ``bands`` replaces the table (``{name: index}``); ``n_bands`` as in
         :meth:`packer`. The skymap hash does not change (lsst.skymap does not hash
-        packer configs either).
+        packer configs either), so the result compares equal to this skymap (same
+        tracts); compare ``config`` to tell packer choices apart.
         """
         from .packer import packer_config
 
