@@ -13,7 +13,8 @@
 //! * [`tract`], [`patch`], [`bbox`]: tract and patch geometry;
 //! * [`rings`], [`discrete`], [`equat`], [`dodeca`], [`healpix`]: the skymap classes;
 //! * [`headers`] (with [`footprint`]): other surveys' coadds, one tract per image;
-//! * [`skymap`]: [`SkyMap`], which builds them all; [`hash`]: the skymap SHA1.
+//! * [`skymap`]: [`SkyMap`], which builds them all; [`hash`]: the skymap SHA1;
+//! * [`packer`]: data IDs as integers (`lsst.skymap`'s dimension packer).
 
 pub mod bbox;
 pub mod box_tiling;
@@ -26,6 +27,7 @@ pub mod footprint;
 pub mod hash;
 pub mod headers;
 pub mod healpix;
+pub mod packer;
 pub mod patch;
 pub mod patch_table;
 pub mod pixel_grid;
