@@ -61,6 +61,7 @@ from .wcs_footprint import footprint
 # [config]
 # isort: split
 from .config import load_config, preset
+from .headers import from_headers
 
 __version__: str = _core.__version__
 
@@ -80,6 +81,7 @@ __all__ = [
     "ShapeMismatchError",
     "SkymapsError",
     "SkymapsIOError",
+    "from_headers",
     # [geometry]
     "Box",
     "Circle",

@@ -196,6 +196,8 @@ def _is_data(x: Any) -> bool:
         return True
     if isinstance(x, (list, tuple)):
         return all(_is_data(i) for i in x)
+    if isinstance(x, dict):  # the tables of a list[dict] field (a headers skymap's images)
+        return all(isinstance(k, str) and _is_data(v) for k, v in x.items())
     return False
 
 
