@@ -100,7 +100,7 @@ def assign(
     level_columns(level)
     if _is_lsdb(df):
         ra, dec = _lsdb_radec(df, ra, dec)
-        meta = assign_frame(df._ddf._meta, skymap, ra, dec, level)
+        meta = assign_frame(df.to_dask_dataframe()._meta, skymap, ra, dec, level)
         return df.map_partitions(
             assign_partition, SkyMapSpec.of(skymap), ra, dec, level, meta=meta
         )
