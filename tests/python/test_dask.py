@@ -228,14 +228,20 @@ def test_coverage_bad_footprint_raises_naming_its_id(client):
         coverage(db.from_sequence(points, npartitions=4), sky).compute()
 
 
+def _near_cosmos(seed: int) -> pd.DataFrame:
+    """_with_missing squeezed into 10 x 10 deg around COSMOS: a few dozen tracts."""
+    frame = _with_missing(seed)
+    return frame.assign(ra=145.0 + frame["ra"] / 36.0, dec=frame["dec"] / 18.0)
+
+
 def test_parquet_partitioned_by_tract(client, tmp_path):
     sky = skymaps.preset("hsc_rings_v1")
-    catalogue = dd.from_map(_with_missing, [0, 1, 3])
+    catalogue = dd.from_map(_near_cosmos, [0, 1, 3])
     assign(catalogue, sky).to_parquet(tmp_path / "out", partition_on=["tract"])
     # As docs/dask.md reads it: the tract type given (no position: the default partition).
     hive = pads.partitioning(pa.schema([("tract", pa.int64())]), flavor="hive")
     back = pd.read_parquet(tmp_path / "out", partitioning=hive).sort_values("id")
-    frame = pd.concat([_with_missing(s) for s in [0, 1, 3]])
+    frame = pd.concat([_near_cosmos(s) for s in [0, 1, 3]])
     assert len(back) == len(frame)
     assert (tmp_path / "out" / "tract=__HIVE_DEFAULT_PARTITION__").is_dir()
     missing = (back["ra"].isna() | back["dec"].isna()).to_numpy()
@@ -255,7 +261,9 @@ def test_lsdb_catalogue(client):
     lsdb = pytest.importorskip("lsdb")
     sky = skymaps.preset("hsc_rings_v1")
     frame = _positions(21, 40_000).rename(columns={"ra": "RA", "dec": "DEC"})
-    catalog = lsdb.from_dataframe(frame, ra_column="RA", dec_column="DEC")
+    catalog = lsdb.from_dataframe(
+        frame, ra_column="RA", dec_column="DEC", highest_order=1, margin_threshold=None
+    )
     out = assign(catalog, sky)
     assert type(out).__name__ == "Catalog"  # still HATS-partitioned
     got = out.compute().sort_values("id")
@@ -263,3 +271,26 @@ def test_lsdb_catalogue(client):
     tract, patch = sky.find_tract_patch(frame.RA, frame.DEC)
     np.testing.assert_array_equal(got["tract"].to_numpy(np.int64), tract)
     np.testing.assert_array_equal(got["patch"].to_numpy(np.int64), patch)
+
+
+def test_docs_example_runs(client, tmp_path, monkeypatch):
+    """docs/dask.md's example on this module's cluster (at a tenth of its size)."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "dask.md").read_text()
+    example, read_back = re.findall(r"```python\n(.*?)```", text, re.S)[:2]
+    cluster_line = "with LocalCluster(n_workers=2, threads_per_worker=1) as cluster, Client(cluster):"
+    assert 'if __name__ == "__main__":' in example and cluster_line in example
+    example = (
+        example.replace('if __name__ == "__main__":', "if True:")
+        .replace(cluster_line, "if True:  # the test's cluster")
+        .replace("range(20)", "range(2)")
+        .replace("n=1_000_000", "n=20_000")
+    )
+    monkeypatch.chdir(tmp_path)
+    scope: dict = {"__name__": "docs_dask_example"}
+    exec(compile(example, "docs/dask.md", "exec"), scope)
+    exec(compile(read_back, "docs/dask.md", "exec"), scope)
+    assert len(scope["objects"]) == 40_000 and scope["counts"].sum() == 40_000
+    assert len(pd.read_parquet(tmp_path / "visit_patches")) >= 10_000
