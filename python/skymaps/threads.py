@@ -15,9 +15,8 @@ Examples
 >>> skymaps.set_num_threads(2)
 >>> skymaps.get_num_threads()
 2
->>> skymaps.set_num_threads(1)  # serial
->>> skymaps.get_num_threads()
-1
+
+``set_num_threads(1)`` makes every computation serial.
 """
 
 from __future__ import annotations

@@ -63,7 +63,11 @@ fn own_pool() -> Option<Arc<rayon::ThreadPool>> {
 /// `InvalidConfig` for `n = 0`; `Internal` if the operating system refuses the threads.
 pub fn set_num_threads(n: usize) -> crate::Result<()> {
     let pool = match n {
-        0 => return Err(crate::Error::config("number of threads must be at least 1, got 0")),
+        0 => {
+            return Err(crate::Error::config(
+                "number of threads must be at least 1, got 0",
+            ))
+        }
         1 => None,
         _ => Some(Arc::new(
             rayon::ThreadPoolBuilder::new()
@@ -177,6 +181,7 @@ where
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -84,7 +84,8 @@ def test_assign_tract_level_and_pandas(client):
     frame = _positions(5, 20_000)
     out = assign(dd.from_pandas(frame, npartitions=3), sky, level="tract").compute()
     assert list(out.columns) == ["id", "ra", "dec", "tract"]
-    np.testing.assert_array_equal(out["tract"].to_numpy(np.int64), sky.find_tract(frame.ra, frame.dec))
+    tract = sky.find_tract(frame.ra, frame.dec)
+    np.testing.assert_array_equal(out["tract"].to_numpy(np.int64), tract)
     local = assign(frame, sky, level="tract")
     pd.testing.assert_frame_equal(local, out)
 
@@ -193,7 +194,7 @@ def test_coverage_frame_of_vertices_matches_single_process(client, kind):
 def test_coverage_bag_of_regions_matches_single_process(client):
     sky = skymaps.preset("hsc_rings_v1")
     lons, lats = _squares(2, 300)
-    regions = [skymaps.ConvexPolygon.from_lonlat(a, b) for a, b in zip(lons, lats)]
+    regions = [skymaps.ConvexPolygon.from_lonlat(a, b) for a, b in zip(lons, lats, strict=True)]
     regions += [skymaps.Circle(10.0, -5.0, 0.7), skymaps.Box(359.5, 0.5, 1.0, 2.0)]
     bag = db.from_sequence(regions, npartitions=4)
     out = coverage(bag, sky, level="patch").compute().reset_index(drop=True)
@@ -203,9 +204,11 @@ def test_coverage_bag_of_regions_matches_single_process(client):
 def test_coverage_frame_of_encoded_regions_with_ids(client):
     sky = skymaps.preset("legacysurvey_bricks")
     lons, lats = _squares(3, 200)
-    encoded = [skymaps.ConvexPolygon.from_lonlat(a, b).encode() for a, b in zip(lons, lats)]
+    polygons = map(skymaps.ConvexPolygon.from_lonlat, lons, lats)
+    encoded = [p.encode() for p in polygons]
     visits = np.arange(200, dtype=np.int64) * 10 + 7
-    frame = pd.DataFrame({"visit": visits, "region": pd.Series(encoded, dtype=pd.ArrowDtype(pa.binary()))})
+    binary = pd.ArrowDtype(pa.binary())
+    frame = pd.DataFrame({"visit": visits, "region": pd.Series(encoded, dtype=binary)})
     out = coverage(dd.from_pandas(frame, npartitions=3), sky, region="region", id="visit")
     out = out.compute().reset_index(drop=True)
     expected = single_coverage(sky, [skymaps.Region.decode(e) for e in encoded], pandas=True)
@@ -221,7 +224,7 @@ def test_coverage_bad_footprint_raises_naming_its_id(client):
     frame = pd.DataFrame({"lon": pd.Series(lons, dtype=LIST), "lat": pd.Series(lats, dtype=LIST)})
     with pytest.raises(InvalidCoordinateError, match="footprint id 33"):
         coverage(dd.from_pandas(frame, npartitions=3), sky).compute()
-    points = [(lon, lat) for lon, lat in zip(lons, lats)]
+    points = [(lon, lat) for lon, lat in zip(lons, lats, strict=True)]
     points[12] = (np.array([1.0, 1.0, 1.0]), np.array([2.0, 2.0, 2.0]))  # zero area
     points[33] = (lons[32], lats[32])
     with pytest.raises(InvalidRegionError, match="footprint id 12"):
@@ -280,7 +283,9 @@ def test_docs_example_runs(client, tmp_path, monkeypatch):
 
     text = (Path(__file__).resolve().parents[2] / "docs" / "dask.md").read_text()
     example, read_back = re.findall(r"```python\n(.*?)```", text, re.S)[:2]
-    cluster_line = "with LocalCluster(n_workers=2, threads_per_worker=1) as cluster, Client(cluster):"
+    cluster_line = (
+        "with LocalCluster(n_workers=2, threads_per_worker=1) as cluster, Client(cluster):"
+    )
     assert 'if __name__ == "__main__":' in example and cluster_line in example
     example = (
         example.replace('if __name__ == "__main__":', "if True:")

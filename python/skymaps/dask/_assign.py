@@ -85,7 +85,7 @@ def assign_frame(frame: Any, sky: SkyMap, ra: str, dec: str, level: str) -> Any:
     _check_finite(frame, lon, lat, present)
     ids = _lookup(sky, lon[present], lat[present], level)
     columns = {}
-    for name, values in zip(names, ids):
+    for name, values in zip(names, ids, strict=True):
         full = np.full(len(frame), -1, dtype=np.int64)
         full[present] = values
         columns[name] = pd.arrays.IntegerArray(full, ~present)

@@ -83,7 +83,7 @@ def frame_ids(frame: Any, id: str | None) -> np.ndarray:
     values = frame[id] if id is not None else frame.index
     if not np.issubdtype(values.dtype, np.integer):
         what = f"column {id!r}" if id is not None else "the frame's index"
-        raise TypeError(f"footprint ids come from {what}, which must be integers, not {values.dtype}")
+        raise TypeError(f"footprint ids come from {what}: integers, not {values.dtype}")
     return np.asarray(values, dtype=np.int64)
 
 
