@@ -80,11 +80,13 @@ def items_partition(items: Any, offset: int, spec: SkyMapSpec, level: str, fract
 
 def frame_ids(frame: Any, id: str | None) -> np.ndarray:
     """The footprint ids of a frame's rows: its ``id`` column, else its index."""
+    from pandas.api.types import is_integer_dtype
+
     values = frame[id] if id is not None else frame.index
-    if not np.issubdtype(values.dtype, np.integer):
+    if not is_integer_dtype(values.dtype) or values.isna().any():
         what = f"column {id!r}" if id is not None else "the frame's index"
         raise TypeError(f"footprint ids come from {what}: integers, not {values.dtype}")
-    return np.asarray(values, dtype=np.int64)
+    return values.to_numpy(dtype=np.int64)
 
 
 def frame_partition(
