@@ -37,6 +37,7 @@ from .geometry import (
 
 # [pixelization]
 from .pixelization import Healpix, Htm, RangeSet
+from .threads import get_num_threads, set_num_threads
 
 # [tessellation]
 # isort: split
@@ -82,6 +83,8 @@ __all__ = [
     "SkymapsError",
     "SkymapsIOError",
     "from_headers",
+    "get_num_threads",
+    "set_num_threads",
     # [geometry]
     "Box",
     "Circle",

@@ -10,6 +10,8 @@ __all__ = [
     "__version__",
     "set_parallelism",
     "get_parallelism",
+    "set_num_threads",
+    "get_num_threads",
     "_Region",
     "_polygon_from_lonlat",
     "_polygon_from_xyz",
@@ -43,6 +45,8 @@ __version__: str
 
 def set_parallelism(enabled: bool) -> None: ...
 def get_parallelism() -> bool: ...
+def set_num_threads(n: int) -> None: ...
+def get_num_threads() -> int: ...
 
 # [geometry]
 
