@@ -14,9 +14,11 @@ def main() -> None:
 
 
 from .coverage import coverage_command  # noqa: E402
+from .plot import plot_command  # noqa: E402
 from .register import register_command  # noqa: E402
 
 main.add_command(register_command)
 main.add_command(coverage_command)
+main.add_command(plot_command)
 
 __all__ = ["main"]
