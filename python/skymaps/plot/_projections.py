@@ -26,15 +26,18 @@ _SQRT2 = np.sqrt(2.0)
 
 
 def _solve_theta(lat_deg: np.ndarray) -> np.ndarray:
-    """The auxiliary angle of the Mollweide projection, 2t + sin 2t = pi sin(lat),
-    by Newton's method (slow to converge near the poles, where t -> lat)."""
-    phi = np.radians(lat_deg)
+    """The auxiliary angle of the Mollweide projection, 2t + sin 2t = pi sin(lat), by
+    Newton's method from the series near the poles (pi/2 - t ~ (3 pi (1 - sin lat)
+    / 4)^(1/3)), where a start at t = lat converges slowly."""
+    phi = np.radians(np.asarray(lat_deg, dtype=np.float64))
     target = np.pi * np.sin(phi)
-    theta = phi.copy()
-    for _ in range(60):
+    eps = np.cbrt(0.75 * np.pi * (1.0 - np.abs(np.sin(phi))))
+    theta = np.where(np.abs(lat_deg) > 60.0, np.sign(phi) * (np.pi / 2 - eps), phi)
+    for _ in range(40):
         denom = 2.0 + 2.0 * np.cos(2.0 * theta)
-        safe = np.where(denom > 1e-15, denom, 1.0)
-        theta = theta - np.where(denom > 1e-15, (2.0 * theta + np.sin(2.0 * theta) - target) / safe, 0.0)
+        residual = 2.0 * theta + np.sin(2.0 * theta) - target
+        theta = theta - np.where(denom > 1e-300, residual / np.where(denom > 1e-300, denom, 1.0),
+                                 0.0)
     return np.where(np.abs(lat_deg) >= 90.0, phi, theta)
 
 
@@ -42,10 +45,17 @@ def _solve_theta(lat_deg: np.ndarray) -> np.ndarray:
 #: small outline, and interpolating the table is ~100x cheaper than solving each time.
 _LAT_GRID = np.linspace(-90.0, 90.0, 180_001)
 _THETA_GRID = _solve_theta(_LAT_GRID)
+#: Within this of a pole theta is steep in lat; there it is solved, not interpolated.
+_POLAR = 89.9
 
 
 def _mollweide_theta(lat_deg: np.ndarray) -> np.ndarray:
-    return np.interp(lat_deg, _LAT_GRID, _THETA_GRID)
+    lat = np.asarray(lat_deg, dtype=np.float64)
+    theta = np.asarray(np.interp(lat, _LAT_GRID, _THETA_GRID))
+    polar = np.abs(lat) > _POLAR
+    if polar.any():
+        theta = np.where(polar, _solve_theta(lat), theta)
+    return theta
 
 
 class Mollweide:

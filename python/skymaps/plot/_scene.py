@@ -179,9 +179,11 @@ class Scene:
         from ..pixelization import Healpix
 
         depth = int(moc.max_order)
-        while depth > 0 and moc.degrade_to_order(depth).uniq_hpx.size > max_cells:
+        coarse = moc
+        while depth > 0 and coarse.uniq_hpx.size > max_cells:
             depth -= 1
-        uniq = np.asarray(moc.degrade_to_order(depth).uniq_hpx, dtype=np.int64)
+            coarse = moc.degrade_to_order(depth)
+        uniq = np.asarray(coarse.uniq_hpx, dtype=np.int64)
         orders = (np.floor(np.log2(uniq // 4) / 2)).astype(np.int64)
         fills: list[np.ndarray] = []
         for order in np.unique(orders):

@@ -160,6 +160,14 @@ def cut_at_seam(lon: np.ndarray, lat: np.ndarray, center_lon: float) -> list[Lin
     if len(rel) < 2:
         return [(rel, lat)] if len(rel) else []
     jumps = np.flatnonzero(np.abs(np.diff(rel)) > 180.0)
+    closed = len(jumps) > 0 and abs(rel[0] - rel[-1]) < 1e-9 and abs(lat[0] - lat[-1]) < 1e-9
+    if closed:
+        # A closed ring: start it just after a crossing, so each piece runs from the
+        # seam to the seam (two halves of a circle, not three pieces).
+        k = jumps[0] + 1
+        rel = np.concatenate([rel[k:-1], rel[:k], rel[k : k + 1]])
+        lat = np.concatenate([lat[k:-1], lat[:k], lat[k : k + 1]])
+        jumps = np.flatnonzero(np.abs(np.diff(rel)) > 180.0)
     pieces: list[Line] = []
     start = 0
     prefix_lon: list[float] = []
@@ -181,6 +189,12 @@ def cut_at_seam(lon: np.ndarray, lat: np.ndarray, center_lon: float) -> list[Lin
     pieces.append(
         (np.concatenate([prefix_lon, rel[start:]]), np.concatenate([prefix_lat, lat[start:]]))
     )
+    if closed and len(pieces) >= 2:
+        # The rotated ring ends with [seam, its first point]: that is the first piece's
+        # start on the seam.
+        last = pieces.pop()
+        pieces[0] = (np.concatenate([last[0][:-1], pieces[0][0]]),
+                     np.concatenate([last[1][:-1], pieces[0][1]]))
     return [p for p in pieces if len(p[0]) >= 2]
 
 
