@@ -138,7 +138,7 @@ def test_patches_are_their_pixel_boxes_in_the_tract_frame(hsc):
     scene = plot.zoom(hsc, tract.id)
     patches = [s for s in scene.shapes if s.layer == "patch" and s.role == "inner"]
     assert len(patches) == len(tract) == 81
-    for shape, patch in zip(patches, tract):
+    for shape, patch in zip(patches, tract, strict=True):
         xy = np.concatenate(shape.lines)
         b = patch.inner_bbox
         assert xy[:, 0].min() == pytest.approx(b.x0 - 0.5, abs=1e-3)

@@ -79,7 +79,9 @@ def _read_moc(path: str):
     metavar="LON LAT",
     help="Zoom on the sky around this point (degrees) instead.",
 )
-@click.option("--radius", type=float, default=2.0, show_default=True, help="With --center: degrees.")
+@click.option(
+    "--radius", type=float, default=2.0, show_default=True, help="With --center: degrees."
+)
 @click.option(
     "--frame",
     type=click.Choice(["tract", "tan"]),

@@ -157,6 +157,9 @@ def zoom(
     scene.add_tracts(skymap, nearby, regions, labels)
     if target is not None and patches:
         scene.add_patches(target, regions=regions, labels=labels)
+        # Its id would sit on its middle patch's id; the title names it.
+        scene.labels = [lb for lb in scene.labels
+                        if not (lb.layer == "tract" and lb.text == skymap.tract_name(target.id))]
     if cells and target is not None:
         cell_patch = target.patch(int(patch)) if patch is not None else target.patch(
             int(target.find_patch(*center)))

@@ -157,7 +157,7 @@ class WcsView:
         ok = np.isfinite(xy).all(axis=1)
         # Runs of drawable points become separate pieces.
         edges = np.flatnonzero(np.diff(np.concatenate([[0], ok.astype(np.int8), [0]])))
-        return [xy[a:b] for a, b in zip(edges[::2], edges[1::2]) if b - a >= 2]
+        return [xy[a:b] for a, b in zip(edges[::2], edges[1::2], strict=True) if b - a >= 2]
 
     def rings(self, lon: Any, lat: Any) -> list[np.ndarray]:
         xy = self._xy(lon, lat)
