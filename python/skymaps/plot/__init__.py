@@ -156,10 +156,11 @@ def zoom(
     nearby = _tracts_near(skymap, center, view_radius * 1.5)
     scene.add_tracts(skymap, nearby, regions, labels)
     if target is not None and patches:
-        scene.add_patches(target, regions=regions, labels=labels)
+        scene.add_patches(target, regions=regions, labels=labels and len(target) > 1)
         # Its id would sit on its middle patch's id; the title names it.
-        scene.labels = [lb for lb in scene.labels
-                        if not (lb.layer == "tract" and lb.text == skymap.tract_name(target.id))]
+        if len(target) > 1:
+            scene.labels = [lb for lb in scene.labels if not (
+                lb.layer == "tract" and lb.text == skymap.tract_name(target.id))]
     if cells and target is not None:
         cell_patch = target.patch(int(patch)) if patch is not None else target.patch(
             int(target.find_patch(*center)))

@@ -138,8 +138,16 @@ def _draw(ax: Any, scene: Scene, clip: Any) -> None:
                                 linewidths=0)
             if clip is not None:
                 artist.set_clip_path(clip)
-    for label in scene.labels:
+    labels = scene.labels
+    if clip is None:  # a zoomed view: text outside the frame would be drawn in the margin
+        inside = scene.projection.contains_xy(np.array([[lb.x, lb.y] for lb in labels]))
+        labels = [lb for lb, ok in zip(labels, inside, strict=True) if ok]
+    crowded = sum(lb.layer == "tract" for lb in labels) > 30
+    for label in labels:
+        style = dict(_TEXT.get(label.layer, _TEXT["region"]))
+        if crowded and label.layer == "tract":
+            style["fontsize"] = 6
         text = ax.text(label.x, label.y, label.text, ha="center", va="center", zorder=8,
-                       clip_on=True, **_TEXT.get(label.layer, _TEXT["region"]))
+                       clip_on=True, **style)
         if clip is not None:
             text.set_clip_path(clip)

@@ -169,5 +169,7 @@ class WcsView:
 
     def contains_xy(self, xy: np.ndarray) -> np.ndarray:
         """Whether plane points fall inside the view's extent."""
+        if len(xy) == 0:
+            return np.zeros(0, dtype=bool)
         x0, x1, y0, y1 = self.extent
         return (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
