@@ -111,7 +111,8 @@ def zoom(
         projection centred on the tract.
     center, radius : (lon, lat) and float, degrees
         Without ``tract``: a TAN view of ``radius`` (default 2) around ``center``;
-        patches are drawn for the tract that owns the centre.
+        patches are drawn for the tracts that own points of the view (labelled
+        ``tract:patch`` when there are several).
     regions : tuple of {"inner", "outer"}
         Tract and patch regions to outline.
     patches : bool
@@ -156,9 +157,12 @@ def zoom(
     nearby = _tracts_near(skymap, center, view_radius * 1.5)
     scene.add_tracts(skymap, nearby, regions, labels)
     if target is not None and patches:
-        scene.add_patches(target, regions=regions, labels=labels and len(target) > 1)
+        owners = [target] if tract is not None else _owners_in_view(skymap, view)
+        for owner in owners:
+            scene.add_patches(owner, regions=regions, labels=labels and len(owner) > 1,
+                              qualified=len(owners) > 1)
         # Its id would sit on its middle patch's id; the title names it.
-        if len(target) > 1:
+        if len(target) > 1 and tract is not None:
             scene.labels = [lb for lb in scene.labels if not (
                 lb.layer == "tract" and lb.text == skymap.tract_name(target.id))]
     if cells and target is not None:
@@ -170,6 +174,22 @@ def zoom(
         f"{name}: tract {target.id}" if tract is not None
         else f"{name}: {view_radius:g} deg around ({center[0]:.4f}, {center[1]:.4f})")
     return scene
+
+
+#: At most the patches of this many tracts are drawn in a view around a point.
+MAX_PATCH_TRACTS = 9
+
+
+def _owners_in_view(skymap: Any, view: WcsView) -> list[Any]:
+    """The tracts owning points of the view (an 11 x 11 grid of probes), nearest the
+    centre first."""
+    x0, x1, y0, y1 = view.extent
+    gx, gy = np.meshgrid(np.linspace(x0, x1, 11), np.linspace(y0, y1, 11))
+    order = np.argsort(np.hypot(gx - (x0 + x1) / 2, gy - (y0 + y1) / 2).ravel(), kind="stable")
+    lon, lat = view.wcs.wcs_pix2world(gx.ravel()[order], gy.ravel()[order], 0)
+    ids = skymap.find_tract(lon, lat)
+    seen = list(dict.fromkeys(int(i) for i in ids if i >= 0))
+    return [skymap[i] for i in seen[:MAX_PATCH_TRACTS]]
 
 
 #: At most this many neighbouring tracts are drawn in a zoomed view.

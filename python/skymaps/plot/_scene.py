@@ -121,8 +121,10 @@ class Scene:
         patch_ids: Any = None,
         regions: tuple[str, ...] = ("inner",),
         labels: bool = True,
+        qualified: bool = False,
     ) -> Scene:
-        """Outline the patches of ``tract`` (all, or ``patch_ids``)."""
+        """Outline the patches of ``tract`` (all, or ``patch_ids``); labels are patch
+        ids, or ``tract:patch`` if ``qualified``."""
         patches = list(tract) if patch_ids is None else [tract.patch(int(p)) for p in patch_ids]
         for patch in patches:
             text = f"tract {tract.id} patch {patch.id} {patch.index}"
@@ -137,14 +139,25 @@ class Scene:
                     fills=self.projection.rings(lon, lat) if self.hover and role == "inner"
                     else []))
             if labels:
-                box = patch.inner_bbox
-                lon, lat = tract.wcs.pixel_to_sky(
-                    box.x0 + (box.width - 1) / 2, box.y0 + (box.height - 1) / 2
-                )
-                xy = self.projection.points(lon, lat).reshape(-1, 2)[0]
-                if np.isfinite(xy).all():
-                    self.labels.append(Label(*xy, str(patch.id), "patch"))
+                spot = self._label_spot(tract, patch.inner_bbox, qualified)
+                if spot is not None:
+                    text = f"{tract.id}:{patch.id}" if qualified else str(patch.id)
+                    self.labels.append(Label(*spot, text, "patch"))
         return self
+
+    def _label_spot(self, tract: Any, box: Any, owned_only: bool) -> np.ndarray | None:
+        """Where to write a patch's id: its centre, or with several tracts' patches in
+        view, the point nearest its centre that its tract owns (one label per place)."""
+        fx = np.array([0.5, 0.2, 0.8, 0.5, 0.5, 0.2, 0.8, 0.2, 0.8])
+        fy = np.array([0.5, 0.5, 0.5, 0.2, 0.8, 0.2, 0.2, 0.8, 0.8])
+        lon, lat = tract.wcs.pixel_to_sky(box.x0 - 0.5 + fx * box.width,
+                                          box.y0 - 0.5 + fy * box.height)
+        ok = tract.inner_region.contains(lon, lat) if owned_only else np.ones(9, bool)
+        if not ok.any():
+            return None
+        k = int(np.argmax(ok))
+        xy = self.projection.points(lon[k], lat[k]).reshape(-1, 2)[0]
+        return xy if np.isfinite(xy).all() else None
 
     def add_cells(self, patch: Any, regions: tuple[str, ...] = ("inner",)) -> Scene:
         """Outline the cells of ``patch`` (cells tract builder)."""
