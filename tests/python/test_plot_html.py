@@ -76,6 +76,34 @@ def test_page_renders_in_chromium(tmp_path):
     assert ">40</text>" in dom and ">9812</text>" in dom  # a neighbour
 
 
+#: Appended to a copy of the page: moves the pointer to the middle of the drawing and
+#: turns the wheel there, then writes what the page did into <body> attributes.
+_PROBE = """<script>
+const svg = document.getElementById('map');
+const r = svg.getBoundingClientRect();
+const x = r.left + r.width / 2, y = r.top + r.height / 2;
+document.elementFromPoint(x, y).dispatchEvent(new PointerEvent('pointermove',
+    {bubbles: true, clientX: x, clientY: y}));
+document.body.setAttribute('data-tip', document.getElementById('tip').textContent);
+const before = svg.getAttribute('viewBox');
+svg.dispatchEvent(new WheelEvent('wheel', {deltaY: -100, clientX: x, clientY: y,
+    bubbles: true, cancelable: true}));
+document.body.setAttribute('data-zoomed', String(svg.getAttribute('viewBox') !== before));
+</script></body>"""
+
+
+@needs_chromium
+def test_page_hover_and_zoom_in_chromium(tmp_path):
+    sky = skymaps.preset("hsc_rings_v1")
+    page = plot.zoom(sky, 9813, hover=True).to_html()
+    probe = tmp_path / "probe.html"
+    probe.write_text(page.replace("</body>", _PROBE))
+    dom = _chromium("--window-size=900,800", "--dump-dom", probe.as_uri())
+    # The middle of tract 9813's own frame is its middle patch, 40 = (4, 4).
+    assert 'data-tip="tract 9813 patch 40 (4, 4)"' in dom
+    assert 'data-zoomed="true"' in dom
+
+
 @needs_chromium
 def test_allsky_page_renders_in_chromium(tmp_path):
     page = tmp_path / "sky.html"
