@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -50,6 +51,13 @@ def test_journey_runs(path, tmp_path, monkeypatch):
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     env["MPLBACKEND"] = "Agg"
     namespace: dict = {"__name__": f"journey_{path.stem.replace('-', '_')}"}
+    try:
+        _run_blocks(path, tmp_path, env, namespace)
+    finally:  # a journey may write a 1.2 GB repository: do not keep it among pytest's
+        shutil.rmtree(tmp_path, ignore_errors=True)  # last three temporary directories
+
+
+def _run_blocks(path: Path, tmp_path: Path, env: dict, namespace: dict) -> None:
     for number, (language, code) in enumerate(blocks(path), 1):
         where = f"{path.name}, block {number} ({language})"
         if language == "bash":
