@@ -1,4 +1,5 @@
-"""Every user journey in docs/journeys/*.md runs as written, so the docs cannot rot.
+"""Every user journey in docs/journeys/*.md (and the guides in GUIDES) runs as
+written, so the docs cannot rot.
 
 Each journey runs in a fresh temporary directory: its fenced ```bash blocks through
 bash (``-euo pipefail``, with this environment's ``skymaps`` first on PATH) and its
@@ -22,6 +23,8 @@ import pytest
 from conftest import REPO
 
 JOURNEYS = sorted((REPO / "docs" / "journeys").glob("*.md"))
+#: Guides whose examples run too.
+GUIDES = [REPO / "docs" / "plotting.md"]
 BLOCK = re.compile(r"^```(bash|python)[ \t]*\n(.*?)^```[ \t]*$", re.S | re.M)
 NEEDS = re.compile(r"<!--\s*needs:\s*(.*?)\s*-->")
 
@@ -39,7 +42,7 @@ def test_the_journeys_exist_and_are_linked():
         assert blocks(path), f"{path.name} has no bash or python block to run"
 
 
-@pytest.mark.parametrize("path", JOURNEYS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", JOURNEYS + GUIDES, ids=lambda p: p.stem)
 def test_journey_runs(path, tmp_path, monkeypatch):
     text = path.read_text()
     for needs in NEEDS.findall(text):
