@@ -25,7 +25,9 @@ import traceback
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent / "python"
-BENCHES = ("bricks", "coverage", "skymap", "register", "pixelization", "geometry")
+BENCHES = (
+    "bricks", "coverage", "skymap", "register", "records_packers", "pixelization", "geometry"
+)
 
 
 def _run_one(name: str, quick: bool, verbose: bool) -> tuple[str, float, str | None]:

@@ -240,6 +240,8 @@ def main() -> None:
     record(task, "lsst.skymap register loop", loop, part_patches)
     if full_seconds is not None:
         record(f"register {name} (records + write)", "skymaps", full_seconds, full_patches)
+        record(f"register {name} (records + write)", "bare SQLite inserts (the limit)", bare,
+               full_patches)
     print(
         f"\nskymap {name}: {records.tract.num_rows:,} tracts, {full_patches:,} patches, "
         f"{records.tract_overlap.num_rows + records.patch_overlap.num_rows:,} overlap rows"
