@@ -62,7 +62,7 @@ def _rate(rate: float) -> str:
 
 def table(results) -> str:
     """The comparison table of recorded results."""
-    lines = [f"{'benchmark':<13} {'task':<46} {'library':<38} {'throughput':>12} {'skymaps x':>10}"]
+    lines = [f"{'benchmark':<16} {'task':<46} {'library':<38} {'throughput':>12} {'skymaps x':>10}"]
     seen: dict[tuple[str, str], list] = {}
     for r in results:
         seen.setdefault((r.bench, r.task), []).append(r)
@@ -72,7 +72,7 @@ def table(results) -> str:
             ratio = ""
             if ours is not None and r is not ours:
                 ratio = f"{ours.rate / r.rate:9.2f}x"
-            lines.append(f"{bench:<13} {task[:46]:<46} {r.library[:38]:<38} "
+            lines.append(f"{bench:<16} {task[:46]:<46} {r.library[:38]:<38} "
                          f"{_rate(r.rate):>12} {ratio:>10}")
     return "\n".join(lines)
 
