@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
+
+from ._options import progress_enabled, progress_option, resolve_skymap, skymap_options
 
 __all__ = ["coverage_command"]
 
@@ -64,21 +65,7 @@ def _footprints(files: tuple[str, ...], visit: bool, progress: bool) -> list[tup
 
 @click.command("coverage")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--preset", metavar="NAME", help="A named skymap (hsc_rings_v1, DC2, ...).")
-@click.option(
-    "-C",
-    "--config-file",
-    type=click.Path(exists=True, dir_okay=False, path_type=str),
-    help="A skymap config file (pex_config style or TOML).",
-)
-@click.option(
-    "-c",
-    "--config",
-    "overrides",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Config override (repeatable).",
-)
+@skymap_options
 @click.option(
     "--level", type=click.Choice(["tract", "patch", "cell"]), default="patch", show_default=True
 )
@@ -90,7 +77,7 @@ def _footprints(files: tuple[str, ...], visit: bool, progress: bool) -> list[tup
     type=click.Path(dir_okay=False, path_type=str),
     help="Write CSV or Parquet (by suffix) instead of printing CSV.",
 )
-@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@progress_option
 def coverage_command(
     files, preset, config_file, overrides, level, fraction, visit, output, no_progress
 ):
@@ -103,11 +90,10 @@ def coverage_command(
 
     from ..coverage import coverage
     from ..errors import SkymapsError
-    from .register import _resolve
 
     try:
-        _, sky = _resolve(preset, config_file, overrides)  # built once (load_config)
-        progress = not no_progress and sys.stderr.isatty()
+        _, sky = resolve_skymap(preset, config_file, overrides)  # built once (load_config)
+        progress = progress_enabled(no_progress)
         labelled = _footprints(files, visit, progress)
         table = coverage(sky, [r for _, r in labelled], level, fraction)
     except (SkymapsError, ValueError, OSError) as err:
