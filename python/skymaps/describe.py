@@ -78,7 +78,7 @@ def tract_facts(tract: Any) -> dict[str, Any]:
         "tract": int(tract.id),
         "name": tract.name,
         "center (deg)": [float(c) for c in tract.center],
-        "outer corners (deg)": [[float(a), float(b)] for a, b in zip(lon, lat)],
+        "outer corners (deg)": [[float(a), float(b)] for a, b in zip(lon, lat, strict=True)],
         "inner region": inner.kind,
     }
     if inner.kind == "box":
@@ -86,7 +86,9 @@ def tract_facts(tract: Any) -> dict[str, Any]:
         facts["inner lat range (deg)"] = list(inner.lat_range)
     else:
         ilon, ilat = inner.region.lonlat()
-        facts["inner corners (deg)"] = [[float(a), float(b)] for a, b in zip(ilon, ilat)]
+        facts["inner corners (deg)"] = [
+            [float(a), float(b)] for a, b in zip(ilon, ilat, strict=True)
+        ]
     facts.update(
         {
             "bbox (x0, y0, w, h)": list(tract.bbox),
@@ -109,7 +111,7 @@ def patch_facts(patch: Any) -> dict[str, Any]:
         "index": list(patch.index),
         "inner bbox (x0, y0, w, h)": list(patch.inner_bbox),
         "outer bbox (x0, y0, w, h)": list(patch.outer_bbox),
-        "outer corners (deg)": [[float(a), float(b)] for a, b in zip(lon, lat)],
+        "outer corners (deg)": [[float(a), float(b)] for a, b in zip(lon, lat, strict=True)],
         "cells": "{} x {}".format(*patch.num_cells),
     }
 

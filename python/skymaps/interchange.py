@@ -206,7 +206,7 @@ def _ds9_shapes(region: Any) -> list[str]:
         lon, lat = _box_outline(region)
     else:
         raise InvalidRegionError("an intersection of regions has no DS9 form")
-    coords = ",".join(f"{_num(a)},{_num(b)}" for a, b in zip(lon, lat))
+    coords = ",".join(f"{_num(a)},{_num(b)}" for a, b in zip(lon, lat, strict=True))
     return [f"polygon({coords})"]
 
 
@@ -244,7 +244,7 @@ def _stcs_body(region: Any) -> str:
         lon0, lon1, lat0, lat1 = plain._core.box_params()
         return f"PositionInterval {_num(lon0)} {_num(lat0)} {_num(lon1)} {_num(lat1)}"
     lon, lat = plain.lonlat()
-    return "Polygon " + " ".join(f"{_num(a)} {_num(b)}" for a, b in zip(lon, lat))
+    return "Polygon " + " ".join(f"{_num(a)} {_num(b)}" for a, b in zip(lon, lat, strict=True))
 
 
 def to_stcs(region: Any) -> str:
@@ -313,7 +313,9 @@ def _stcs_parse(tokens: list[str], pos: int, top: bool) -> tuple[Any, int]:
             "the same way by every service; use Polygon or PositionInterval"
         )
     if len(numbers) < 6 or len(numbers) % 2:
-        raise DecodeError(f"STC-S Polygon needs at least 3 ra dec pairs, got {len(numbers)} numbers")
+        raise DecodeError(
+            f"STC-S Polygon needs at least 3 ra dec pairs, got {len(numbers)} numbers"
+        )
     return ConvexPolygon.from_lonlat(numbers[0::2], numbers[1::2]), pos
 
 
@@ -336,7 +338,7 @@ def _ring(lon: np.ndarray, lat: np.ndarray) -> list[list[float]]:
     lon = np.asarray(lon, dtype=np.float64)
     step = lon - lon[0]
     lon = np.where(step > 180.0, lon - 360.0, np.where(step < -180.0, lon + 360.0, lon))
-    pts = [[float(a), float(b)] for a, b in zip(lon, lat)]
+    pts = [[float(a), float(b)] for a, b in zip(lon, lat, strict=True)]
     return pts + [pts[0]]
 
 

@@ -167,7 +167,7 @@ def _aligned(table: Any) -> str:
     right = [pa.types.is_integer(f.type) or pa.types.is_floating(f.type) for f in table.schema]
     def line(cells: list[str]) -> str:
         return "  ".join(
-            c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right)
+            c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right, strict=True)
         ).rstrip()
 
     return "\n".join([line(names)] + [line(r) for r in rows]) + "\n"

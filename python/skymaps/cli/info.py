@@ -32,9 +32,9 @@ def patches_table(tract: Any) -> Any:
         c_lon, c_lat = patch.inner_polygon.centroid()
         for key, value in zip(rows, (
             patch.id, *patch.index, *patch.inner_bbox, *patch.outer_bbox, c_lon, c_lat
-        )):
+        ), strict=True):
             rows[key].append(value)
-        corners.append([float(v) for pair in zip(lon, lat) for v in pair])
+        corners.append([float(v) for pair in zip(lon, lat, strict=True) for v in pair])
     table = pa.table(rows)
     return table.append_column("outer_corners", pa.array(corners, pa.list_(pa.float64())))
 

@@ -7,8 +7,8 @@ import sys
 
 import click
 
-from ._options import resolve_skymap as _resolve
 from ._options import progress_option, skymap_options
+from ._options import resolve_skymap as _resolve
 
 __all__ = ["EXIT_INTERRUPTED", "register_command", "run_register"]
 
