@@ -35,6 +35,8 @@ class SkymapDiff:
     tract_shift_arcsec: np.ndarray
     patches_compared: int
     patches_changed: int
+    patches_only_a: int
+    patches_only_b: int
     patch_max_shift_arcsec: float
     patch_worst: tuple[int, int] | None
 
@@ -57,21 +59,22 @@ class SkymapDiff:
         if n:
             worst = int(np.argmax(self.tract_shift_arcsec))
             lines.append(
-                f"tracts changed: {n} (of the {min(self.tracts_a, self.tracts_b)} in both); "
+                f"tracts changed (region, WCS or patch layout): {n} of "
+                f"{min(self.tracts_a, self.tracts_b)} in both; "
                 f"largest vertex shift {self.tract_shift_arcsec[worst]:.6g} arcsec "
                 f"(tract {int(self.tracts_changed[worst])})"
             )
         else:
             lines.append("tracts changed: 0")
+        line = f"patches changed: {self.patches_changed} of {self.patches_compared} in both"
         if self.patches_changed:
             t, p = self.patch_worst or (-1, -1)
-            lines.append(
-                f"patches changed: {self.patches_changed} of {self.patches_compared} compared; "
-                f"largest vertex shift {self.patch_max_shift_arcsec:.6g} arcsec "
-                f"(tract {t} patch {p})"
-            )
-        else:
-            lines.append(f"patches changed: 0 of {self.patches_compared} compared")
+            line += (f"; largest vertex shift {self.patch_max_shift_arcsec:.6g} arcsec "
+                     f"(tract {t} patch {p})")
+        lines.append(line)
+        if self.patches_only_a or self.patches_only_b:
+            lines.append(f"patches only in A: {self.patches_only_a}, only in B: "
+                         f"{self.patches_only_b} (patch grids differ)")
         return "\n".join(lines)
 
 
@@ -123,26 +126,29 @@ def _patch_rows(skymap: Any, tracts: list[int]) -> tuple[np.ndarray, np.ndarray]
     return np.concatenate(keys), np.concatenate(verts)
 
 
-def _compare_patches(a: Any, b: Any, tracts: list[int]) -> tuple[int, int, float, Any]:
-    """(compared, changed, largest shift in arcsec, (tract, patch) of it)."""
+def _compare_patches(a: Any, b: Any, tracts: list[int]) -> dict[str, Any]:
+    """Patches of ``tracts`` matched by (tract, patch id): how many are in both, only in
+    A, only in B, changed, and the largest vertex shift (arcsec) among those in both."""
     ka, va = _patch_rows(a, tracts)
     kb, vb = _patch_rows(b, tracts)
     common, ia, ib = np.intersect1d(ka, kb, return_indices=True)
-    only = len(ka) + len(kb) - 2 * len(common)
     if va.shape[1:] == vb.shape[1:]:
         shift = vertex_shift_arcsec(va[ia], vb[ib])
     else:
         shift = np.full(len(common), np.inf)
-    changed = int(np.count_nonzero(shift > 0)) + only
-    if only:
-        worst_key = np.setxor1d(ka, kb)[0]
-        return len(common) + only, changed, float("inf"), (int(worst_key >> 32),
-                                                             int(worst_key & 0xFFFFFFFF))
-    if not len(shift) or shift.max() == 0:
-        return len(common), changed, 0.0, None
-    k = int(np.argmax(shift))
-    return len(common), changed, float(shift[k]), (int(common[k] >> 32),
-                                                   int(common[k] & 0xFFFFFFFF))
+    out = {
+        "in_both": len(common),
+        "only_a": len(ka) - len(common),
+        "only_b": len(kb) - len(common),
+        "changed": int(np.count_nonzero(shift > 0)),
+        "max_shift": 0.0,
+        "worst": None,
+    }
+    if len(shift) and shift.max() > 0:
+        k = int(np.argmax(shift))
+        out["max_shift"] = float(shift[k])
+        out["worst"] = (int(common[k] >> 32), int(common[k] & 0xFFFFFFFF))
+    return out
 
 
 def diff_skymaps(
@@ -169,10 +175,10 @@ def diff_skymaps(
             shifts.append(shift)
         if not same_key:
             redo.append(int(t))
-    compared, n_changed, worst_shift, worst = _compare_patches(a, b, redo)
+    patches = _compare_patches(a, b, redo)
     # Patches of the other tracts are unchanged by construction (same WCS and boxes).
     redo_set = set(redo)
-    compared += sum(
+    unchanged = sum(
         int(np.prod(ca.tract(int(t)).num_patches)) for t in ids if int(t) not in redo_set
     )
     return SkymapDiff(
@@ -183,8 +189,10 @@ def diff_skymaps(
         tracts_b=len(b),
         tracts_changed=np.asarray(changed, dtype=np.int64),
         tract_shift_arcsec=np.asarray(shifts, dtype=np.float64),
-        patches_compared=compared,
-        patches_changed=n_changed,
-        patch_max_shift_arcsec=worst_shift,
-        patch_worst=worst,
+        patches_compared=patches["in_both"] + unchanged,
+        patches_changed=patches["changed"],
+        patches_only_a=patches["only_a"],
+        patches_only_b=patches["only_b"],
+        patch_max_shift_arcsec=patches["max_shift"],
+        patch_worst=patches["worst"],
     )
