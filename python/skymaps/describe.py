@@ -43,8 +43,14 @@ def skymap_facts(skymap: Any) -> dict[str, Any]:
     }
     if builder.get("name") == "cells":
         cx, cy = patch.num_cells
-        facts["cells per patch"] = f"{cx} x {cy} ({builder['cellInnerDimensions'][0]} px, "
-        facts["cells per patch"] += f"border {builder['cellBorder']} px)"
+        inner = builder["numCellsPerPatchInner"]
+        facts["cells per patch"] = (
+            f"{cx} x {cy} ({inner} x {inner} inner + {builder['numCellsInPatchBorder']} "
+            f"border cell each side)"
+        )
+        facts["cell size (px)"] = "{} x {}, border {} px".format(
+            *builder["cellInnerDimensions"], builder["cellBorder"]
+        )
     facts.update(
         {
             "projection": config.get("projection"),
