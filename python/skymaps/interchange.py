@@ -10,19 +10,20 @@ a :class:`~skymaps.Tract` or :class:`~skymaps.Patch` (its outer region, the butl
 What is kept exactly (numbers are written with ``repr``, so a round trip through text
 gives the same vertices to within 1e-15 rad):
 
-========================  ====================  ========================================
-region                    lossless in           approximated in
-========================  ====================  ========================================
-ConvexPolygon             all                   MOC (a pixel set at ``depth``)
-Circle                    DS9, regions, STC-S,  GeoJSON geometry (the exact circle is
-                          GeoJSON (properties)  kept in ``properties``), MOC
-Box (lon/lat box)         STC-S                 DS9/regions (polygon of ``box_points``
-                          (``PositionInterval``), per edge: edges of constant latitude
-                          GeoJSON (properties)  are not great circles), MOC
-UnionRegion               DS9, regions (list),  MOC
-                          STC-S, GeoJSON
-IntersectionRegion        STC-S                 MOC; refused by DS9/regions/GeoJSON
-========================  ====================  ========================================
+=====================  ======================  =========================================
+region                 kept exactly in         approximated in
+=====================  ======================  =========================================
+ConvexPolygon          every format            MOC (a pixel set at ``depth``)
+Circle                 DS9, regions, STC-S,    GeoJSON geometry (a polygon around it; the
+                       GeoJSON (properties)    exact circle is in ``properties``), MOC
+Box (lon/lat box)      STC-S                   DS9/regions: an outline through
+                       (PositionInterval),     ``BOX_POINTS`` points per edge (parallels
+                       GeoJSON (properties)    are not great circles, so the outline is
+                                               not convex and does not read back), MOC
+UnionRegion            DS9, regions (a list),  MOC
+                       STC-S, GeoJSON
+IntersectionRegion     STC-S                   MOC; refused by DS9, regions and GeoJSON
+=====================  ======================  =========================================
 
 Coordinates are ICRS degrees. GeoJSON longitudes are RA, continuous around a polygon
 (a polygon across RA 0 keeps values below 0 or above 360 rather than being split, as
