@@ -19,6 +19,7 @@ from .errors import SkymapsError
 
 __all__ = [
     "outer_vertices",
+    "tract_vertices",
     "patch_vertices",
     "vertex_shift_arcsec",
     "corner_table",
@@ -61,6 +62,19 @@ def outer_vertices(skymap: Any) -> dict[str, np.ndarray]:
         "patch_y": rows["patch_cell_y"],
         "patch_xyz": patch_xyz,
     }
+
+
+def tract_vertices(skymap: Any, ids: Any) -> np.ndarray:
+    """(len(ids), K, 3) outer polygon vertices of some tracts (no patches computed)."""
+    core = skymap._core
+    rows = []
+    for t in ids:
+        region = core.tract(int(t)).outer_region()
+        if region.kind != "ConvexPolygon":
+            raise SkymapsError(f"tract {int(t)} is wider than a hemisphere: its outer region "
+                               "is a box, not a polygon with corners")
+        rows.append(region.vertices_xyz())
+    return np.stack(rows) if rows else np.zeros((0, 4, 3))
 
 
 def patch_vertices(tract: Any) -> np.ndarray:
@@ -116,12 +130,14 @@ def corner_table(
 
     if level not in ("tract", "patch"):
         raise ValueError(f"level must be 'tract' or 'patch', got {level!r}")
-    v = outer_vertices(skymap) if tracts is None or len(tracts) == 0 else \
-        _some_vertices(skymap, tracts)
     if level == "tract":
-        cols: dict[str, Any] = {"tract": v["tract_id"]}
-        verts = v["tract_xyz"]
+        ids = skymap.tract_ids() if tracts is None or len(tracts) == 0 else \
+            np.asarray(tracts, dtype=np.int64)
+        cols: dict[str, Any] = {"tract": ids}
+        verts = tract_vertices(skymap, ids)
     else:
+        v = outer_vertices(skymap) if tracts is None or len(tracts) == 0 else \
+            _some_vertices(skymap, tracts)
         cols = {"tract": v["patch_tract"], "patch": v["patch_id"],
                 "patch_x": v["patch_x"], "patch_y": v["patch_y"]}
         verts = v["patch_xyz"]
