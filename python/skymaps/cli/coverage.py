@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from ._options import progress_enabled, progress_option, resolve_skymap, skymap_options
+from ._options import (
+    progress_enabled,
+    progress_option,
+    resolve_skymap,
+    skymap_options,
+    table_options,
+    write_table,
+)
 
 __all__ = ["coverage_command"]
 
@@ -71,22 +76,15 @@ def _footprints(files: tuple[str, ...], visit: bool, progress: bool) -> list[tup
 )
 @click.option("--fraction", is_flag=True, help="Add overlap fractions (polygon footprints only).")
 @click.option("--visit", is_flag=True, help="One footprint per FITS file (union of its HDUs).")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=str),
-    help="Write CSV or Parquet (by suffix) instead of printing CSV.",
-)
+@table_options
 @progress_option
 def coverage_command(
-    files, preset, config_file, overrides, level, fraction, visit, output, no_progress
+    files, preset, config_file, overrides, level, fraction, visit, fmt, output, no_progress
 ):
     """Exact coverage of FILES: FITS images or multi-extension exposures (one footprint
     per image HDU, from its WCS), or CSV/Parquet tables with a ``region`` column of
     sphgeom encodings. Prints one row per (footprint, tract, patch[, cell])."""
     import pyarrow as pa
-    import pyarrow.csv as pacsv
-    import pyarrow.parquet as pq
 
     from ..coverage import coverage
     from ..errors import SkymapsError
@@ -105,12 +103,6 @@ def coverage_command(
     table = table.set_column(
         table.column_names.index("relation"), "relation", table.column("relation").cast(pa.string())
     )
-    if output is None:
-        sink = pa.BufferOutputStream()
-        pacsv.write_csv(table, sink)
-        click.echo(sink.getvalue().to_pybytes().decode(), nl=False)
-    elif Path(output).suffix.lower() in (".parquet", ".pq"):
-        pq.write_table(table, output)
-    else:
-        pacsv.write_csv(table, output)
+    # CSV on the terminal unless asked otherwise (a table of many rows pipes on).
+    write_table(table, "csv" if fmt is None and output is None else fmt, output)
     click.echo(f"{len(labelled)} footprints, {table.num_rows} rows", err=True)
