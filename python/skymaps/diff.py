@@ -159,28 +159,40 @@ def diff_skymaps(
     ids = np.intersect1d(a.tract_ids(), b.tract_ids())
     changed, shifts, redo = [], [], []
     iterable = progress(ids) if progress else ids
+    poly_a, poly_b, poly_ids = [], [], []
+    unchanged = 0  # patches of tracts whose WCS, box and layout are the same
     for t in iterable:
         ta, tb = ca.tract(int(t)), cb.tract(int(t))
-        va = ta.outer_region().vertices_xyz() if ta.outer_region().kind == "ConvexPolygon" \
-            else np.asarray(ta.outer_region().encode())
-        vb = tb.outer_region().vertices_xyz() if tb.outer_region().kind == "ConvexPolygon" \
-            else np.asarray(tb.outer_region().encode())
+        ra, rb = ta.outer_region(), tb.outer_region()
         same_key = _tract_key(ta) == _tract_key(tb)
-        if va.shape == vb.shape and va.dtype == vb.dtype == np.float64:
-            shift = float(vertex_shift_arcsec(va, vb).max())
-        else:
-            shift = 0.0 if (va.shape == vb.shape and np.array_equal(va, vb)) else np.inf
-        if shift > 0 or not same_key:
-            changed.append(int(t))
-            shifts.append(shift)
         if not same_key:
             redo.append(int(t))
+        else:
+            unchanged += int(np.prod(ta.num_patches))
+        if ra.kind == rb.kind == "ConvexPolygon":
+            va, vb = ra.vertices_xyz(), rb.vertices_xyz()
+            if va.shape == vb.shape:
+                poly_a.append(va)
+                poly_b.append(vb)
+                poly_ids.append((int(t), same_key))
+                continue
+        elif ra.encode() == rb.encode():  # boxes: the same bytes or a change
+            if not same_key:
+                changed.append(int(t))
+                shifts.append(0.0)
+            continue
+        changed.append(int(t))
+        shifts.append(np.inf)
+    if poly_ids:
+        moved = vertex_shift_arcsec(np.stack(poly_a), np.stack(poly_b))
+        for (t, same_key), shift in zip(poly_ids, moved, strict=True):
+            if shift > 0 or not same_key:
+                changed.append(t)
+                shifts.append(float(shift))
+    order = np.argsort(changed, kind="stable")
+    changed = [changed[i] for i in order]
+    shifts = [shifts[i] for i in order]
     patches = _compare_patches(a, b, redo)
-    # Patches of the other tracts are unchanged by construction (same WCS and boxes).
-    redo_set = set(redo)
-    unchanged = sum(
-        int(np.prod(ca.tract(int(t)).num_patches)) for t in ids if int(t) not in redo_set
-    )
     return SkymapDiff(
         config=config_differences(a.config, b.config),
         hash_a=a.hash.hex(),
