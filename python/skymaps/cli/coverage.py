@@ -68,7 +68,9 @@ def _footprints(files: tuple[str, ...], visit: bool, progress: bool) -> list[tup
     return out
 
 
-@click.command("coverage")
+@click.command(
+    "coverage", short_help="Tracts/patches/cells that FITS images or stored regions touch."
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @skymap_options
 @click.option(

@@ -48,7 +48,7 @@ def _pair(skymaps, preset, config_file, overrides):
     return out
 
 
-@click.command("diff")
+@click.command("diff", short_help="Compare two skymaps: config, hash and geometry.")
 @click.argument("skymaps", nargs=-1, metavar="[A] [B]")
 @skymap_options
 @table_options

@@ -90,7 +90,9 @@ def _write_regions(regions: list[tuple[str, Any]], fmt: str, output: str | None,
         Path(output).write_text(text)
 
 
-@click.command("export")
+@click.command(
+    "export", short_help="Tract/patch corners as tables, or DS9/STC-S/GeoJSON/MOC regions."
+)
 @skymap_options
 @click.option(
     "--level",

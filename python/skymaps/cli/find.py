@@ -95,7 +95,11 @@ def _read_points(path: str, lon_column: str, lat_column: str) -> tuple[np.ndarra
     return lon, lat
 
 
-@click.command("find", context_settings={"ignore_unknown_options": True})
+@click.command(
+    "find",
+    short_help="Owning tract/patch/cell of points, and every tract holding them.",
+    context_settings={"ignore_unknown_options": True},
+)
 @click.argument("lon", type=float, required=False)
 @click.argument("lat", type=float, required=False)
 @skymap_options

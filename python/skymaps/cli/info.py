@@ -47,7 +47,7 @@ def _facts_table(facts: dict[str, Any]) -> Any:
     return pa.table({"field": list(facts), "value": [_text(v) for v in facts.values()]})
 
 
-@click.command("info")
+@click.command("info", short_help="Describe a skymap, or one tract in full.")
 @skymap_options
 @click.option("--tract", "tract_id", type=int, metavar="N", help="Describe tract N in full.")
 @table_options

@@ -117,7 +117,7 @@ def _options(f):
     return f
 
 
-@click.command("register")
+@click.command("register", short_help="Register a skymap into a butler repository.")
 @_options
 def register_command(
     repo,

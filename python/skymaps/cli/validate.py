@@ -18,7 +18,7 @@ from ._options import (
 __all__ = ["validate_command"]
 
 
-@click.command("validate")
+@click.command("validate", short_help="Check coverage without gaps, overlaps and distortion.")
 @skymap_options
 @click.option(
     "--points",
