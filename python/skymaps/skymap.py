@@ -247,7 +247,19 @@ class SkyMap(SkyMapCompat):
         return self
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({len(self)} tracts, hash={self.hash.hex()[:12]}...)"
+        config = self.config
+        scale = config.get("pixelScale")
+        parts = [f"{self._core.kind}", f"{len(self)} tracts"]
+        if scale is not None:
+            parts.append(f'{config.get("projection", "")} {scale}"/px'.strip())
+        parts.append(f"hash={self.hash.hex()[:12]}...")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    def _repr_html_(self) -> str:
+        """A table of the skymap's facts (:func:`skymaps.describe.skymap_facts`)."""
+        from .describe import facts_html, skymap_facts
+
+        return facts_html(type(self).__name__, skymap_facts(self))
 
     def tract_centers(self) -> tuple[np.ndarray, np.ndarray]:
         """Every tract's nominal centre (lon, lat) in degrees, in id order."""

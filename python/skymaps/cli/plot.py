@@ -6,33 +6,9 @@ from pathlib import Path
 
 import click
 
-from .register import _resolve
+from ._options import resolve_skymap, skymap_options
 
 __all__ = ["plot_command"]
-
-
-def _skymap_options(f):
-    """--preset / -C / -c, as the other commands spell them."""
-    options = [
-        click.option("--preset", metavar="NAME", help="A named skymap (hsc_rings_v1, DC2, ...)."),
-        click.option(
-            "-C",
-            "--config-file",
-            type=click.Path(exists=True, dir_okay=False, path_type=str),
-            help="A skymap config file (pex_config style or TOML).",
-        ),
-        click.option(
-            "-c",
-            "--config",
-            "overrides",
-            multiple=True,
-            metavar="KEY=VALUE",
-            help="Config override (repeatable).",
-        ),
-    ]
-    for option in reversed(options):
-        f = option(f)
-    return f
 
 
 def _read_points(path: str):
@@ -70,7 +46,7 @@ def _read_moc(path: str):
 
 
 @click.command("plot")
-@_skymap_options
+@skymap_options
 @click.option("--tract", type=int, help="Zoom on this tract (with its patches).")
 @click.option(
     "--center",
@@ -139,7 +115,7 @@ def plot_command(preset, config_file, overrides, tract, center, radius, frame, o
     from .coverage import _footprints
 
     try:
-        name, sky = _resolve(preset, config_file, overrides)
+        name, sky = resolve_skymap(preset, config_file, overrides)
         labels = None if not no_labels else False
         if tract is None and center is None:
             regions = ("inner", "outer") if outer else ("inner",)
