@@ -25,10 +25,10 @@ Bounds (for files from other people; ``docs/config-security.md`` has the threat 
 
 * a file is at most 1 MiB (``MAX_SOURCE_BYTES``) and must be a regular file (no
   FIFOs, devices or ``/proc`` streams, which could block or never end);
-  ``config.load`` reads only ``*.py`` files, nests at most 16 deep
+  ``config.load`` reads only ``*.py`` and ``*.pex`` files, nests at most 16 deep
   (``_MAX_LOAD_DEPTH``, cycles refused) and one reading opens at most 64 files in all
   (``_MAX_FILES``, so a diamond of loads cannot fan out exponentially). Otherwise it
-  may read any ``.py`` file the user can read (relative paths from the loading file);
+  may read any such file the user can read (relative paths from the loading file);
 * integers have at most 1,024 bits (``_MAX_INT_BITS``); ``**`` is refused before it is
   computed when its result would exceed 1e300;
 * strings, lists and tuples have at most 100,000 items (``_MAX_SEQUENCE``), nested at
@@ -76,6 +76,8 @@ _MAX_NESTING = 32
 _MAX_INT_BITS = 1024
 _MAX_STEPS = 2_000_000
 _MAX_POWER = 1e300
+#: What config.load may open: pex_config files (never /etc/passwd or /dev/zero).
+_LOADABLE_SUFFIXES = (".py", ".pex")
 
 #: pex_config class names a file may assert for its ``config`` object.
 SUPPORTED_ROOTS = ("MakeSkyMapConfig", *CONFIG_CLASS_NAMES)
@@ -574,7 +576,6 @@ class ConfigReader:
                 isinstance(node.op, ast.Add)
                 and type(left) is type(right)
                 and isinstance(left, (str, list, tuple))
-                and len(left) + len(right) <= _MAX_SEQUENCE
             )
         )
         if not ok:
@@ -586,6 +587,8 @@ class ConfigReader:
                 raise fail(where, f"power too large in {_source(node)}")
         assert op is not None
         if isinstance(left, (str, list, tuple)):
+            if len(left) + len(right) > _MAX_SEQUENCE:
+                raise fail(where, f"{type(left).__name__} of more than {_MAX_SEQUENCE:,} items")
             self._charge(len(left) + len(right), where)
         return op(left, right)
 
@@ -621,8 +624,10 @@ class ConfigReader:
             if len(args) != 1 or not isinstance(args[0], str):
                 raise fail(where, "config.load expects one file name")
             path = Path(args[0])
-            if path.suffix != ".py":
-                raise fail(where, f"config.load reads only .py files, not {_short(args[0])}")
+            if path.suffix not in _LOADABLE_SUFFIXES:
+                raise fail(
+                    where, f"config.load reads only .py or .pex files, not {_short(args[0])}"
+                )
             if not path.is_absolute():
                 base = frame.path.parent if frame.path is not None else Path.cwd()
                 path = base / path

@@ -30,13 +30,14 @@ def read_source(path: Path) -> str:
         raise InvalidConfigError(f"{path}: cannot read config file: {err.strerror}") from None
     except ValueError as err:  # a NUL byte in the path
         raise InvalidConfigError(f"{path!r}: cannot read config file: {err}") from None
-    with os.fdopen(fd, "rb") as handle:
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise InvalidConfigError(f"{path}: cannot read config file: not a regular file")
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise InvalidConfigError(f"{path}: cannot read config file: not a regular file")
+        with os.fdopen(fd, "rb") as handle:
             data = handle.read(MAX_SOURCE_BYTES + 1)
-        except OSError as err:
-            raise InvalidConfigError(f"{path}: cannot read config file: {err.strerror}") from None
+    except OSError as err:
+        raise InvalidConfigError(f"{path}: cannot read config file: {err.strerror}") from None
     if len(data) > MAX_SOURCE_BYTES:
         raise InvalidConfigError(
             f"{path}: config file larger than {MAX_SOURCE_BYTES:,} bytes; refusing to read it"
