@@ -9,7 +9,10 @@ rows), plus the ``skyMap`` dataset read back through daf_butler.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -70,13 +73,37 @@ def test_sqlite_conflicting_definitions_one_name(tmp_path):
     assert _dataset_count(repo) == 1
 
 
-def test_sqlite_conflicting_definitions_into_new_repository(tmp_path):
+def test_cli_conflicting_definitions_into_new_repository(tmp_path):
+    """``skymaps register`` twice at once on a new SQLite repository, two definitions
+    under one name: one registers, the other ends in one line, no traceback."""
     repo = tmp_path / "repo"
     configs = [write_config(tmp_path, 0.3), write_config(tmp_path, 0.25)]
-    winner = _winner(configs, go(*[start_worker(str(repo), c) for c in configs]))
+    procs = [
+        subprocess.Popen(
+            [*_cli(), "register", str(repo), "-C", c, "--no-progress"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for c in configs
+    ]
+    outcomes = [(p.communicate(timeout=600), p.returncode) for p in procs]
+    codes = sorted(code for _, code in outcomes)
+    assert codes == [0, 1], outcomes
+    (out, err), _ = next(o for o in outcomes if o[1] == 1)
+    errors = [line for line in err.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "Traceback" not in err, err
+    assert errors[0].startswith("Error: a different skymap is already registered"), err
+    assert err.splitlines()[-1] == errors[0]
+    winner = next(c for c, (_, code) in zip(configs, outcomes, strict=True) if code == 0)
     reference = tmp_path / "reference"
     register_alone(str(reference), winner)
     assert sqlite_snapshot(repo) == sqlite_snapshot(reference)
+
+
+def _cli() -> list[str]:
+    script = Path(sys.executable).with_name("skymaps")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from skymaps.cli import main; main()"]
 
 
 @pytest.fixture
