@@ -240,16 +240,23 @@ def _expand(sph_ranges) -> list[int]:
 
 
 MEMORY = """
-import resource, sys, numpy as np, skymaps
+import sys, numpy as np, skymaps
+
+def status(key):
+    for line in open("/proc/self/status"):
+        if line.startswith(key):
+            return int(line.split()[1]) * 1024
+
 n = int(sys.argv[1])
 skymap = skymaps.preset("hsc_rings_v1")
 rng = np.random.default_rng(0)
-lon = rng.uniform(0, 360, n); lat = rng.uniform(-90, 90, n)
-skymap.find_tract_patch(lon[:1000], lat[:1000])  # build lazily made tables first
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+lon = rng.uniform(0, 360, n)
+lat = rng.uniform(-90, 90, n)
+skymap.find_tract_patch(lon[:1000], lat[:1000])  # lazily built tables first
+open("/proc/self/clear_refs", "w").write("5")  # reset the peak (VmHWM) to now
+before = status("VmRSS")
 t, p = skymap.find_tract_patch(lon, lat)
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print((after - before) * 1024 / n)
+print((status("VmHWM") - before) / n)
 """
 
 
