@@ -38,6 +38,7 @@ import numpy as np
 
 import skymaps
 
+
 def skymaps_to_check(quick: bool) -> dict[str, skymaps.SkyMap]:
     """Every preset (healpix8's build takes ~40 s: skipped with --quick) and one small
     skymap of each kind no preset covers."""

@@ -77,7 +77,8 @@ def write_config(directory: Path, radius: float = 0.3) -> str:
 def start_worker(repo: str, config: str, name: str = "tiny_discrete", env=None):
     """A worker process, blocked until :func:`go`."""
     proc = subprocess.Popen(
-        [sys.executable, "-c", WORKER.format(tests_dir=str(TESTS_DIR), faults=FAULTS), repo, config, name],
+        [sys.executable, "-c", WORKER.format(tests_dir=str(TESTS_DIR), faults=FAULTS)]
+        + [repo, config, name],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

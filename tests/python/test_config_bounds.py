@@ -18,8 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from skymaps import InvalidConfigError
-from skymaps.config import resolve_file, resolve_text
-from skymaps.config import pexconfig
+from skymaps.config import pexconfig, resolve_file, resolve_text
 from skymaps.config.source import MAX_SOURCE_BYTES
 
 RINGS = "config.numRings = 3\n"

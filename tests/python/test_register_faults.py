@@ -89,7 +89,8 @@ def test_sqlite_sigkill_new_repository(tmp_path):
         # A re-run removes the dead process's staging directory and registers.
         assert register_alone(str(repo), config) in ("registered", "unchanged")
         assert sqlite_snapshot(repo) == sqlite_snapshot(tmp_path / "timing")
-        leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(f".skymaps-new-new{i}-")]
+        staging = f".skymaps-new-new{i}-"
+        leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(staging)]
         assert leftovers == []
 
 

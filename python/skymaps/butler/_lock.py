@@ -79,7 +79,9 @@ def _sqlite_lock(database: str | None, waiting: Callable[[], None]) -> Iterator[
 
 
 @contextlib.contextmanager
-def _postgres_lock(engine: Any, namespace: str | None, waiting: Callable[[], None]) -> Iterator[None]:
+def _postgres_lock(
+    engine: Any, namespace: str | None, waiting: Callable[[], None]
+) -> Iterator[None]:
     import sqlalchemy
 
     key = _advisory_key(f"{engine.url.database}/{namespace or 'public'}")

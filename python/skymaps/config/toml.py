@@ -35,8 +35,8 @@ from typing import Any
 
 from ..errors import InvalidConfigError
 from .fields import SKYMAP_CLASSES, Location, fail
-from .source import read_source
 from .resolve import ResolvedConfig, node_from_resolved, resolve_node
+from .source import read_source
 
 if sys.version_info >= (3, 11):
     import tomllib
