@@ -28,7 +28,8 @@ URL = os.environ.get("SKYMAPS_TEST_POSTGRES_URL")
 pytestmark = pytest.mark.butler
 
 #: Kill moments, as fractions of the time one registration takes (seeded: reproducible).
-KILL_FRACTIONS = sorted(random.Random(16).uniform(0.0, 1.1) for _ in range(4))
+_RANDOM = random.Random(16)
+KILL_FRACTIONS = sorted(_RANDOM.uniform(0.0, 1.1) for _ in range(4))
 
 
 def _timed_run(repo: str, config: str) -> float:
