@@ -27,9 +27,10 @@ from skymaps.butler import create_repo  # noqa: E402
 URL = os.environ.get("SKYMAPS_TEST_POSTGRES_URL")
 pytestmark = pytest.mark.butler
 
-#: Kill moments, as fractions of the time one registration takes (seeded: reproducible).
+#: Kill moments, as fractions of the time one registration takes (seeded: reproducible,
+#: stratified so that early, middle and late moments are all hit).
 _RANDOM = random.Random(16)
-KILL_FRACTIONS = sorted(_RANDOM.uniform(0.0, 1.1) for _ in range(4))
+KILL_FRACTIONS = [1.1 * (i + _RANDOM.random()) / 4 for i in range(4)]  # one per quarter
 
 
 def _timed_run(repo: str, config: str) -> float:
