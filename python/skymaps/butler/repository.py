@@ -166,13 +166,18 @@ _STAGING_PREFIX = ".skymaps-new-"
 def _new_staging_dir(path: Path) -> Path:
     """A fresh staging directory beside ``path``; removes those of dead processes."""
     parent = path.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
     prefix = f"{_STAGING_PREFIX}{path.name}-"
-    for old in parent.glob(prefix + "*"):
-        pid = old.name.removeprefix(prefix).split("-")[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(old, ignore_errors=True)
-    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        for old in parent.glob(prefix + "*"):
+            pid = old.name.removeprefix(prefix).split("-")[0]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(old, ignore_errors=True)
+        return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
+    except OSError as err:
+        raise RepositoryError(
+            f"{path}: cannot create a butler repository here: {_reason(err)}"
+        ) from None
 
 
 def _alive(pid: int) -> bool:
