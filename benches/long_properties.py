@@ -39,23 +39,29 @@ import numpy as np
 import skymaps
 
 
-def skymaps_to_check(quick: bool) -> dict[str, skymaps.SkyMap]:
+def skymaps_to_check(quick: bool, only: list[str] | None = None) -> dict[str, skymaps.SkyMap]:
     """Every preset (healpix8's build takes ~40 s: skipped with --quick) and one small
-    skymap of each kind no preset covers."""
-    out = {
-        name: skymaps.preset(name)
-        for name in skymaps.config.PRESETS
-        if not (quick and name == "healpix8")
-    }
-    out["discrete(3)"] = skymaps.DiscreteSkyMap(
-        [10.0, 359.8, 180.0], [-5.0, 0.1, 89.0], [2.0, 1.5, 3.0], pixel_scale=0.2
+    skymap of each kind no preset covers (or the ones named in ``only``)."""
+    factories = {name: _preset(name) for name in skymaps.config.PRESETS}
+    if quick:
+        del factories["healpix8"]
+    factories.update(
+        {
+            "discrete(3)": lambda: skymaps.DiscreteSkyMap(
+                [10.0, 359.8, 180.0], [-5.0, 0.1, 89.0], [2.0, 1.5, 3.0], pixel_scale=0.2
+            ),
+            "dodeca": skymaps.DodecaSkyMap,
+            "equat(40)": lambda: skymaps.EquatSkyMap(40, [-60.0, 60.0], pixel_scale=0.2),
+            "htm_grid(5)": lambda: skymaps.HtmSkyMap(5),
+            "healpix_grid(4)": lambda: skymaps.HealpixSkyMap(4),
+            "legacy_healpix(3)": lambda: skymaps.LegacyHealpixSkyMap(3),
+        }
     )
-    out["dodeca"] = skymaps.DodecaSkyMap()
-    out["equat(40)"] = skymaps.EquatSkyMap(40, [-60.0, 60.0], pixel_scale=0.2)
-    out["htm_grid(5)"] = skymaps.HtmSkyMap(5)
-    out["healpix_grid(4)"] = skymaps.HealpixSkyMap(4)
-    out["legacy_healpix(3)"] = skymaps.LegacyHealpixSkyMap(3)
-    return out
+    return {k: f() for k, f in factories.items() if only is None or k in only}
+
+
+def _preset(name: str):
+    return lambda: skymaps.preset(name)
 
 
 def uniform(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -117,7 +123,7 @@ PARTIAL = ("discrete(3)", "equat(40)")
 def run_ownership(args, rng) -> int:
     violations = 0
     print("== ownership: exactly one owner, inside its inner region")
-    for name, skymap in skymaps_to_check(args.quick).items():
+    for name, skymap in skymaps_to_check(args.quick, getattr(args, "skymaps", None)).items():
         start = time.perf_counter()
         full_sky = name not in PARTIAL
         totals: dict[str, int] = {}
@@ -284,6 +290,7 @@ def main() -> int:
     parser.add_argument("--memory-points", type=int)
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--only", choices=["ownership", "envelopes", "memory"])
+    parser.add_argument("--skymaps", nargs="+", help="only these (names as printed)")
     args = parser.parse_args()
     args.points = args.points or (10**5 if args.quick else 10**7)
     args.regions = args.regions or (10**3 if args.quick else 10**5)
