@@ -259,8 +259,10 @@ def register(
     Raises
     ------
     skymaps.RegistrationError
-        The name or hash conflicts with a registered skymap, the ``skyMap`` dataset type
-        exists with another storage class, or the repository is not SQL-backed. Nothing
+        The name or hash conflicts with a registered skymap (also when another process
+        registered it while this one computed its records), the ``skyMap`` dataset type
+        exists with another storage class, the repository is not SQL-backed, or the
+        database failed while writing (disk full, read-only, lost connection). Nothing
         was written.
     skymaps.RepositoryError
         The path is not a repository and cannot become one (a file, a non-empty
