@@ -12,7 +12,9 @@ fn floats(data: &[u8]) -> impl Iterator<Item = f64> + '_ {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&mode, rest)) = data.split_first() else { return };
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
     let values: Vec<f64> = floats(rest).take(3 * 64).collect();
     let vertices: Vec<UnitVector3d> = if mode & 1 == 0 {
         values
