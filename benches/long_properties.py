@@ -121,7 +121,7 @@ def check_ownership(name, skymap, lon, lat, full_sky: bool, patch_sample: int, r
 SLIVERS = ("healpix8", "healpix_grid(4)", "legacy_healpix(3)")
 #: Non-TAN projections: a patch's pixel box has curved edges on the sky, its inner
 #: polygon joins the corners by great circles (as lsst.skymap's), so slivers again.
-CURVED_PATCH_EDGES = ("equat(40)",)
+CURVED_PATCH_EDGES = ("equat(40)", "dodeca")  # CEA, STG
 #: Skymaps that do not cover the whole sky (points outside have no owner).
 PARTIAL = ("discrete(3)", "equat(40)")
 
