@@ -8,7 +8,10 @@ Paths, each into a fresh SQLite repository:
   patch, in one transaction (records built from our regions as sphgeom objects; the
   registry computes the HTM7 overlap rows itself);
 * ``lsst.skymap loop``: the loop of ``BaseSkyMap.register`` (one insert per tract plus
-  one batch of patches per tract).
+  one batch of patches per tract);
+* ``bare sqlite`` (the limit): the same rows into the same tables and indexes with plain
+  ``executemany`` in one transaction, timed from prepared Python lists (no records, no
+  butler).
 
 The peers never get the cost of computing the skymap geometry (lsst.skymap is not
 installable here), only the butler side. On the full skymap the peers take many minutes,
@@ -77,6 +80,86 @@ def lsst_skymap_loop(root: Path, records) -> float:
     return time.perf_counter() - start
 
 
+DIMENSION_TABLES = ("skymap", "tract", "patch", "tract_skypix_overlap", "patch_skypix_overlap")
+
+
+def bare_sqlite(schema_db: Path, target: Path, records, name: str) -> float:
+    """The limit: the same rows into the same tables and indexes (schema copied from a
+    daf_butler repository), plain ``executemany`` in one transaction, foreign keys off
+    as skymaps registers. Regions as the base64 text the registry stores."""
+    import sqlite3
+
+    from skymaps.butler._producer import base64_array
+
+    with sqlite3.connect(schema_db) as src:
+        marks = ",".join("?" * len(DIMENSION_TABLES))
+        ddl = [
+            sql
+            for (sql,) in src.execute(
+                f"SELECT sql FROM sqlite_master WHERE tbl_name IN ({marks}) AND sql IS NOT NULL "
+                "ORDER BY type DESC",  # tables before indexes
+                DIMENSION_TABLES,
+            )
+        ]
+    db = sqlite3.connect(target, isolation_level=None)
+    for sql in ddl:
+        db.execute(sql)
+    db.execute("PRAGMA foreign_keys = OFF")
+    tract, patch = records.tract, records.patch
+    columns = {
+        "tract": (tract["id"].to_pylist(), base64_array(tract["region"]).to_pylist()),
+        "patch": [patch[c].to_pylist() for c in ("tract", "id", "cell_x", "cell_y")]
+        + [base64_array(patch["region"]).to_pylist()],
+    }
+    start = time.perf_counter()
+    db.execute("BEGIN")
+    db.execute(
+        "INSERT INTO skymap VALUES (?, ?, ?, ?, ?)",
+        (name, records.hash.hex(), records.tract_max, records.patch_nx_max, records.patch_ny_max),
+    )
+    db.executemany(
+        "INSERT INTO tract (skymap, id, region) VALUES (?, ?, ?)",
+        ((name, *row) for row in zip(*columns["tract"], strict=True)),
+    )
+    db.executemany(
+        "INSERT INTO patch (skymap, tract, id, cell_x, cell_y, region) VALUES (?, ?, ?, ?, ?, ?)",
+        ((name, *row) for row in zip(*columns["patch"], strict=True)),
+    )
+    overlap = records.tract_overlap
+    db.executemany(
+        "INSERT INTO tract_skypix_overlap (skypix_system, skypix_level, skymap, tract, "
+        "skypix_index) VALUES ('htm', 7, ?, ?, ?)",
+        (
+            (name, t, i)
+            for t, i in zip(
+                overlap["tract"].to_pylist(), overlap["skypix_index"].to_pylist(), strict=True
+            )
+        ),
+    )
+    overlap = records.patch_overlap
+    db.executemany(
+        "INSERT INTO patch_skypix_overlap (skypix_system, skypix_level, skymap, tract, patch, "
+        "skypix_index) VALUES ('htm', 7, ?, ?, ?, ?)",
+        (
+            (name, *row)
+            for row in zip(
+                *(overlap[c].to_pylist() for c in ("tract", "patch", "skypix_index")),
+                strict=True,
+            )
+        ),
+    )
+    db.execute("COMMIT")
+    seconds = time.perf_counter() - start
+    # Same rows as the registration that made ``schema_db`` (which holds only this skymap).
+    with sqlite3.connect(schema_db) as src:
+        for table in DIMENSION_TABLES:
+            query = f"SELECT count(*) FROM {table}"
+            mine, theirs = db.execute(query).fetchone(), src.execute(query).fetchone()
+            assert mine == theirs, (table, mine, theirs)
+    db.close()
+    return seconds
+
+
 def skymaps_register(root: Path, config, name: str, records=None) -> float:
     from lsst.daf.butler import Butler
 
@@ -130,6 +213,7 @@ def main() -> None:
         records_seconds = time.perf_counter() - start
         n_peer = records.tract.num_rows if args.full_peers else args.peer_tracts
         part = subset(records, n_peer)
+        bare = bare_sqlite(tmp / "ours_full" / "gen3.sqlite3", tmp / "bare.sqlite3", records, name)
         ours_part = skymaps_register(tmp / "ours_part", None, name, records=part)
         batched = daf_butler_batched(tmp / "batched", part)
         loop = lsst_skymap_loop(tmp / "loop", part)
@@ -142,6 +226,7 @@ def main() -> None:
         rows.append(
             ("skymaps records only (Rust)", records.tract.num_rows, full_patches, records_seconds)
         )
+        rows.append(("bare sqlite inserts (limit)", records.tract.num_rows, full_patches, bare))
         part_share = records_seconds * part_patches / full_patches
         rows.append(("skymaps register, subset", n_peer, part_patches, ours_part + part_share))
         rows.append(("daf_butler batched, subset", n_peer, part_patches, batched))

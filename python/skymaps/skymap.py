@@ -33,7 +33,7 @@ from __future__ import annotations
 import json
 import weakref
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -42,7 +42,11 @@ from ._chunks import chunked
 from ._coords import lonlat_arrays, restore
 from .compat import SkyMapCompat
 from .errors import InvalidConfigError
+from .packer import UNSET as _UNSET
 from .tract import Patch, Tract
+
+if TYPE_CHECKING:
+    from .packer import DimensionPacker
 
 __all__ = ["SkyMap"]
 
@@ -146,6 +150,53 @@ class SkyMap(SkyMapCompat):
         from .butler.records import dimension_records
 
         return dimension_records(self, name)
+
+    def packer(self, bands: Any = None, *, n_bands: Any = _UNSET) -> DimensionPacker:
+        """The dimension packer of this skymap: ``{tract, patch[, band]}`` as integers,
+        lsst.skymap's ``SkyMapDimensionPacker`` layout (see :mod:`skymaps.packer`).
+
+        Parameters
+        ----------
+        bands : list of str or dict, optional
+            Band names to append to the stored band table (a list), or a whole
+            ``{name: index}`` table (a dict, as lsst.skymap's ``bands`` config). The
+            default is the table stored with the skymap (:meth:`with_packer`): the
+            built-in lsst.skymap bands unless it adds its own.
+        n_bands : int or None, optional
+            Band slots; None for the table's size (lsst.skymap's default), 0 for ids
+            without a band. Defaults to the stored choice.
+
+        Raises
+        ------
+        InvalidConfigError
+            A repeated band or index, or ids that would not fit in 63 bits.
+        """
+        from .packer import DimensionPacker, packer_config
+
+        if bands is None and n_bands is _UNSET:
+            return DimensionPacker(self)
+        return DimensionPacker(self, packer_config(self.config.get("packer"), bands, n_bands))
+
+    def with_packer(
+        self, extra_bands: Any = None, *, bands: Any = None, n_bands: Any = _UNSET
+    ) -> SkyMap:
+        """This skymap with a packer choice stored in its config (pickles, TOML and
+        ``to_config`` keep it), so that packed ids are reproducible.
+
+        ``extra_bands`` (names) are appended to the band table without renumbering it;
+        ``bands`` replaces the table (``{name: index}``); ``n_bands`` as in
+        :meth:`packer`. The skymap hash does not change (lsst.skymap does not hash
+        packer configs either), so the result compares equal to this skymap (same
+        tracts); compare ``config`` to tell packer choices apart.
+        """
+        from .packer import packer_config
+
+        config = self.config
+        packer = packer_config(config.get("packer"), bands, n_bands)
+        if extra_bands is not None:
+            packer = packer_config(packer, list(extra_bands))
+        config["packer"] = packer
+        return SkyMap.from_config(config)
 
     @property
     def tract_max(self) -> int:
@@ -256,11 +307,14 @@ class SkyMap(SkyMapCompat):
 
 #: Skymaps unpickled in this process, by hash: unpickling the many tracts of one skymap
 #: (say one per dask task) builds that skymap once.
-_UNPICKLED: weakref.WeakValueDictionary[bytes, SkyMap] = weakref.WeakValueDictionary()
+#: Keyed by hash and config: the packer choice is in the config but not in the hash.
+_UNPICKLED: weakref.WeakValueDictionary[tuple[bytes, str], SkyMap] = (
+    weakref.WeakValueDictionary()
+)
 
 
 def _unpickle(config_json: str, hash_: bytes) -> SkyMap:
-    sky = _UNPICKLED.get(hash_)
+    sky = _UNPICKLED.get((hash_, config_json))
     if sky is not None:
         return sky
     sky = SkyMap.from_config(json.loads(config_json))
@@ -269,5 +323,5 @@ def _unpickle(config_json: str, hash_: bytes) -> SkyMap:
             f"unpickled skymap has hash {sky.hash.hex()}, but it was pickled with hash "
             f"{hash_.hex()}: the pickle comes from an incompatible skymaps version"
         )
-    _UNPICKLED[hash_] = sky
+    _UNPICKLED[(hash_, config_json)] = sky
     return sky

@@ -159,7 +159,10 @@ def resolve_file(
         _apply_overrides(reader, overrides)
         finished = _finish(reader, toml_version if version is None else version, loaded.sources)
         provenance = {**loaded.provenance, **finished.provenance}
-        return ResolvedConfig(finished.name, finished.config, finished.sources, provenance)
+        config = finished.config
+        if "packer" in loaded.config:  # not a pex_config field: kept from the TOML file
+            config = {**config, "packer": loaded.config["packer"]}
+        return ResolvedConfig(finished.name, config, finished.sources, provenance)
     if path is None:
         root = make_root() if skymap_class is None else make_skymap_config(skymap_class)
         reader = ConfigReader(root)

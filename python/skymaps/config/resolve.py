@@ -165,6 +165,7 @@ def node_from_resolved(
     if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
         raise fail(where.get("version"), f"version expects int, got {version!r}")
     n_side = data.pop("nSide", None) if skymap_class == "healpix" else None
+    data.pop("packer", None)  # the packer choice is not part of the config tree
     builder = data.pop("tractBuilder", None)
     aliases = {a[0] for a in node.spec.aliases}
     for key, value in data.items():
@@ -211,7 +212,13 @@ def validate(resolved: dict[str, Any]) -> dict[str, Any]:
         As :func:`resolve_node` and :func:`node_from_resolved`.
     """
     node, skymap_class, version = node_from_resolved(resolved)
-    return resolve_node(node, skymap_class, version)[0]
+    out = resolve_node(node, skymap_class, version)[0]
+    if resolved.get("packer") is not None:  # checked by the core, not a config-tree field
+        out["packer"] = resolved["packer"]
+        problem = _core.config_problem(out)
+        if problem is not None:
+            raise InvalidConfigError(problem[1])
+    return out
 
 
 def root_from_resolved(

@@ -20,6 +20,13 @@ defaults for the class, including its ``setDefaults``)::
     patchInnerDimensions = [4000, 4000]
     patchBorder = 100
 
+An optional ``[packer]`` table stores how data IDs are packed into integers (see
+:mod:`skymaps.packer`; not part of the skymap hash)::
+
+    [packer]
+    extraBands = ["N395", "N1040"]   # appended to lsst.skymap's band table
+    nBands = 32                      # band slots (default: the table's size; 0: no band)
+
 ``[skymap] preset = "lsst_cells_v1"`` starts from a shipped preset and changes only the
 keys given (a different ``tractBuilder.name`` starts that builder from its defaults).
 Field names and units are lsst.skymap's, so the file reads like the resolved dict.
@@ -33,6 +40,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .. import _core
 from ..errors import InvalidConfigError
 from .fields import SKYMAP_CLASSES, Location, fail
 from .resolve import ResolvedConfig, node_from_resolved, resolve_node
@@ -45,7 +53,7 @@ else:  # pragma: no cover - Python 3.10
 
 __all__ = ["load_toml", "loads_toml", "to_toml", "to_pex"]
 
-_TOP_KEYS = {"name", "skymap"}
+_TOP_KEYS = {"name", "skymap", "packer"}
 _HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
 _KEY = re.compile(
     r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*="""
@@ -89,7 +97,10 @@ def loads_toml(text: str, label: str = "<toml>") -> ResolvedConfig:
 
     for key in data:
         if key not in _TOP_KEYS:
-            raise fail(at(key), f"unknown top-level key {key!r} (expected 'name' and [skymap])")
+            raise fail(
+                at(key),
+                f"unknown top-level key {key!r} (expected 'name', [skymap] and [packer])",
+            )
     name = data.get("name")
     if name is not None and not isinstance(name, str):
         raise fail(at("name"), f"name expects a str, got {name!r}")
@@ -117,6 +128,12 @@ def loads_toml(text: str, label: str = "<toml>") -> ResolvedConfig:
         where["skymap_class" if dotted == "class" else dotted] = loc
     node, skymap_class, version = node_from_resolved(skymap, where, label)
     config, provenance = resolve_node(node, skymap_class, version)
+    if "packer" in data:
+        config["packer"] = data["packer"]
+        problem = _core.config_problem(config)
+        if problem is not None:
+            raise fail(at("packer"), problem[1])
+        provenance["packer"] = str(at("packer"))
     return ResolvedConfig(name, config, (), provenance)
 
 
@@ -214,14 +231,31 @@ def to_toml(resolved: dict[str, Any], name: str | None = None) -> str:
     out.append("[skymap]")
     out.append(f"class = {_toml_value(resolved['skymap_class'])}")
     for key, value in resolved.items():
-        if key in ("skymap_class", "tractBuilder", "nSide"):
+        if key in ("skymap_class", "tractBuilder", "nSide", "packer"):
             continue
         out.append(f"{key} = {_toml_value(value)}")
     out.append("")
     out.append("[skymap.tractBuilder]")
     for key, value in resolved["tractBuilder"].items():
         out.append(f"{key} = {_toml_value(value)}")
+    packer = resolved.get("packer")
+    if packer is not None:
+        out.extend(_packer_toml(packer))
     return "\n".join(out) + "\n"
+
+
+def _packer_toml(packer: dict[str, Any]) -> list[str]:
+    """The ``[packer]`` table (and ``[packer.bands]`` for a replaced band table)."""
+    out = ["", "[packer]"]
+    for key, value in packer.items():
+        if key != "bands" and value is not None:
+            out.append(f"{key} = {_toml_value(value)}")
+    if packer.get("bands") is not None:
+        out.append("")
+        out.append("[packer.bands]")
+        for band, index in packer["bands"].items():
+            out.append(f"{_toml_string(band)} = {_toml_value(index)}")
+    return out
 
 
 def _py_value(value: Any) -> str:
@@ -253,9 +287,11 @@ def to_pex(resolved: dict[str, Any], name: str | None = None) -> str:
     out.append(f"config.skyMap.name = {cls!r}")
     out.append(f"# constructor version {resolved['version']} (not a pex_config field)")
     for key, value in resolved.items():
-        if key in ("skymap_class", "version", "tractBuilder", "nSide"):
+        if key in ("skymap_class", "version", "tractBuilder", "nSide", "packer"):
             continue
         out.append(f"{sky}.{key} = {_py_value(value)}")
+    if resolved.get("packer") is not None:
+        out.append(f"# packer {resolved['packer']!r} (not a makeSkyMap field; kept by TOML)")
     builder = resolved["tractBuilder"]
     out.append(f"{sky}.tractBuilder.name = {builder['name']!r}")
     for key, value in builder.items():

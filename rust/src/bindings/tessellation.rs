@@ -8,6 +8,7 @@ use super::{detach, with_lonlat};
 use crate::geometry::{Region, UnitVector3d};
 use crate::lookup;
 use crate::tessellation::box_tiling::BoxTiling;
+use crate::tessellation::packer::{PackerConfig, PackerLayout};
 use crate::tessellation::{PixelBox, SkyMap, SkyMapConfig, Tract};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
@@ -17,6 +18,7 @@ use std::sync::Arc;
 type I64Array<'py> = Bound<'py, PyArray1<i64>>;
 type F64Array<'py> = Bound<'py, PyArray1<f64>>;
 type BoxTuple = (i64, i64, i64, i64);
+type PackerTuple = (Vec<(String, i64)>, i64, i64, i64, u32);
 
 fn box_tuple(b: &PixelBox) -> BoxTuple {
     (b.min[0], b.min[1], b.dims[0], b.dims[1])
@@ -93,6 +95,24 @@ impl PySkyMap {
     #[getter]
     fn patch_ny_max(&self) -> u64 {
         self.inner.patch_ny_max()
+    }
+
+    /// The packed-id layout under a packer config dict (None: the stored one):
+    /// `(bands as [(name, index)], n_bands, n_tracts, n_patches, max_bits)`.
+    #[pyo3(signature = (config=None))]
+    fn packer_layout(&self, config: Option<&Bound<'_, PyAny>>) -> PyResult<PackerTuple> {
+        let config = config
+            .map(|c| PackerConfig::parse(&to_config_value(c)?).map_err(PyErr::from))
+            .transpose()?;
+        let layout = PackerLayout::for_skymap(&self.inner, config.as_ref())?;
+        let max_bits = layout.max_bits();
+        Ok((
+            layout.bands,
+            layout.n_bands,
+            layout.n_tracts,
+            layout.n_patches,
+            max_bits,
+        ))
     }
 
     /// The tract with this id.

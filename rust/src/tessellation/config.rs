@@ -14,6 +14,7 @@
 //! fall back to a default. [`SkyMapConfig::to_json`] gives the same dict back. The
 //! fields, their types, defaults and checks are those of the [`schema`] table.
 
+use super::packer::PackerConfig;
 use super::schema::{self, ConfigValue};
 use crate::projection::Projection;
 use crate::{Error, Result};
@@ -156,6 +157,8 @@ pub struct SkyMapConfig {
     /// WCS rotation in degrees.
     pub rotation_deg: f64,
     pub tract_builder: TractBuilder,
+    /// How data IDs are packed into integers (the optional `packer` key; not hashed).
+    pub packer: Option<PackerConfig>,
 }
 
 impl SkyMapConfig {
@@ -231,11 +234,13 @@ impl SkyMapConfig {
             schema::kind(class).map_err(|e| ConfigProblem::new("skymap_class", e.to_string()))?;
         let fields = kind.all_fields();
         for (key, _) in map {
-            let known = ["skymap_class", "version", "tractBuilder"].contains(&key.as_str())
+            let known = ["skymap_class", "version", "tractBuilder", "packer"]
+                .contains(&key.as_str())
                 || fields.iter().any(|f| f.name == key)
                 || kind.derived.contains(&key.as_str());
             if !known {
-                let mut expected: Vec<&str> = vec!["skymap_class", "version", "tractBuilder"];
+                let mut expected: Vec<&str> =
+                    vec!["skymap_class", "version", "tractBuilder", "packer"];
                 expected.extend(fields.iter().map(|f| f.name));
                 expected.extend(kind.derived.iter());
                 return Err(ConfigProblem::new(
@@ -304,6 +309,12 @@ impl SkyMapConfig {
                 }
             }
         };
+        let packer = match value.get("packer") {
+            None | Some(ConfigValue::Null) => None,
+            Some(v) => Some(
+                PackerConfig::parse(v).map_err(|e| ConfigProblem::new("packer", e.to_string()))?,
+            ),
+        };
         let projection = Projection::from_code(&f.string("projection"))
             .map_err(|e| ConfigProblem::new("projection", e.to_string()))?;
         Ok(SkyMapConfig {
@@ -314,6 +325,7 @@ impl SkyMapConfig {
             tract_overlap_deg: f.float("tractOverlap"),
             rotation_deg: f.float("rotation"),
             tract_builder,
+            packer,
         })
     }
 
@@ -376,6 +388,9 @@ impl SkyMapConfig {
         if let (Some(dst), Some(src)) = (v.as_object_mut(), extra.as_object()) {
             for (k, val) in src {
                 dst.insert(k.clone(), val.clone());
+            }
+            if let Some(packer) = &self.packer {
+                dst.insert("packer".into(), packer.to_value());
             }
         }
         v

@@ -12,7 +12,8 @@
 //! * [`config`]: the resolved config (`lsst.skymap` field names), parsed with it;
 //! * [`tract`], [`patch`], [`bbox`]: tract and patch geometry;
 //! * [`rings`], [`discrete`], [`equat`], [`dodeca`], [`healpix`]: the skymap classes;
-//! * [`skymap`]: [`SkyMap`], which builds them all; [`hash`]: the skymap SHA1.
+//! * [`skymap`]: [`SkyMap`], which builds them all; [`hash`]: the skymap SHA1;
+//! * [`packer`]: data IDs as integers (`lsst.skymap`'s dimension packer).
 
 pub mod bbox;
 pub mod box_tiling;
@@ -23,6 +24,7 @@ pub mod dodeca;
 pub mod equat;
 pub mod hash;
 pub mod healpix;
+pub mod packer;
 pub mod patch;
 pub mod patch_table;
 pub mod pixel_grid;
