@@ -44,6 +44,7 @@ from .. import _core
 from ..errors import InvalidConfigError
 from .fields import SKYMAP_CLASSES, Location, fail
 from .resolve import ResolvedConfig, node_from_resolved, resolve_node
+from .source import read_source
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -78,10 +79,7 @@ def load_toml(path: str | Path) -> ResolvedConfig:
         Invalid TOML, unknown keys, wrong types or missing values, as ``file:line:``.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise InvalidConfigError(f"{path}: cannot read config file: {err.strerror}") from None
+    text = read_source(path)
     resolved = loads_toml(text, str(path))
     return ResolvedConfig(resolved.name, resolved.config, (path.resolve(),), resolved.provenance)
 
