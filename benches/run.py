@@ -26,7 +26,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent / "python"
 BENCHES = (
-    "bricks", "coverage", "skymap", "register", "records_packers", "pixelization", "geometry"
+    "bricks", "coverage", "skymap", "register", "records_packers", "pixelization", "geometry",
+    "dask",  # last: it resizes skymaps' thread pool
 )
 
 
