@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-from _timing import best_of
+from _timing import best_of, record
 
 import skymaps
 
@@ -56,6 +56,12 @@ def main() -> None:
     t_hpx = best_of(lambda: hpx.find_tract_patch(ra, dec), repeat)
     t_healpy = best_of(lambda: healpy.ang2pix(2**order, ra, dec, nest=True, lonlat=True), repeat)
     rows.append((f"hpx{order} t,p", t_hpx, t_healpy))
+    peers = {"brick id": "desiutil", "brick name": "desiutil", f"hpx{order} t,p": "healpy ang2pix"}
+    for name, ours, theirs in rows:
+        task = f"point -> {name}" if "hpx" not in name else f"point -> HEALPix{order} tract,patch"
+        record(task, "skymaps", ours, n)
+        record(task, peers[name], theirs, n)
+    record("point -> (brick, patch)", "skymaps", t_tp, n)
 
     print(f"{n:,} random points; skymaps.BrickSkyMap() built in {t_build:.2f} s")
     print(f"{'task':<12} {'skymaps M/s':>12} {'peer M/s':>13} {'ratio':>7}  (peer: desiutil;")

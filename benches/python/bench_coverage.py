@@ -21,7 +21,7 @@ import argparse
 import time
 
 import numpy as np
-from _timing import best_of
+from _timing import best_of, record
 
 import skymaps
 from skymaps import coverage as cov
@@ -136,6 +136,8 @@ def main() -> None:
     )
     t_union = best_of(lambda: cov.overlapping(sky, union, "patch"), 20)
     t_ccds = best_of(lambda: cov.coverage_from_vertices(sky, vlon, vlat, "patch"), 20)
+    record("62-CCD visit (union) -> patches", "skymaps", t_union, 1)
+    record("62-CCD visit (detectors) -> patches", "skymaps", t_ccds, 1)
     rows = cov.coverage_from_vertices(sky, vlon, vlat, "patch").num_rows
     print(
         f"62-CCD visit -> (tract, patch): union region {t_union * 1e6:8.0f} us; "
@@ -145,6 +147,8 @@ def main() -> None:
     lon, lat = random_detectors(rng, n_batch)
     t_batch = best_of(lambda: cov.coverage_from_vertices(sky, lon, lat, "patch"), repeat)
     exact = cov.coverage_from_vertices(sky, lon, lat, "patch")
+    task = "detector footprints -> (tract, patch)"
+    record(task, "skymaps", t_batch, n_batch)
     print(
         f"batch of {n_batch:,} detectors -> (tract, patch): {t_batch:.3f} s = "
         f"{n_batch / t_batch:,.0f} footprints/s, {exact.num_rows:,} rows  [goal >= 500,000/s]"
@@ -155,6 +159,7 @@ def main() -> None:
     t0 = time.perf_counter()
     bbox = vertex_bbox_pairs(sky, sub_lon, sub_lat)
     t_bbox = time.perf_counter() - t0
+    record(task, "vertex bbox (findTractPatchList)", t_bbox, n_peer)
     print(
         f"vertex-bbox (lsst.skymap findTractPatchList style), {n_peer:,} detectors: "
         f"{n_peer / t_bbox:,.0f} footprints/s (skymaps is "
@@ -162,6 +167,7 @@ def main() -> None:
         f"misses {len(exact_sub - bbox)}, extra {len(bbox - exact_sub)} of {len(exact_sub)} pairs"
     )
     brute, t_brute = sphgeom_brute(sky, sub_lon, sub_lat)
+    record(task, "lsst.sphgeom brute force", t_brute, n_peer)
     print(
         f"sphgeom brute force, {n_peer:,} detectors: {n_peer / t_brute:,.0f} footprints/s; "
         f"skymaps is {t_brute / (t_batch / n_batch * n_peer):,.0f}x faster; "

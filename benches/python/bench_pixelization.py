@@ -13,6 +13,7 @@ import os
 import time
 
 import numpy as np
+from _timing import record
 
 
 def best_of(fn, repeat):
@@ -25,7 +26,22 @@ def best_of(fn, repeat):
     return best, out
 
 
+#: The task the next rows time (printed above them; recorded with them).
+_task = ""
+
+
+def section(title, task):
+    global _task
+    _task = task
+    print(title)
+
+
 def row(name, n, t, ref=None):
+    """Print a timing and record it: ``name`` is the library (skymaps' rows start
+    with "skymaps", or "polygon: skymaps" / "circle: skymaps")."""
+    shape, _, library = name.rpartition(": ")
+    task = f"{_task}, {shape}" if shape else _task
+    record(task, "skymaps" if library.startswith("skymaps") else library, t, n)
     rate = n / t if t > 0 else float("inf")
     ratio = f"{ref / t:8.2f}x" if ref is not None else "        "
     print(f"  {name:<38s} {t * 1e3:10.2f} ms {rate / 1e6:10.2f} M/s {ratio}")
@@ -37,8 +53,9 @@ def bench_points_healpix(n, repeat):
     rng = np.random.default_rng(0)
     ra = rng.uniform(0, 360, n)
     dec = np.degrees(np.arcsin(rng.uniform(-1, 1, n)))
-    print(f"\npoint -> HEALPix nested, order 12, {n:,} points "
-          f"(ratio = peer time / skymaps time; RAYON threads={os.cpu_count()})")
+    section(f"\npoint -> HEALPix nested, order 12, {n:,} points "
+            f"(ratio = peer time / skymaps time; RAYON threads={os.cpu_count()})",
+            "point -> HEALPix order 12")
     t_us, ours = best_of(lambda: skymaps.Healpix(12).index(ra, dec), repeat)
     row("skymaps.Healpix(12).index", n, t_us)
     try:
@@ -79,7 +96,7 @@ def bench_points_htm(n, n_sphgeom, repeat):
     rng = np.random.default_rng(1)
     ra = rng.uniform(0, 360, n)
     dec = np.degrees(np.arcsin(rng.uniform(-1, 1, n)))
-    print(f"\npoint -> HTM level 20, {n:,} points")
+    section(f"\npoint -> HTM level 20, {n:,} points", "point -> HTM level 20")
     t_us, ours = best_of(lambda: skymaps.Htm(20).index(ra, dec), repeat)
     row("skymaps.Htm(20).index", n, t_us)
     try:
@@ -148,7 +165,8 @@ def bench_covers(count, repeat):
     for order in (8, 12, 16):
         nside = 2**order
         hpx = skymaps.Healpix(order)
-        print(f"\nregion (1 deg) -> HEALPix cover, order {order}, {count} regions")
+        section(f"\nregion (1 deg) -> HEALPix cover, order {order}, {count} regions",
+                f"1-deg region -> HEALPix{order} cover")
         t_us, _ = _timed_loop(hpx.envelope, regions, repeat)
         row("polygon: skymaps envelope (exact)", count, t_us)
         t_uc, _ = _timed_loop(hpx.envelope, circles, repeat)
@@ -208,6 +226,8 @@ def bench_covers(count, repeat):
         t, ref = _timed_loop(pix.envelope, sgpolys, repeat)
         same = all(o.ranges().tolist() == [list(x) for x in r]
                    for o, r in zip(ours, ref, strict=True))
+        record(f"polygon -> HTM{level} envelope", "skymaps", t_us, len(regions))
+        record(f"polygon -> HTM{level} envelope", "lsst.sphgeom", t, len(regions))
         print(f"  level {level:2d}: skymaps {t_us * 1e3:8.1f} ms, sphgeom {t * 1e3:8.1f} ms, "
               f"speed-up {t / t_us:5.2f}x, identical={same}")
         t_b, _ = best_of(lambda h=htm: h.envelope_pixels_many(regions), repeat)

@@ -25,7 +25,7 @@ import resource
 import time
 
 import numpy as np
-from _timing import best_of
+from _timing import best_of, record
 
 import skymaps
 
@@ -46,6 +46,7 @@ def bench_records(sky: skymaps.SkyMap, name: str, repeat: int, peer_tracts: int)
     cpu = (cpu_seconds() - cpu0) / repeat
     records = sky.dimension_records(name)
     n_patch = records.patch.num_rows
+    record("dimension records (patches)", "skymaps", wall, n_patch)
     print(
         f"records  skymaps        {wall:7.3f} s wall (best of {repeat}), {cpu:6.2f} s CPU, "
         f"{n_patch / wall / 1e6:6.2f} M patches/s, peak RSS {peak_rss_mb():.0f} MB "
@@ -69,6 +70,8 @@ def bench_records(sky: skymaps.SkyMap, name: str, repeat: int, peer_tracts: int)
 
     peer_wall = best_of(peer, 1)
     rate = len(regions) / peer_wall
+    record("dimension records (patches)", "lsst.sphgeom per patch (envelope)", peer_wall,
+           len(regions))
     print(
         f"records  lsst.sphgeom   {n_patch / rate:7.3f} s for all patches at "
         f"{rate / 1e6:6.3f} M patches/s ({len(regions)} patches timed); "
@@ -117,6 +120,10 @@ def bench_packers(sky: skymaps.SkyMap, n_ids: int, repeat: int) -> None:
 
     p_pack = best_cpu(peer_pack, repeat) / n_peer
     p_unpack = best_cpu(peer_unpack, repeat) / n_peer
+    record("pack data IDs (CPU time)", "skymaps", t_pack, n_ids)
+    record("pack data IDs (CPU time)", "lsst.skymap _pack loop", p_pack * n_peer, n_peer)
+    record("unpack data IDs (CPU time)", "skymaps", t_unpack, n_ids)
+    record("unpack data IDs (CPU time)", "lsst.skymap unpack loop", p_unpack * n_peer, n_peer)
     print(
         f"packers  pack   skymaps {n_ids / t_pack / 1e6:7.1f} M ids/s, lsst.skymap arithmetic "
         f"loop {1 / p_pack / 1e6:5.2f} M ids/s: {p_pack * n_ids / t_pack:.0f}x"

@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _timing import record
+
 
 def subset(records, n_tracts: int):
     import dataclasses
@@ -232,6 +234,14 @@ def main() -> None:
         rows.append(("daf_butler batched, subset", n_peer, part_patches, batched))
         rows.append(("lsst.skymap loop, subset", n_peer, part_patches, loop))
     ours_rate = part_patches / (ours_part + part_share)
+    task = f"register patch rows ({n_peer} tracts)"
+    record(task, "skymaps", ours_part + part_share, part_patches)
+    record(task, "daf_butler insertDimensionData", batched, part_patches)
+    record(task, "lsst.skymap register loop", loop, part_patches)
+    if full_seconds is not None:
+        record(f"register {name} (records + write)", "skymaps", full_seconds, full_patches)
+        record(f"register {name} (records + write)", "bare SQLite inserts (the limit)", bare,
+               full_patches)
     print(
         f"\nskymap {name}: {records.tract.num_rows:,} tracts, {full_patches:,} patches, "
         f"{records.tract_overlap.num_rows + records.patch_overlap.num_rows:,} overlap rows"

@@ -37,6 +37,7 @@ from .geometry import (
 
 # [pixelization]
 from .pixelization import Healpix, Htm, RangeSet
+from .threads import get_num_threads, set_num_threads
 
 # [tessellation]
 # isort: split
@@ -61,6 +62,7 @@ from .wcs_footprint import footprint
 # [config]
 # isort: split
 from .config import load_config, preset
+from .headers import from_headers
 
 __version__: str = _core.__version__
 
@@ -80,6 +82,9 @@ __all__ = [
     "ShapeMismatchError",
     "SkymapsError",
     "SkymapsIOError",
+    "from_headers",
+    "get_num_threads",
+    "set_num_threads",
     # [geometry]
     "Box",
     "Circle",

@@ -226,6 +226,65 @@ class Region:
         """A lon/lat box containing the region (sphgeom ``getBoundingBox``)."""
         return _wrap(self._core.bounding_box())  # type: ignore[return-value]
 
+    # ----- interchange (skymaps.interchange) -------------------------------------
+    def to_moc(self, depth: int = 10) -> Any:
+        """A ``mocpy.MOC`` of the HEALPix cells at ``depth`` that touch the region."""
+        from .interchange import to_moc
+
+        return to_moc(self, depth)
+
+    def to_regions(self) -> Any:
+        """astropy-regions sky region(s) (needs the ``regions`` package)."""
+        from .interchange import to_regions
+
+        return to_regions(self)
+
+    def to_ds9(self) -> str:
+        """DS9 region text (icrs)."""
+        from .interchange import to_ds9
+
+        return to_ds9(self)
+
+    def to_stcs(self) -> str:
+        """STC-S text (``Polygon ICRS ...``, ``Circle ICRS ...``)."""
+        from .interchange import to_stcs
+
+        return to_stcs(self)
+
+    def to_geojson(self) -> dict[str, Any]:
+        """A GeoJSON Feature (``[ra, dec]`` coordinates)."""
+        from .interchange import to_geojson
+
+        return to_geojson(self)
+
+    @staticmethod
+    def from_stcs(text: str) -> Region:
+        """The region of STC-S text (see :func:`skymaps.interchange.from_stcs`)."""
+        from .interchange import from_stcs
+
+        return from_stcs(text)
+
+    @staticmethod
+    def from_ds9(text: str) -> Region:
+        """The region of DS9 region text (needs the ``regions`` package)."""
+        from .interchange import from_ds9
+
+        return from_ds9(text)
+
+    @staticmethod
+    def from_regions(obj: Any) -> Region:
+        """The region of astropy-regions sky region(s)."""
+        from .interchange import from_regions
+
+        return from_regions(obj)
+
+    @staticmethod
+    def from_geojson(obj: Any) -> Region:
+        """The region of a GeoJSON object or text."""
+        from .interchange import from_geojson
+
+        return from_geojson(obj)
+
     # ----- Python protocol ------------------------------------------------------
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Region):

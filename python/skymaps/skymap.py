@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import _core
+from ._chunks import chunked
 from ._coords import lonlat_arrays, restore
 from .compat import SkyMapCompat
 from .errors import InvalidConfigError
@@ -247,7 +248,19 @@ class SkyMap(SkyMapCompat):
         return self
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({len(self)} tracts, hash={self.hash.hex()[:12]}...)"
+        config = self.config
+        scale = config.get("pixelScale")
+        parts = [f"{self._core.kind}", f"{len(self)} tracts"]
+        if scale is not None:
+            parts.append(f'{config.get("projection", "")} {scale}"/px'.strip())
+        parts.append(f"hash={self.hash.hex()[:12]}...")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    def _repr_html_(self) -> str:
+        """A table of the skymap's facts (:func:`skymaps.describe.skymap_facts`)."""
+        from .describe import facts_html, skymap_facts
+
+        return facts_html(type(self).__name__, skymap_facts(self))
 
     def tract_centers(self) -> tuple[np.ndarray, np.ndarray]:
         """Every tract's nominal centre (lon, lat) in degrees, in id order."""
@@ -260,12 +273,13 @@ class SkyMap(SkyMapCompat):
         polygon containment otherwise). Degrees, broadcast, scalar in -> scalar out.
         """
         flat = lonlat_arrays(lon, lat)
-        return restore(self._core.find_tract(flat.lon, flat.lat), flat)
+        (tracts,) = chunked(lambda a, b: (self._core.find_tract(a, b),), flat.lon, flat.lat)
+        return restore(tracts, flat)
 
     def find_tract_patch(self, lon: Any, lat: Any = None) -> tuple[Any, Any]:
         """The owning (tract id, patch id) of each point (-1 where none)."""
         flat = lonlat_arrays(lon, lat)
-        t, p = self._core.find_tract_patch(flat.lon, flat.lat)
+        t, p = chunked(self._core.find_tract_patch, flat.lon, flat.lat)
         return restore(t, flat), restore(p, flat)
 
     def find_all_tracts(self, lon: Any, lat: Any = None) -> Any:

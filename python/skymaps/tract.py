@@ -285,7 +285,16 @@ class Patch(PatchCompat):
         return (_patch_of, (self._tract, self.index))
 
     def __repr__(self) -> str:
-        return f"Patch(tract={self._tract.id}, index={self.index}, id={self.id})"
+        b = self.outer_bbox
+        return (
+            f"Patch(tract={self._tract.id}, index={self.index}, id={self.id}, "
+            f"outer_bbox=({b.x0}, {b.y0}, {b.width}x{b.height}))"
+        )
+
+    def _repr_html_(self) -> str:
+        from .describe import facts_html, patch_facts
+
+        return facts_html(f"Patch {self._tract.id}/{self.id}", patch_facts(self))
 
 
 class Tract(TractCompat):
@@ -467,7 +476,14 @@ class Tract(TractCompat):
         return (_tract_of, (self._skymap, self.id))
 
     def __repr__(self) -> str:
-        return f"Tract(id={self.id}, center={self.center})"
+        lon, lat = self.center
+        nx, ny = self.num_patches
+        return f"Tract(id={self.id}, center=({lon:.6f}, {lat:.6f}), patches={nx}x{ny})"
+
+    def _repr_html_(self) -> str:
+        from .describe import facts_html, tract_facts
+
+        return facts_html(f"Tract {self.id}", tract_facts(self))
 
 
 def _tract_of(skymap: SkyMap, tract_id: int) -> Tract:

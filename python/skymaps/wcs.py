@@ -17,7 +17,7 @@ import numpy as np
 from . import _core
 from ._coords import as_flat_float, lonlat_arrays, restore
 from .compat import TractWcsCompat
-from .errors import ShapeMismatchError
+from .errors import InvalidConfigError, ShapeMismatchError
 
 __all__ = ["TractWcs"]
 
@@ -141,6 +141,11 @@ class TractWcs(TractWcsCompat):
         """
         from astropy.io import fits
 
+        if not self._core.is_linear:
+            raise InvalidConfigError(
+                "this WCS has SIP/TPV/ZPN terms (a headers skymap's tract); its full header "
+                "is skymaps.headers.tract_header(skymap, tract_id)"
+            )
         h = fits.Header()
         code = self.projection
         if self.pixel_shape is not None:

@@ -5,9 +5,15 @@
 //! `fork()` the Python bindings call [`set_enabled`]`(false)`, because a forked child
 //! inherits a rayon pool whose threads do not exist. `SKYMAPS_PARALLELISM=false`
 //! switches parallelism off too.
+//!
+//! [`set_num_threads`] gives this library a pool of its own with a chosen number of
+//! threads (one per core a dask worker was given, say, so that several worker
+//! processes on one machine do not each start one thread per core); [`install`] runs a
+//! computation in that pool. Without it the global pool serves.
 
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, RwLock};
 
 /// Below this many items the thread hand-off costs more than it saves.
 pub const PARALLEL_MIN_ITEMS: usize = 16_384;
@@ -40,6 +46,65 @@ pub fn enabled() -> bool {
 /// Turns parallel loops on or off for the whole process.
 pub fn set_enabled(on: bool) {
     STATE.store(if on { 1 } else { 2 }, Ordering::Relaxed);
+}
+
+/// The pool set by [`set_num_threads`]; `None`: rayon's global pool.
+static POOL: RwLock<Option<Arc<rayon::ThreadPool>>> = RwLock::new(None);
+
+fn own_pool() -> Option<Arc<rayon::ThreadPool>> {
+    POOL.read().map(|p| p.clone()).unwrap_or(None)
+}
+
+/// Runs the computations that follow on `n` threads: from 2, a new pool of `n` threads
+/// (replacing any earlier one, and switching parallelism on: the new threads exist even
+/// in a forked child); 1 switches parallelism off.
+///
+/// # Errors
+/// `InvalidConfig` for `n = 0`; `Internal` if the operating system refuses the threads.
+pub fn set_num_threads(n: usize) -> crate::Result<()> {
+    let pool = match n {
+        0 => {
+            return Err(crate::Error::config(
+                "number of threads must be at least 1, got 0",
+            ))
+        }
+        1 => None,
+        _ => Some(Arc::new(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .thread_name(|i| format!("skymaps-{i}"))
+                .build()
+                .map_err(|e| crate::Error::Internal(format!("cannot start {n} threads: {e}")))?,
+        )),
+    };
+    let on = pool.is_some();
+    match POOL.write() {
+        Ok(mut slot) => *slot = pool,
+        Err(poisoned) => *poisoned.into_inner() = pool,
+    }
+    set_enabled(on);
+    Ok(())
+}
+
+/// The number of threads a computation started now may use.
+pub fn num_threads() -> usize {
+    if !enabled() {
+        return 1;
+    }
+    own_pool().map_or_else(rayon::current_num_threads, |p| p.current_num_threads())
+}
+
+/// Runs `f` in the pool set by [`set_num_threads`] (the caller blocks until it is done),
+/// or on the caller's thread when there is none or parallelism is off.
+pub fn install<R, F>(f: F) -> R
+where
+    R: Send,
+    F: FnOnce() -> R + Send,
+{
+    match own_pool() {
+        Some(pool) if enabled() => pool.install(f),
+        _ => f(),
+    }
 }
 
 /// Whether a loop over `n` cheap items should go parallel.
@@ -116,6 +181,7 @@ where
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -124,6 +190,20 @@ mod tests {
         let mut a = vec![0usize; 100_000];
         fill_indexed(&mut a, |i| i * 3);
         assert!(a.iter().enumerate().all(|(i, &v)| v == i * 3));
+    }
+
+    #[test]
+    fn own_pool_sizes_the_work() {
+        set_num_threads(3).unwrap();
+        assert_eq!(num_threads(), 3);
+        assert_eq!(install(rayon::current_num_threads), 3);
+        let mut a = vec![0usize; 100_000];
+        install(|| fill_indexed(&mut a, |i| i + 1));
+        assert!(a.iter().enumerate().all(|(i, &v)| v == i + 1));
+        set_num_threads(1).unwrap();
+        assert_eq!(num_threads(), 1);
+        assert!(set_num_threads(0).is_err());
+        set_enabled(true);
     }
 
     #[test]

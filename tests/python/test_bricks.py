@@ -146,19 +146,25 @@ def test_exactly_one_owner_whose_box_holds_the_point(lon: float, lat: float) -> 
     tid = int(sky.find_tract(lon, lat))
     row = sky.brick_table([tid])
     ra = lon % 360.0
+    # desiutil picks the column by integer arithmetic on ra * ncol / 360 but tabulates the
+    # edges as col * 360 / ncol, which can round one ulp past the point it owns (lon 180,
+    # lat 21: owner's ra1 = 180.00000000000003). Edges are therefore compared to 1e-9 deg.
+    eps = 1e-9
     assert row["dec1"][0] <= lat <= row["dec2"][0]
-    assert row["ra1"][0] <= ra <= row["ra2"][0] or (ra == 360.0 and row["ra1"][0] == 0.0)
+    assert row["ra1"][0] - eps <= ra <= row["ra2"][0] + eps or (
+        ra == 360.0 and row["ra1"][0] == 0.0
+    )
     # Brute force: the owner is one of the bricks whose closed box holds the point, and
     # where several do, the point lies on the edge of each of them.
     ra_alt = 0.0 if ra == 360.0 else ra
     holds = (tab["dec1"] <= lat) & (lat <= tab["dec2"])
-    in_ra = (tab["ra1"] <= ra) & (ra <= tab["ra2"])
-    holds &= in_ra | ((tab["ra1"] <= ra_alt) & (ra_alt <= tab["ra2"]))
+    in_ra = (tab["ra1"] - eps <= ra) & (ra <= tab["ra2"] + eps)
+    holds &= in_ra | ((tab["ra1"] - eps <= ra_alt) & (ra_alt <= tab["ra2"] + eps))
     assert tid in tab["brickid"][holds]
     if holds.sum() > 1:
-        on_edge = (
-            np.isin(lat, [tab["dec1"][holds], tab["dec2"][holds]])
-            | np.isin([ra, ra_alt], np.concatenate([tab["ra1"][holds], tab["ra2"][holds]])).any()
+        edges = np.concatenate([tab["ra1"][holds], tab["ra2"][holds]])
+        on_edge = np.isin(lat, [tab["dec1"][holds], tab["dec2"][holds]]).any() or any(
+            np.abs(edges - r).min() <= eps for r in (ra, ra_alt)
         )
         assert on_edge
     if ra != 360.0:

@@ -32,6 +32,13 @@ BASE = {
     "healpix_grid": {"order": 0},
     "htm_grid": {"level": 0},
     "bricks": {"brickSize": 30.0},
+    "headers": {
+        "tracts": [
+            {"name": "t", "file": "t.fits", "hdu": 0, "naxis": [20, 10],
+             "ctype": ["RA---TAN", "DEC--TAN"], "crval": [10.0, 5.0], "crpix": [10.5, 5.5],
+             "cd": [[-0.01, 0.0], [0.0, 0.01]]}
+        ]
+    },
 }
 
 

@@ -7,9 +7,18 @@ registry keeps for every region, the ``skyMap`` dataset in run ``skymaps``) but:
 * **all or nothing**: the records and the ``skyMap`` dataset are one transaction. The
   ``skymaps`` run and the ``skyMap`` dataset type are registered just before it
   (daf_butler cannot register them inside a transaction) and removed again if the
-  transaction fails or is interrupted (Ctrl-C); a repository the call created is
-  deleted. Only a hard kill (SIGKILL, power loss) in that window can leave the empty
-  run and dataset type behind: harmless, a re-run uses them;
+  transaction fails or is interrupted (Ctrl-C). A new repository is built in a staging
+  directory and renamed onto its path only on success (see
+  :func:`~skymaps.butler.repository.opened_repository`). Only a hard kill (SIGKILL,
+  power loss) in that window can leave the empty run and dataset type behind (or, for
+  a new repository, a hidden staging directory, removed by the next creation):
+  harmless, a re-run uses them. A failing database (disk full, read-only, lost
+  connection) rolls the transaction back and ends in a one-line
+  :class:`~skymaps.errors.RegistrationError`;
+* **one writer at a time**: the writing part holds a per-registry lock
+  (:mod:`skymaps.butler._lock`) and checks the name and hash again under it, so of
+  two processes registering together exactly one writes; the other finds the skymap
+  registered (a no-op) or a conflicting one (a ``RegistrationError``);
 * **checked first**: the same name with the same hash is a no-op that says so; the same
   name with another hash, or the same hash under another name, is refused before anything
   is written;
@@ -24,9 +33,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import RegistrationError
+from ..errors import RegistrationError, SkymapsError
 from . import formatter
 from ._database import RegistryTables, bulk_insert, sqlite_foreign_keys_off
+from ._lock import registration_lock
 from ._producer import base64_array
 from .records import (
     COMMON_SKYPIX_LEVEL,
@@ -34,7 +44,7 @@ from .records import (
     SkymapRecords,
     dimension_records,
 )
-from .repository import create_repo, open_butler, opened_repository
+from .repository import NewRepositoryTaken, create_repo, open_butler, opened_repository
 
 __all__ = ["DATASET_TYPE", "RUN", "RegistrationResult", "create_repo", "open_butler", "register"]
 
@@ -195,6 +205,15 @@ class _Additions:
         if not self.had_run and _run_exists(self.butler):
             registry.removeCollection(RUN)
 
+    def undo_after_failure(self) -> str:
+        """``undo`` when the database may itself be failing (read-only, full): an
+        undo that fails too must not hide the first error; says what may remain."""
+        try:
+            self.undo()
+        except Exception:
+            return f" (the empty run {RUN!r} and dataset type {DATASET_TYPE!r} may remain)"
+        return ""
+
 
 def register(
     butler_or_repo: Any,
@@ -213,8 +232,8 @@ def register(
     ----------
     butler_or_repo : lsst.daf.butler.Butler or str or os.PathLike
         A writeable butler, or a repository path/URI. A local path that does not exist
-        (or an empty directory) becomes a new SQLite repository (not on a dry run); if
-        the registration then fails or is interrupted, that new repository is removed.
+        (or an empty directory) becomes a new SQLite repository (not on a dry run); it
+        appears at the path only once the registration has succeeded.
     skymap : skymaps.SkyMap or SkymapRecords
         The skymap, built once (e.g. by :func:`skymaps.load_config`), or records already
         computed with :func:`dimension_records` (then no ``skyMap`` dataset is stored).
@@ -240,8 +259,10 @@ def register(
     Raises
     ------
     skymaps.RegistrationError
-        The name or hash conflicts with a registered skymap, the ``skyMap`` dataset type
-        exists with another storage class, or the repository is not SQL-backed. Nothing
+        The name or hash conflicts with a registered skymap (also when another process
+        registered it while this one computed its records), the ``skyMap`` dataset type
+        exists with another storage class, the repository is not SQL-backed, or the
+        database failed while writing (disk full, read-only, lost connection). Nothing
         was written.
     skymaps.RepositoryError
         The path is not a repository and cannot become one (a file, a non-empty
@@ -256,20 +277,46 @@ def register(
         records = skymap
     if records is not None and records.name != name:
         records = dataclasses.replace(records, name=name)
+    computed: list[SkymapRecords] = []
+    try:
+        return _register(
+            butler_or_repo, skymap, name, dry_run, store_skymap, records, progress, say, computed
+        )
+    except NewRepositoryTaken:
+        # Another process created the repository first: register into that one (usually
+        # a no-op or a conflict), reusing the records already computed.
+        say(f"{butler_or_repo} was created by another process meanwhile; registering into it")
+        result = _register(
+            butler_or_repo, skymap, name, dry_run, store_skymap,
+            computed[0] if computed else records, progress, say, computed,
+        )
+        result.seconds = time.perf_counter() - start
+        return result
+
+
+def _register(
+    butler_or_repo: Any,
+    skymap: Any,
+    name: str,
+    dry_run: bool,
+    store_skymap: bool,
+    records: SkymapRecords | None,
+    progress: bool | Callable[[str, int, int], None],
+    say: Callable[[str], None],
+    computed: list[SkymapRecords],
+) -> RegistrationResult:
+    """One attempt of :func:`register`; the records it computes go into ``computed``."""
+    start = time.perf_counter()
     with opened_repository(butler_or_repo, create=not dry_run) as (butler, created):
         # The hash is cheap; compare it with the repository before computing any record.
         hash_ = records.hash if records is not None else _skymap_hash(skymap)
         existing = {} if butler is None else _existing_skymaps(butler)
         if _check_conflicts(existing, name, hash_):
-            zero = dict.fromkeys(
-                ("skymap", "tract", "patch", "tract_skypix_overlap", "patch_skypix_overlap"), 0
-            )
-            return RegistrationResult(
-                name, hash_.hex(), "unchanged", zero, False, time.perf_counter() - start
-            )
+            return _unchanged(name, hash_, start)
         if records is None:
             say(f"computing the records of {name!r} ...")
             records = dimension_records(skymap, name)
+            computed.append(records)
         counts = records.counts()
         result = RegistrationResult(name, records.hash_hex, "dry-run", counts, created)
         store_skymap = store_skymap and not isinstance(skymap, SkymapRecords)
@@ -278,24 +325,64 @@ def register(
         if dry_run:
             result.seconds = time.perf_counter() - start
             return result
-        _write(butler, skymap if store_skymap else None, records, progress, say)
+        if not _write_locked(butler, skymap if store_skymap else None, records, progress, say):
+            return _unchanged(name, hash_, start)
     result.status = "registered"
     result.seconds = time.perf_counter() - start
     return result
 
 
-def _write(
+def _unchanged(name: str, hash_: bytes, start: float) -> RegistrationResult:
+    zero = dict.fromkeys(
+        ("skymap", "tract", "patch", "tract_skypix_overlap", "patch_skypix_overlap"), 0
+    )
+    return RegistrationResult(
+        name, hash_.hex(), "unchanged", zero, False, time.perf_counter() - start
+    )
+
+
+def _write_locked(
     butler: Any,
     skymap: Any,
     records: SkymapRecords,
     progress: bool | Callable[[str, int, int], None],
     say: Callable[[str], None],
+) -> bool:
+    """Writes under the registry's registration lock (:mod:`._lock`); False when
+    another process registered the same skymap meanwhile (nothing written).
+
+    The name and hash are checked again under the lock: the first check ran before
+    the records were computed, and another registration may have committed since.
+    """
+    tables = RegistryTables(butler)
+    with registration_lock(
+        tables.db, waiting=lambda: say("waiting for another registration into this repository ...")
+    ):
+        butler.registry.refresh()  # drop cached skymaps, runs and dataset types
+        if _check_conflicts(_existing_skymaps(butler), records.name, records.hash):
+            return False
+        if skymap is not None:
+            _check_dataset_type(butler)
+        _write(butler, tables, skymap, records, progress, say)
+    return True
+
+
+def _write(
+    butler: Any,
+    tables: RegistryTables,
+    skymap: Any,
+    records: SkymapRecords,
+    progress: bool | Callable[[str, int, int], None],
+    say: Callable[[str], None],
 ) -> None:
-    """Every write of a registration; on any failure the repository is as before."""
+    """Every write of a registration; on any failure the repository is as before.
+
+    A database or file-system failure (disk full, read-only database, lost
+    connection) becomes a :class:`RegistrationError` naming the reason.
+    """
     additions = _Additions(butler)
     try:
         dataset_type = _ensure_dataset_type(butler) if skymap is not None else None
-        tables = RegistryTables(butler)
         loads = _table_loads(records)
         total = sum(data.num_rows for _, _, data, _ in loads)
         bar = _progress_bar(progress, total, records.name)
@@ -311,9 +398,24 @@ def _write(
                     butler.put(skymap, dataset_type, {"skymap": records.name}, run=RUN)
         finally:
             bar.close()
-    except BaseException:
-        additions.undo()
+    except Exception as err:
+        left = additions.undo_after_failure()
+        if isinstance(err, SkymapsError):
+            raise
+        raise RegistrationError(
+            f"writing skymap {records.name!r} failed: {_first_line(err)}. Nothing was "
+            f"written{left}."
+        ) from err
+    except BaseException:  # KeyboardInterrupt, SystemExit
+        additions.undo_after_failure()
         raise
+
+
+def _first_line(err: BaseException) -> str:
+    """The database's own reason, without SQLAlchemy's statement and parameters."""
+    cause = getattr(err, "orig", None) or err
+    lines = str(cause).strip().splitlines()
+    return f"{type(cause).__name__}: {lines[0] if lines else ''}".rstrip(": ")
 
 
 def _table_loads(records: SkymapRecords) -> list[tuple[str, list[str], Any, dict[str, Any]]]:

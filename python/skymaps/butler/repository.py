@@ -12,15 +12,19 @@ that each usual mistake ends in one line that names the path and the problem (a
   create (it takes ``.v2`` for the format of its config file).
 
 A path that does not exist, or an empty directory, becomes a new SQLite repository.
-:func:`opened_repository` removes that new repository again when the registration
-fails or is interrupted, so a failed first registration leaves nothing behind.
+:func:`opened_repository` builds it in a staging directory and renames it onto the
+path only when the registration succeeds, so a failed, interrupted or killed first
+registration leaves the path as it was, and two processes creating the same
+repository at once end with one complete repository (the second registers into it).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,7 +32,7 @@ from typing import Any
 from ..errors import RepositoryError, SkymapsError
 from . import formatter
 
-__all__ = ["create_repo", "open_butler", "opened_repository"]
+__all__ = ["NewRepositoryTaken", "create_repo", "open_butler", "opened_repository"]
 
 #: Config files daf_butler can open as a repository.
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
@@ -120,25 +124,89 @@ def open_butler(
     return butler, created
 
 
+class NewRepositoryTaken(SkymapsError):
+    """Another process created the same new repository first (internal: the
+    registration then runs again against that repository)."""
+
+
 @contextlib.contextmanager
 def opened_repository(butler_or_repo: Any, *, create: bool = True) -> Iterator[tuple[Any, bool]]:
-    """:func:`open_butler`, removing a repository it creates if the block fails.
+    """:func:`open_butler`, where a new local repository appears only complete.
 
-    Any exception, ``KeyboardInterrupt`` included, raised while the repository is
-    created or inside the block deletes what was created at a path that did not exist
-    (or was an empty directory) before the call, then propagates.
+    A new repository is created and filled in a hidden staging directory beside the
+    path (``.skymaps-new-<name>-<pid>-<token>/repo``) and renamed onto the path when the
+    block succeeds; the rename is atomic, so other processes see no repository or a
+    complete one. If the block fails (any exception, ``KeyboardInterrupt`` included)
+    the staging directory is deleted and the path is untouched. If another process
+    published a repository at the path first, :class:`NewRepositoryTaken` is raised
+    (and the staging directory deleted). A staging directory left by a killed process
+    is deleted by the next creation at the same path.
     """
     local = None
     if isinstance(butler_or_repo, (str, os.PathLike)):
         local = _local_path(str(butler_or_repo))
-    fresh = create and local is not None and _is_new_root(local)
-    existed = fresh and local is not None and local.exists()
-    try:
+    if not (create and local is not None and _is_new_root(local)):
         yield open_butler(butler_or_repo, create=create)
-    except BaseException:
-        if fresh and local is not None:
-            _remove_new_root(local, keep_dir=existed)
-        raise
+        return
+    _check_new_root(local)
+    staging = _new_staging_dir(local)
+    try:
+        butler, _ = open_butler(str(staging / "repo"), create=True)
+        yield butler, True
+        _close(butler)
+        _publish(staging / "repo", local)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+#: Starts a staging directory's name: ``.skymaps-new-<name>-<pid>-<token>``.
+_STAGING_PREFIX = ".skymaps-new-"
+
+
+def _new_staging_dir(path: Path) -> Path:
+    """A fresh staging directory beside ``path``; removes those of dead processes."""
+    parent = path.absolute().parent
+    prefix = f"{_STAGING_PREFIX}{path.name}-"
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        for old in parent.glob(prefix + "*"):
+            pid = old.name.removeprefix(prefix).split("-")[0]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(old, ignore_errors=True)
+        return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
+    except OSError as err:
+        raise RepositoryError(
+            f"{path}: cannot create a butler repository here: {_reason(err)}"
+        ) from None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def _close(butler: Any) -> None:
+    """Closes the registry's database connections before the directory moves."""
+    close = getattr(butler, "close", None)
+    if callable(close):
+        close()
+
+
+def _publish(staging: Path, path: Path) -> None:
+    """Renames the complete repository onto ``path`` (missing, or an empty directory)."""
+    try:
+        os.rename(staging, path)
+    except OSError as err:
+        if err.errno in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR):
+            raise NewRepositoryTaken(f"{path}: created by another process meanwhile") from None
+        raise RepositoryError(
+            f"{path}: cannot create a butler repository here: {_reason(err)}"
+        ) from None
 
 
 def _as_directory(repo: str) -> str:
@@ -201,19 +269,6 @@ def _existing_parent(path: Path) -> Path:
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent
     return parent
-
-
-def _remove_new_root(path: Path, *, keep_dir: bool) -> None:
-    if not path.is_dir():
-        return
-    if not keep_dir:
-        shutil.rmtree(path, ignore_errors=True)
-        return
-    for child in path.iterdir():
-        if child.is_dir() and not child.is_symlink():
-            shutil.rmtree(child, ignore_errors=True)
-        else:
-            child.unlink(missing_ok=True)
 
 
 def _reason(err: BaseException) -> str:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import click
+
+from ._options import (
+    progress_enabled,
+    progress_option,
+    resolve_skymap,
+    skymap_options,
+    table_options,
+    write_table,
+)
 
 __all__ = ["coverage_command"]
 
@@ -62,52 +68,32 @@ def _footprints(files: tuple[str, ...], visit: bool, progress: bool) -> list[tup
     return out
 
 
-@click.command("coverage")
+@click.command(
+    "coverage", short_help="Tracts/patches/cells that FITS images or stored regions touch."
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--preset", metavar="NAME", help="A named skymap (hsc_rings_v1, DC2, ...).")
-@click.option(
-    "-C",
-    "--config-file",
-    type=click.Path(exists=True, dir_okay=False, path_type=str),
-    help="A skymap config file (pex_config style or TOML).",
-)
-@click.option(
-    "-c",
-    "--config",
-    "overrides",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Config override (repeatable).",
-)
+@skymap_options
 @click.option(
     "--level", type=click.Choice(["tract", "patch", "cell"]), default="patch", show_default=True
 )
 @click.option("--fraction", is_flag=True, help="Add overlap fractions (polygon footprints only).")
 @click.option("--visit", is_flag=True, help="One footprint per FITS file (union of its HDUs).")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=str),
-    help="Write CSV or Parquet (by suffix) instead of printing CSV.",
-)
-@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@table_options
+@progress_option
 def coverage_command(
-    files, preset, config_file, overrides, level, fraction, visit, output, no_progress
+    files, preset, config_file, overrides, level, fraction, visit, fmt, output, no_progress
 ):
     """Exact coverage of FILES: FITS images or multi-extension exposures (one footprint
     per image HDU, from its WCS), or CSV/Parquet tables with a ``region`` column of
     sphgeom encodings. Prints one row per (footprint, tract, patch[, cell])."""
     import pyarrow as pa
-    import pyarrow.csv as pacsv
-    import pyarrow.parquet as pq
 
     from ..coverage import coverage
     from ..errors import SkymapsError
-    from .register import _resolve
 
     try:
-        _, sky = _resolve(preset, config_file, overrides)  # built once (load_config)
-        progress = not no_progress and sys.stderr.isatty()
+        _, sky = resolve_skymap(preset, config_file, overrides)  # built once (load_config)
+        progress = progress_enabled(no_progress)
         labelled = _footprints(files, visit, progress)
         table = coverage(sky, [r for _, r in labelled], level, fraction)
     except (SkymapsError, ValueError, OSError) as err:
@@ -119,12 +105,6 @@ def coverage_command(
     table = table.set_column(
         table.column_names.index("relation"), "relation", table.column("relation").cast(pa.string())
     )
-    if output is None:
-        sink = pa.BufferOutputStream()
-        pacsv.write_csv(table, sink)
-        click.echo(sink.getvalue().to_pybytes().decode(), nl=False)
-    elif Path(output).suffix.lower() in (".parquet", ".pq"):
-        pq.write_table(table, output)
-    else:
-        pacsv.write_csv(table, output)
+    # CSV on the terminal unless asked otherwise (a table of many rows pipes on).
+    write_table(table, "csv" if fmt is None and output is None else fmt, output)
     click.echo(f"{len(labelled)} footprints, {table.num_rows} rows", err=True)

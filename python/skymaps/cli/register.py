@@ -7,27 +7,13 @@ import sys
 
 import click
 
+from ._options import progress_option, skymap_options
+from ._options import resolve_skymap as _resolve
+
 __all__ = ["EXIT_INTERRUPTED", "register_command", "run_register"]
 
 #: Exit status after Ctrl-C: 128 + SIGINT, as a shell reports a process it interrupted.
 EXIT_INTERRUPTED = 130
-
-
-def _resolve(preset: str | None, config_file: str | None, overrides: tuple[str, ...]):
-    """The config's skymap name and the skymap, built once (``load_config``)."""
-    from ..config import PRESET_FILES, PRESETS, load_config
-
-    if (preset is None) == (config_file is None):
-        raise click.UsageError("give exactly one of --preset NAME or -C/--config-file FILE")
-    if preset is not None:
-        if preset not in PRESET_FILES:
-            raise click.BadParameter(
-                f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}",
-                param_hint="--preset",
-            )
-        name, skymap = load_config(PRESET_FILES[preset], list(overrides))
-        return name or preset, skymap
-    return load_config(config_file, list(overrides))
 
 
 def _interrupt_aborts(command):
@@ -102,28 +88,14 @@ def run_register(
 def _options(f):
     options = [
         click.argument("repo", type=click.Path(path_type=str)),
-        click.option("--preset", metavar="NAME", help="A named skymap (hsc_rings_v1, DC2, ...)."),
-        click.option(
-            "-C",
-            "--config-file",
-            type=click.Path(exists=True, dir_okay=False, path_type=str),
-            help="A register-skymap config file (pex_config style or TOML).",
-        ),
-        click.option(
-            "-c",
-            "--config",
-            "overrides",
-            multiple=True,
-            metavar="KEY=VALUE",
-            help="Config override, as for butler register-skymap (repeatable).",
-        ),
+        skymap_options,
         click.option("--name", help="Register under this name (default: the config's name)."),
         click.option(
             "--dry-run",
             is_flag=True,
             help="Print counts, hash and what would change; write nothing.",
         ),
-        click.option("--no-progress", is_flag=True, help="No progress bar."),
+        progress_option,
         click.option(
             "--export-yaml",
             type=click.Path(dir_okay=False, path_type=str),
@@ -145,7 +117,7 @@ def _options(f):
     return f
 
 
-@click.command("register")
+@click.command("register", short_help="Register a skymap into a butler repository.")
 @_options
 def register_command(
     repo,

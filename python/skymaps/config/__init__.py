@@ -24,6 +24,7 @@ from ..errors import InvalidConfigError
 from .fields import SKYMAP_CLASSES, TRACT_BUILDERS, Location, make_root, make_skymap_config
 from .pexconfig import ConfigReader, detect_root, parse
 from .resolve import DEFAULT_VERSION, ResolvedConfig, resolve_node, root_from_resolved, validate
+from .source import read_source
 from .toml import load_toml, loads_toml, to_pex, to_toml
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -168,10 +169,7 @@ def resolve_file(
         _apply_overrides(reader, overrides)
         return _finish(reader, version, ())
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise InvalidConfigError(f"{path}: cannot read config file: {err.strerror}") from None
+    text = read_source(path)
     root = detect_root(parse(text, str(path)), str(path), skymap_class)
     reader = ConfigReader(root)
     reader.read_file(path)

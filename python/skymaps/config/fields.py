@@ -63,7 +63,7 @@ def fail(where: Location | None, message: str) -> InvalidConfigError:
 
 # ----------------------------------------------------------------------------- fields
 
-_SCALAR_TYPES = {"int": int, "float": float, "str": str, "bool": bool}
+_SCALAR_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "dict": dict}
 
 
 @dataclass(frozen=True)

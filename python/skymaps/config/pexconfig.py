@@ -20,6 +20,26 @@ This module parses them with :mod:`ast` and *interprets* that subset on a
 
 Anything else raises :class:`~skymaps.errors.InvalidConfigError` as
 ``file:line: message``.
+
+Bounds (for files from other people; ``docs/config-security.md`` has the threat model):
+
+* a file is at most 1 MiB (``MAX_SOURCE_BYTES``) and must be a regular file (no
+  FIFOs, devices or ``/proc`` streams, which could block or never end);
+  ``config.load`` reads only ``*.py`` and ``*.pex`` files, nests at most 16 deep
+  (``_MAX_LOAD_DEPTH``, cycles refused) and one reading opens at most 64 files in all
+  (``_MAX_FILES``, so a diamond of loads cannot fan out exponentially). Otherwise it
+  may read any such file the user can read (relative paths from the loading file);
+* integers have at most 1,024 bits (``_MAX_INT_BITS``); ``**`` is refused before it is
+  computed when its result would exceed 1e300;
+* strings, lists and tuples have at most 100,000 items (``_MAX_SEQUENCE``), nested at
+  most 32 deep (``_MAX_NESTING``);
+* ``for`` loops and comprehensions run at most 100,000 iterations per reading in all
+  (``_MAX_ITERATIONS``), and one reading evaluates at most 2,000,000 expression nodes
+  and value items (``_MAX_STEPS``), so shared sub-lists (``x = [x, x]`` in a loop)
+  cannot make a check or a comparison exponential.
+
+Each bound raises ``InvalidConfigError``; with them a hostile file costs at most about
+a second of one core and little memory.
 """
 
 from __future__ import annotations
@@ -27,6 +47,7 @@ from __future__ import annotations
 import ast
 import math
 import os
+import reprlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,13 +64,20 @@ from .fields import (
     make_root,
     make_skymap_config,
 )
+from .source import MAX_SOURCE_BYTES, read_source
 
 __all__ = ["ConfigReader", "parse_override", "SUPPORTED_ROOTS"]
 
 _MAX_LOAD_DEPTH = 16
+_MAX_FILES = 64
 _MAX_ITERATIONS = 100_000
 _MAX_SEQUENCE = 100_000
+_MAX_NESTING = 32
+_MAX_INT_BITS = 1024
+_MAX_STEPS = 2_000_000
 _MAX_POWER = 1e300
+#: What config.load may open: pex_config files (never /etc/passwd or /dev/zero).
+_LOADABLE_SUFFIXES = (".py", ".pex")
 
 #: pex_config class names a file may assert for its ``config`` object.
 SUPPORTED_ROOTS = ("MakeSkyMapConfig", *CONFIG_CLASS_NAMES)
@@ -106,6 +134,13 @@ def _get_package_dir(package: str) -> str:
     return value
 
 
+def _round(number: Any, *ndigits: Any) -> Any:
+    # round(x, -n) computes 10**n: bound n like the integers themselves.
+    if ndigits and isinstance(ndigits[0], int) and abs(ndigits[0]) > 400:
+        raise ValueError("round() digits out of range (at most 400)")
+    return round(number, *ndigits)
+
+
 def _range(*args: Any) -> list[int]:
     if not all(isinstance(a, int) and not isinstance(a, bool) for a in args):
         raise TypeError("range expects integers")
@@ -153,7 +188,7 @@ _BUILTINS: dict[str, Any] = {
     "abs": _pure("abs", abs),
     "min": _pure("min", min),
     "max": _pure("max", max),
-    "round": _pure("round", round),
+    "round": _pure("round", _round),
     "int": _pure("int", int),
     "float": _pure("float", float),
     "str": _pure("str", str),
@@ -192,11 +227,36 @@ def _is_number(x: Any) -> bool:
 
 def _is_data(x: Any) -> bool:
     """Plain data a config value may hold (no handles, no functions)."""
+    return _data_size(x, 0) is not None
+
+
+def _data_size(x: Any, depth: int) -> int | None:
+    """Items in plain data ``x`` (shared sub-lists counted each time), None if ``x`` is
+    not plain data; stops early past ``_MAX_STEPS`` items or ``_MAX_NESTING`` levels."""
     if x is None or isinstance(x, (bool, int, float, str)):
-        return True
-    if isinstance(x, (list, tuple)):
-        return all(_is_data(i) for i in x)
-    return False
+        return 1
+    if isinstance(x, dict):  # the tables of a list[dict] field (a headers skymap's images)
+        if not all(isinstance(k, str) for k in x):
+            return None
+        x = list(x.values())
+    if not isinstance(x, (list, tuple)):
+        return None
+    if depth >= _MAX_NESTING:
+        return _MAX_STEPS + 1
+    total = 1
+    for item in x:
+        size = _data_size(item, depth + 1)
+        if size is None:
+            return None
+        total += size
+        if total > _MAX_STEPS:
+            break
+    return total
+
+
+def _short(value: Any) -> str:
+    """A bounded repr for messages (values may be huge or deeply shared)."""
+    return reprlib.repr(value)
 
 
 # ---------------------------------------------------------------------- the reader
@@ -226,6 +286,7 @@ class ConfigReader:
         self.sources: list[Path] = []
         self._stack: list[Path] = []
         self._iterations = 0
+        self._steps = 0
 
     # -- entry points
 
@@ -240,17 +301,16 @@ class ConfigReader:
         path = Path(path)
         try:
             resolved = path.resolve()
-        except OSError as err:  # pragma: no cover - resolve rarely fails
+        except (OSError, ValueError) as err:  # a loop of symlinks, a NUL byte
             raise InvalidConfigError(f"{path}: cannot resolve path: {err}") from None
         if resolved in self._stack:
             chain = " -> ".join(str(p) for p in [*self._stack, resolved])
             raise InvalidConfigError(f"{path}: config.load cycle: {chain}")
         if len(self._stack) >= _MAX_LOAD_DEPTH:
             raise InvalidConfigError(f"{path}: config.load nested more than {_MAX_LOAD_DEPTH} deep")
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as err:
-            raise InvalidConfigError(f"{path}: cannot read config file: {err.strerror}") from None
+        if len(self.sources) >= _MAX_FILES:
+            raise InvalidConfigError(f"{path}: more than {_MAX_FILES} config files in one reading")
+        text = read_source(path)
         self.sources.append(resolved)
         self._stack.append(resolved)
         try:
@@ -262,6 +322,8 @@ class ConfigReader:
         self, text: str, label: str, node: ConfigNode | None = None, path: Path | None = None
     ) -> None:
         """Apply config source ``text`` (shown as ``label`` in errors) to ``node``."""
+        if len(text) > MAX_SOURCE_BYTES:
+            raise InvalidConfigError(f"{label}: config text longer than {MAX_SOURCE_BYTES:,}")
         module = parse(text, label)
         target = node if node is not None else self.root
         asserted = asserted_class(module, label)
@@ -337,6 +399,20 @@ class ConfigReader:
             where, f"unsupported statement ({type(stmt).__name__}); config files may only assign"
         )
 
+    def _charge(self, steps: int, where: Location) -> None:
+        """Counts work against ``_MAX_STEPS`` (see the module documentation)."""
+        self._steps += steps
+        if self._steps > _MAX_STEPS:
+            raise fail(where, f"more than {_MAX_STEPS:,} evaluation steps; the file is too complex")
+
+    def _plain(self, value: Any, where: Location) -> bool:
+        """``_is_data``, its work counted against the step budget."""
+        size = _data_size(value, 0)
+        if size is None:
+            return False
+        self._charge(size, where)
+        return True
+
     def _iterable(self, node: ast.expr, frame: _Frame, where: Location) -> Iterable[Any]:
         seq = self._eval(node, frame)
         if not isinstance(seq, (list, tuple, str)):
@@ -357,7 +433,7 @@ class ConfigReader:
             return
         if isinstance(target, (ast.Tuple, ast.List)):
             if not isinstance(value, (list, tuple)) or len(value) != len(target.elts):
-                raise fail(where, f"cannot unpack {value!r} into {len(target.elts)} names")
+                raise fail(where, f"cannot unpack {_short(value)} into {len(target.elts)} names")
             for t, v in zip(target.elts, value, strict=True):
                 self._bind(t, v, frame, where)
             return
@@ -402,7 +478,7 @@ class ConfigReader:
         if attr in node.registries:
             node.registries[attr].select(_override_str(value, override_raw), where)
             return
-        if not _is_data(value):
+        if not self._plain(value, where):
             raise fail(where, f"{attr} must be set to a plain value, not {type(value).__name__}")
         if override_raw is not None:
             value = _retype_override(node, attr, value, override_raw)
@@ -412,12 +488,13 @@ class ConfigReader:
 
     def _eval(self, node: ast.expr, frame: _Frame) -> Any:
         where = Location(frame.label, getattr(node, "lineno", 1))
+        self._charge(1, where)
         try:
-            return self._eval_inner(node, frame, where)
+            return _bounded(self._eval_inner(node, frame, where), where)
         except InvalidConfigError:
             raise
-        except RecursionError:
-            raise fail(where, "expression nested too deeply") from None
+        except (RecursionError, MemoryError):
+            raise fail(where, "expression nested too deeply or too large") from None
         except (TypeError, ValueError, ZeroDivisionError, OverflowError, IndexError) as err:
             raise fail(where, f"cannot evaluate {_source(node)}: {err}") from None
 
@@ -466,7 +543,9 @@ class ConfigReader:
             for op, right_node in zip(node.ops, node.comparators, strict=True):
                 right = self._eval(right_node, frame)
                 compare = _COMPARES.get(type(op))
-                if compare is None or not (_is_data(left) and _is_data(right)):
+                if compare is None or not (
+                    self._plain(left, where) and self._plain(right, where)
+                ):
                     raise fail(where, f"unsupported comparison in {_source(node)}")
                 if not compare(left, right):
                     return False
@@ -501,7 +580,6 @@ class ConfigReader:
                 isinstance(node.op, ast.Add)
                 and type(left) is type(right)
                 and isinstance(left, (str, list, tuple))
-                and len(left) + len(right) <= _MAX_SEQUENCE
             )
         )
         if not ok:
@@ -512,6 +590,10 @@ class ConfigReader:
             if magnitude > math.log10(_MAX_POWER):
                 raise fail(where, f"power too large in {_source(node)}")
         assert op is not None
+        if isinstance(left, (str, list, tuple)):
+            if len(left) + len(right) > _MAX_SEQUENCE:
+                raise fail(where, f"{type(left).__name__} of more than {_MAX_SEQUENCE:,} items")
+            self._charge(len(left) + len(right), where)
         return op(left, right)
 
     def _attribute(self, owner: Any, attr: str, where: Location) -> Any:
@@ -546,6 +628,10 @@ class ConfigReader:
             if len(args) != 1 or not isinstance(args[0], str):
                 raise fail(where, "config.load expects one file name")
             path = Path(args[0])
+            if path.suffix not in _LOADABLE_SUFFIXES:
+                raise fail(
+                    where, f"config.load reads only .py or .pex files, not {_short(args[0])}"
+                )
             if not path.is_absolute():
                 base = frame.path.parent if frame.path is not None else Path.cwd()
                 path = base / path
@@ -555,7 +641,7 @@ class ConfigReader:
                 raise InvalidConfigError(f"{err}\n  (loaded from {where})") from None
             return None
         if isinstance(func, _Function):
-            if not all(_is_data(a) for a in args):
+            if not all(self._plain(a, where) for a in args):
                 raise fail(where, f"{func.name} takes plain values only")
             result = func.fn(*args)
             if isinstance(result, range):
@@ -579,6 +665,16 @@ class ConfigReader:
 
 
 # ------------------------------------------------------------------------- helpers
+
+
+def _bounded(value: Any, where: Location) -> Any:
+    """Refuses integers, strings and sequences past the module's bounds (O(1))."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value.bit_length() > _MAX_INT_BITS:
+            raise fail(where, f"integer with more than {_MAX_INT_BITS} bits")
+    elif isinstance(value, (str, list, tuple)) and len(value) > _MAX_SEQUENCE:
+        raise fail(where, f"{type(value).__name__} of more than {_MAX_SEQUENCE:,} items")
+    return value
 
 
 def _source(node: ast.AST) -> str:

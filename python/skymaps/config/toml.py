@@ -44,6 +44,7 @@ from .. import _core
 from ..errors import InvalidConfigError
 from .fields import SKYMAP_CLASSES, Location, fail
 from .resolve import ResolvedConfig, node_from_resolved, resolve_node
+from .source import read_source
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -78,10 +79,7 @@ def load_toml(path: str | Path) -> ResolvedConfig:
         Invalid TOML, unknown keys, wrong types or missing values, as ``file:line:``.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise InvalidConfigError(f"{path}: cannot read config file: {err.strerror}") from None
+    text = read_source(path)
     resolved = loads_toml(text, str(path))
     return ResolvedConfig(resolved.name, resolved.config, (path.resolve(),), resolved.provenance)
 
@@ -213,7 +211,17 @@ def _toml_value(value: Any) -> str:
         return _toml_string(value)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + "}"
     raise InvalidConfigError(f"cannot write {value!r} as TOML")
+
+
+#: Keys written first in a table entry (the image's identity before its WCS).
+_FIRST_KEYS = {"name": 0, "file": 1, "hdu": 2, "naxis": 3, "ctype": 4}
+
+
+def _is_tables(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
 
 
 def to_toml(resolved: dict[str, Any], name: str | None = None) -> str:
@@ -232,8 +240,9 @@ def to_toml(resolved: dict[str, Any], name: str | None = None) -> str:
         out.append("")
     out.append("[skymap]")
     out.append(f"class = {_toml_value(resolved['skymap_class'])}")
+    tables = {k: v for k, v in resolved.items() if _is_tables(v)}
     for key, value in resolved.items():
-        if key in ("skymap_class", "tractBuilder", "nSide", "packer"):
+        if key in ("skymap_class", "tractBuilder", "nSide", "packer") or key in tables:
             continue
         out.append(f"{key} = {_toml_value(value)}")
     out.append("")
@@ -243,6 +252,13 @@ def to_toml(resolved: dict[str, Any], name: str | None = None) -> str:
     packer = resolved.get("packer")
     if packer is not None:
         out.extend(_packer_toml(packer))
+    # Lists of tables (a headers skymap's images) as [[skymap.<key>]] blocks, one per entry.
+    for key, entries in tables.items():
+        for entry in entries:
+            out.append("")
+            out.append(f"[[skymap.{key}]]")
+            ordered = sorted(entry.items(), key=lambda kv: _FIRST_KEYS.get(kv[0], len(_FIRST_KEYS)))
+            out.extend(f"{k} = {_toml_value(v)}" for k, v in ordered)
     return "\n".join(out) + "\n"
 
 

@@ -35,7 +35,8 @@ pub(crate) use arrays::{f64_slice, u64_slice};
 const DETACH_MIN_ITEMS: usize = 1_000;
 
 /// Runs `f` (a core computation over `n` items) with the GIL released when `n` is large,
-/// converting the core error into the matching Python exception.
+/// in the pool sized by `set_num_threads` if one was set, converting the core error into
+/// the matching Python exception.
 ///
 /// Inputs borrowed from numpy must not be modified by another thread during the call.
 pub(crate) fn detach<T, F>(py: Python<'_>, n: usize, f: F) -> PyResult<T>
@@ -44,9 +45,9 @@ where
     F: FnOnce() -> crate::Result<T> + Send,
 {
     let out = if n >= DETACH_MIN_ITEMS {
-        py.detach(f)
+        py.detach(|| crate::parallel::install(f))
     } else {
-        f()
+        crate::parallel::install(f)
     };
     out.map_err(PyErr::from)
 }
@@ -79,6 +80,18 @@ fn get_parallelism() -> bool {
     crate::parallel::enabled()
 }
 
+/// Runs later computations on `n` threads of a pool of this library's own (1: serially).
+#[pyfunction]
+fn set_num_threads(n: usize) -> PyResult<()> {
+    crate::parallel::set_num_threads(n).map_err(PyErr::from)
+}
+
+/// The number of threads a computation started now may use.
+#[pyfunction]
+fn get_num_threads() -> usize {
+    crate::parallel::num_threads()
+}
+
 /// Loads numpy's C API now, while an error can still be raised as an exception.
 ///
 /// rust-numpy fetches the API on first use and panics if that fails; fetching it runs
@@ -97,6 +110,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(set_parallelism, m)?)?;
     m.add_function(wrap_pyfunction!(get_parallelism, m)?)?;
+    m.add_function(wrap_pyfunction!(set_num_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(get_num_threads, m)?)?;
     // One `register(m)` per core module, in dependency order.
     // [geometry]
     geometry::register(m)?;

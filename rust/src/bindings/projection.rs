@@ -43,15 +43,32 @@ impl PyTractWcs {
         Ok(PyTractWcs { wcs })
     }
     /// (projection, crval in radians, crpix, cd): what `from_radians` takes back.
-    fn state(&self) -> WcsState {
+    /// A survey image's WCS (distortion, ZPN terms, explicit poles) has no such state:
+    /// its skymap config holds it.
+    fn state(&self) -> PyResult<WcsState> {
+        if !self.wcs.is_linear() {
+            return Err(Error::config(
+                "this WCS has SIP/TPV/ZPN terms (a headers skymap's tract): pickle the skymap, \
+                 or get its header with skymaps.headers.tract_header",
+            )
+            .into());
+        }
         let c = self.wcs.crval_rad();
         let p = self.wcs.crpix();
-        (
+        Ok((
             self.wcs.projection().code(),
             (c[0], c[1]),
             (p[0], p[1]),
             self.wcs.cd(),
-        )
+        ))
+    }
+
+    /// Whether the transform is the projection and CD matrix alone (no SIP/TPV
+    /// distortion, no ZPN coefficients): what `state` and FITS headers of this class
+    /// can represent.
+    #[getter]
+    fn is_linear(&self) -> bool {
+        self.wcs.is_linear()
     }
 
     /// The same WCS with the pixel origin moved: pixel `p` becomes `p + (dx, dy)`.

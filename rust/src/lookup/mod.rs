@@ -58,6 +58,9 @@ pub fn owner_tract_unchecked(sky: &SkyMap, lon_deg: f64, lat_deg: f64, lon: f64,
         Layout::PixelGrid(grid, _) => grid.owner_unchecked(lon_deg, lat_deg),
         Layout::Rings(rings) => rings.find_tract(lon, lat),
         Layout::Healpix(hp) => hp.find_tract(lon, lat),
+        Layout::Headers(index) => {
+            index.owner(sky.tracts(), &UnitVector3d::from_lonlat_rad(lon, lat))
+        }
         Layout::Polygons => sky
             .tracts()
             .iter()
@@ -201,6 +204,12 @@ pub fn find_all_tracts(
                 let near = grid.pixels_near(lon_deg[i], lat_deg[i], *reach);
                 near.into_iter().filter(holds).collect()
             }
+            Layout::Headers(index) => index
+                .candidates(&v)
+                .iter()
+                .map(|&t| i64::from(t))
+                .filter(holds)
+                .collect(),
             _ => sky.tract_ids().map(|t| t as i64).filter(holds).collect(),
         };
         hits.sort_unstable();

@@ -15,14 +15,20 @@
 //! toward `-RA` at rotation 0, 0-based pixel centres (FITS `CRPIX` = ours + 1), and the
 //! FITS default `LONPOLE`.
 
+pub mod distortion;
+pub mod fits;
 mod native;
+pub mod sip;
+pub mod tpv;
 pub mod wcs;
+pub mod zpn;
 
 pub use wcs::TractWcs;
 
 use crate::{Error, Result};
 
-/// The FITS projections skymap configurations use.
+/// The FITS projections: TAN, STG and CEA for skymap configurations, and SIN, ZEA,
+/// CAR and ZPN for the WCS of survey images ([`fits`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Projection {
     /// Gnomonic (tangent plane): great circles are straight lines.
@@ -31,6 +37,14 @@ pub enum Projection {
     Stg,
     /// Cylindrical equal area with `lambda = 1` (FITS `PV2_1` default).
     Cea,
+    /// Orthographic (slant parameters zero).
+    Sin,
+    /// Zenithal equal area.
+    Zea,
+    /// Plate carree: native longitude and latitude as x and y.
+    Car,
+    /// Zenithal polynomial: its coefficients live in [`zpn::Zpn`]; alone it is ARC.
+    Zpn,
 }
 
 impl Projection {
@@ -56,12 +70,45 @@ impl Projection {
         }
     }
 
+    /// Every projection this crate evaluates.
+    pub const ALL: [Projection; 7] = [
+        Projection::Tan,
+        Projection::Stg,
+        Projection::Cea,
+        Projection::Sin,
+        Projection::Zea,
+        Projection::Car,
+        Projection::Zpn,
+    ];
+
+    /// Parses any FITS projection code this crate evaluates (case-insensitive),
+    /// for the WCS of survey images ([`fits`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for any other code.
+    pub fn from_fits_code(code: &str) -> Result<Self> {
+        let upper = code.trim().to_ascii_uppercase();
+        Projection::ALL
+            .into_iter()
+            .find(|p| p.code() == upper)
+            .ok_or_else(|| {
+                Error::config(format!(
+                    "projection {code:?} is not supported; expected one of TAN, TPV, \
+                     TAN-SIP, STG, CEA, SIN, ZEA, CAR, ZPN"
+                ))
+            })
+    }
+
     /// The three-letter FITS code.
     pub fn code(&self) -> &'static str {
         match self {
             Projection::Tan => "TAN",
             Projection::Stg => "STG",
             Projection::Cea => "CEA",
+            Projection::Sin => "SIN",
+            Projection::Zea => "ZEA",
+            Projection::Car => "CAR",
+            Projection::Zpn => "ZPN",
         }
     }
 
@@ -69,8 +116,8 @@ impl Projection {
     /// zenithal projections, 0 for the cylindrical ones.
     pub fn theta0_rad(&self) -> f64 {
         match self {
-            Projection::Tan | Projection::Stg => std::f64::consts::FRAC_PI_2,
-            Projection::Cea => 0.0,
+            Projection::Cea | Projection::Car => 0.0,
+            _ => std::f64::consts::FRAC_PI_2,
         }
     }
 

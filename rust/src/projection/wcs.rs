@@ -6,11 +6,13 @@
 //! as a 3x3 matrix (Paper II eq. 2 written for unit vectors) so that a pixel -> sky
 //! transform of a zenithal projection needs no trigonometry until the final lon/lat.
 
+use super::distortion::WcsExtra;
 use super::native::DEG_PER_RAD;
 use super::Projection;
 use crate::geometry::UnitVector3d;
 use crate::{Error, Result};
 use std::f64::consts::{FRAC_PI_2, PI, TAU};
+use std::sync::Arc;
 
 /// A tract's world-coordinate system (projection, reference point, CD matrix).
 ///
@@ -28,6 +30,9 @@ pub struct TractWcs {
     cd: [[f64; 2]; 2],
     lonpole_rad: f64,
     latpole_rad: f64,
+    /// SIP/TPV distortion and ZPN coefficients of a survey image's WCS (see
+    /// [`super::fits`]); `None` for skymap tracts.
+    extra: Option<Arc<WcsExtra>>,
 }
 
 /// The CD matrix of `afw.geom.makeCdMatrix(scale, orientation, flipX=False)`, in degrees
@@ -68,6 +73,30 @@ impl TractWcs {
         crpix: [f64; 2],
         cd: [[f64; 2]; 2],
     ) -> Result<Self> {
+        Self::with_poles(projection, crval_rad, crpix, cd, None, None, None)
+    }
+
+    /// As [`TractWcs::new`], with FITS `LONPOLE`/`LATPOLE` (radians; `None` for the
+    /// FITS defaults) and the non-linear extras of a survey image's WCS.
+    ///
+    /// # Errors
+    /// As [`TractWcs::new`], and for a non-finite pole.
+    pub fn with_poles(
+        projection: Projection,
+        crval_rad: [f64; 2],
+        crpix: [f64; 2],
+        cd: [[f64; 2]; 2],
+        lonpole_rad: Option<f64>,
+        latpole_rad: Option<f64>,
+        extra: Option<WcsExtra>,
+    ) -> Result<Self> {
+        if lonpole_rad.is_some_and(|v| !v.is_finite())
+            || latpole_rad.is_some_and(|v| !v.is_finite())
+        {
+            return Err(Error::config(format!(
+                "WCS LONPOLE/LATPOLE must be finite: {lonpole_rad:?}, {latpole_rad:?} rad"
+            )));
+        }
         let finite = crval_rad.iter().chain(crpix.iter()).all(|v| v.is_finite())
             && cd.iter().flatten().all(|v| v.is_finite());
         if !finite {
@@ -93,8 +122,8 @@ impl TractWcs {
         ];
         let theta0 = projection.theta0_rad();
         // FITS default LONPOLE: 0 if dec0 >= theta0, else 180 deg; LATPOLE default +90.
-        let lonpole_rad = if crval_rad[1] >= theta0 { 0.0 } else { PI };
-        let latpole_rad = FRAC_PI_2;
+        let lonpole_rad = lonpole_rad.unwrap_or(if crval_rad[1] >= theta0 { 0.0 } else { PI });
+        let latpole_rad = latpole_rad.unwrap_or(FRAC_PI_2);
         let (alpha_p, delta_p) = celestial_pole(crval_rad, theta0, lonpole_rad, latpole_rad);
         Ok(TractWcs {
             projection,
@@ -105,7 +134,19 @@ impl TractWcs {
             lonpole_rad,
             latpole_rad,
             native_to_sky: rotation_matrix(alpha_p, delta_p, lonpole_rad),
+            extra: extra.filter(|e| *e != WcsExtra::default()).map(Arc::new),
         })
+    }
+
+    /// The SIP/TPV/ZPN extras, if any.
+    pub fn extra(&self) -> Option<&WcsExtra> {
+        self.extra.as_deref()
+    }
+
+    /// Whether pixel -> intermediate coordinates is the CD matrix alone and the
+    /// projection has no coefficients (every skymap tract's WCS).
+    pub fn is_linear(&self) -> bool {
+        self.extra.is_none()
     }
 
     /// The same WCS with the pixel origin moved: pixel `p` becomes `p + shift`
@@ -151,9 +192,23 @@ impl TractWcs {
     /// outside the projection's domain or for non-finite input.
     pub fn pixel_to_vector(&self, x: f64, y: f64) -> Option<[f64; 3]> {
         let (dx, dy) = (x - self.crpix[0], y - self.crpix[1]);
+        let Some(extra) = self.extra.as_deref() else {
+            let u = self.cd[0][0] * dx + self.cd[0][1] * dy;
+            let v = self.cd[1][0] * dx + self.cd[1][1] * dy;
+            let n = self.projection.deproject(u, v)?;
+            return Some(mat_vec(&self.native_to_sky, n));
+        };
+        if !dx.is_finite() || !dy.is_finite() {
+            return None;
+        }
+        let (dx, dy) = extra.sip.as_ref().map_or((dx, dy), |s| s.forward(dx, dy));
         let u = self.cd[0][0] * dx + self.cd[0][1] * dy;
         let v = self.cd[1][0] * dx + self.cd[1][1] * dy;
-        let n = self.projection.deproject(u, v)?;
+        let (u, v) = extra.tpv.as_ref().map_or((u, v), |t| t.forward(u, v));
+        let n = match &extra.zpn {
+            Some(z) => z.deproject(u, v)?,
+            None => self.projection.deproject(u, v)?,
+        };
         Some(mat_vec(&self.native_to_sky, n))
     }
 
@@ -193,6 +248,7 @@ impl TractWcs {
             cd_inv: self.cd_inv,
             crpix: self.crpix,
             projection: self.projection,
+            extra: self.extra.clone(),
         }
     }
 
@@ -207,15 +263,17 @@ impl TractWcs {
 }
 
 /// The sky -> pixel half of a [`TractWcs`] (rotation, projection, inverse CD matrix,
-/// reference pixel): 128 bytes, so a table of them stays cache-friendly. It is the
-/// one implementation of the transform, so every caller gets bit-identical pixels.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// reference pixel, and a pointer to any distortion): 136 bytes, so a table of them
+/// stays cache-friendly. It is the one implementation of the transform, so every
+/// caller gets bit-identical pixels.
+#[derive(Debug, Clone, PartialEq)]
 #[repr(C)]
 pub struct SkyToPixel {
     native_to_sky: [[f64; 3]; 3],
     cd_inv: [[f64; 2]; 2],
     crpix: [f64; 2],
     projection: Projection,
+    extra: Option<Arc<WcsExtra>>,
 }
 
 impl SkyToPixel {
@@ -223,9 +281,26 @@ impl SkyToPixel {
     #[inline]
     pub fn vector_to_pixel(&self, c: [f64; 3]) -> Option<(f64, f64)> {
         let n = mat_t_vec(&self.native_to_sky, c);
-        let (u, v) = self.projection.project(n)?;
+        let Some(extra) = self.extra.as_deref() else {
+            let (u, v) = self.projection.project(n)?;
+            let dx = self.cd_inv[0][0] * u + self.cd_inv[0][1] * v;
+            let dy = self.cd_inv[1][0] * u + self.cd_inv[1][1] * v;
+            return Some((dx + self.crpix[0], dy + self.crpix[1]));
+        };
+        let (u, v) = match &extra.zpn {
+            Some(z) => z.project(n)?,
+            None => self.projection.project(n)?,
+        };
+        let (u, v) = match &extra.tpv {
+            Some(t) => t.inverse(u, v)?,
+            None => (u, v),
+        };
         let dx = self.cd_inv[0][0] * u + self.cd_inv[0][1] * v;
         let dy = self.cd_inv[1][0] * u + self.cd_inv[1][1] * v;
+        let (dx, dy) = match &extra.sip {
+            Some(s) => s.inverse(dx, dy)?,
+            None => (dx, dy),
+        };
         Some((dx + self.crpix[0], dy + self.crpix[1]))
     }
 }

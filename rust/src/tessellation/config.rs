@@ -111,6 +111,12 @@ pub enum SkyMapKind {
         tiling: super::box_tiling::BoxTiling,
         tract_dimensions: [i64; 2],
     },
+    /// One tract per survey image, with the image's own WCS and pixel box (see
+    /// [`super::headers`]).
+    Headers {
+        tracts: Vec<super::headers::HeaderTract>,
+        patch_grid: [i64; 2],
+    },
 }
 
 impl SkyMapKind {
@@ -125,6 +131,7 @@ impl SkyMapKind {
             SkyMapKind::HealpixGrid { .. } => "healpix_grid",
             SkyMapKind::HtmGrid { .. } => "htm_grid",
             SkyMapKind::Bricks { .. } => "bricks",
+            SkyMapKind::Headers { .. } => "headers",
         };
         schema::KINDS
             .iter()
@@ -291,6 +298,22 @@ impl SkyMapConfig {
                 level: f.int("level"),
             },
             "bricks" => bricks_kind(&f)?,
+            "headers" => {
+                let tracts = value.get("tracts").unwrap_or(&ConfigValue::Null);
+                let tracts = super::headers::parse_tracts(tracts)
+                    .map_err(|e| ConfigProblem::new("tracts", e.to_string()))?;
+                let grid = f.ints("patchGrid");
+                let patch_grid = [grid[0], grid[1]];
+                super::headers::check_patch_grid(&tracts, patch_grid)
+                    .map_err(|e| ConfigProblem::new("patchGrid", e.to_string()))?;
+                if !tract_builder.clips_outer_to_tract() {
+                    return Err(ConfigProblem::new(
+                        "tractBuilder",
+                        "a headers skymap uses the legacy tract builder (its patchBorder)".into(),
+                    ));
+                }
+                SkyMapKind::Headers { tracts, patch_grid }
+            }
             _ => {
                 let log2_nside = f.int("log2NSide");
                 if let Some(v) = value.get("nSide") {
@@ -384,6 +407,9 @@ impl SkyMapConfig {
             } => json!({"brickSize": t.height_deg(), "columnMultiple": t.column_multiple(),
                         "naming": t.naming().name(), "firstId": t.first_id(),
                         "tractDimensions": tract_dimensions}),
+            SkyMapKind::Headers { tracts, patch_grid } => json!({
+                "tracts": tracts.iter().map(|t| t.to_value()).collect::<Vec<_>>(),
+                "patchGrid": patch_grid}),
         };
         if let (Some(dst), Some(src)) = (v.as_object_mut(), extra.as_object()) {
             for (k, val) in src {

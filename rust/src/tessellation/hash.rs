@@ -11,7 +11,10 @@
 //!   equat `<i2d`; dodeca `<?`; healpix `<i?`;
 //! * skymaps' own kinds (no `lsst.skymap` class): HEALPix/HTM grids `<i` (order or
 //!   level); bricks `<diiii` (brick size, column
-//!   multiple, first id, tract dimensions) then the naming rule's name in ASCII.
+//!   multiple, first id, tract dimensions) then the naming rule's name in ASCII;
+//!   headers `<ii` (patch grid) then the `tracts` list as canonical JSON (UTF-8, keys
+//!   sorted, no whitespace, floats in their shortest round-trip form), so the hash is
+//!   defined by the saved config's content: every WCS value, name, file and HDU.
 
 use super::config::{SkyMapConfig, SkyMapKind, TractBuilder};
 use sha1::{Digest, Sha1};
@@ -105,6 +108,12 @@ pub fn packed_config(config: &SkyMapConfig) -> Vec<u8> {
             push_i32(&mut out, tract_dimensions[0]);
             push_i32(&mut out, tract_dimensions[1]);
             out.extend_from_slice(tiling.naming().name().as_bytes());
+        }
+        SkyMapKind::Headers { tracts, patch_grid } => {
+            push_i32(&mut out, patch_grid[0]);
+            push_i32(&mut out, patch_grid[1]);
+            let list: Vec<serde_json::Value> = tracts.iter().map(|t| t.to_value()).collect();
+            out.extend_from_slice(serde_json::Value::Array(list).to_string().as_bytes());
         }
     }
     out

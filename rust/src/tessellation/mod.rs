@@ -12,6 +12,7 @@
 //! * [`config`]: the resolved config (`lsst.skymap` field names), parsed with it;
 //! * [`tract`], [`patch`], [`bbox`]: tract and patch geometry;
 //! * [`rings`], [`discrete`], [`equat`], [`dodeca`], [`healpix`]: the skymap classes;
+//! * [`headers`] (with [`footprint`]): other surveys' coadds, one tract per image;
 //! * [`skymap`]: [`SkyMap`], which builds them all; [`hash`]: the skymap SHA1;
 //! * [`packer`]: data IDs as integers (`lsst.skymap`'s dimension packer).
 
@@ -22,7 +23,9 @@ pub mod config;
 pub mod discrete;
 pub mod dodeca;
 pub mod equat;
+pub mod footprint;
 pub mod hash;
+pub mod headers;
 pub mod healpix;
 pub mod packer;
 pub mod patch;

@@ -16,7 +16,7 @@ use super::Tract;
 use crate::projection::wcs::SkyToPixel;
 
 /// What the owning-patch step needs from one tract.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[repr(C, align(64))]
 pub struct PatchEntry {
     kernel: SkyToPixel,

@@ -125,6 +125,8 @@ pub enum FieldType {
     IntPair,
     /// Exactly two finite floats.
     FloatPair,
+    /// A list of tables (each checked by its kind: the `headers` kind's images).
+    Tables,
 }
 
 impl FieldType {
@@ -137,6 +139,7 @@ impl FieldType {
             FieldType::Str => "str",
             FieldType::FloatList | FieldType::FloatPair => "list[float]",
             FieldType::IntPair => "list[int]",
+            FieldType::Tables => "list[dict]",
         }
     }
     /// The required length of a list type.
@@ -180,6 +183,8 @@ pub enum Default {
     FloatList(&'static [f64]),
     IntPair([i64; 2]),
     FloatPair([f64; 2]),
+    /// An empty list of tables.
+    Tables,
 }
 
 impl Default {
@@ -191,6 +196,7 @@ impl Default {
             Default::Float(x) => ConfigValue::Float(x),
             Default::Bool(b) => ConfigValue::Bool(b),
             Default::Str(s) => ConfigValue::Str(s.to_owned()),
+            Default::Tables => ConfigValue::List(Vec::new()),
             Default::FloatList(v) => {
                 ConfigValue::List(v.iter().map(|&x| ConfigValue::Float(x)).collect())
             }
@@ -385,7 +391,7 @@ pub struct KindSchema {
 }
 
 /// Every skymap kind: the one registry.
-pub static KINDS: [KindSchema; 8] = [
+pub static KINDS: [KindSchema; 9] = [
     KindSchema {
         name: "rings",
         class_name: "RingsSkyMap",
@@ -643,7 +649,43 @@ pub static KINDS: [KindSchema; 8] = [
         default_version: 0,
         derived: &[],
     },
+    KindSchema {
+        name: "headers",
+        class_name: "HeadersSkyMap",
+        config_class: "HeadersSkyMapConfig",
+        fields: &[
+            field(
+                "tracts",
+                "tracts",
+                FieldType::Tables,
+                Default::Tables,
+                Check::None,
+                "One table per image: name, file, hdu, naxis and its FITS WCS (see \
+                 skymaps.from_headers); tract ids are list positions",
+            ),
+            field(
+                "patchGrid",
+                "patch_grid",
+                FieldType::IntPair,
+                Default::IntPair([1, 1]),
+                POSITIVE,
+                "Patches per image along x and y; must divide every image's size",
+            ),
+        ],
+        defaults: &[
+            ("projection", Default::Str("TAN")),
+            ("tractOverlap", Default::Float(0.0)),
+            ("tractBuilder.legacy.patchBorder", Default::Int(0)),
+        ],
+        max_version: MAX_HEADERS_VERSION,
+        default_version: 1,
+        derived: &[],
+    },
 ];
+
+/// The largest `version` of a `headers` skymap (each grown collection is the next
+/// version; see `skymaps.from_headers`).
+pub const MAX_HEADERS_VERSION: i64 = 1_000_000;
 
 /// `setDefaults` of the HEALPix and HTM tract grids: TAN tracts of 0.2 arcsec pixels
 /// overlapping by one arcminute.
@@ -716,6 +758,10 @@ impl KindSchema {
     pub fn check_version(&self, v: &ConfigValue) -> Result<i64> {
         match v {
             ConfigValue::Int(i) if (0..=self.max_version).contains(i) => Ok(*i),
+            _ if self.max_version > 9 => Err(Error::config(format!(
+                "version {v} is not valid for the {:?} skymap; allowed: 0 to {}",
+                self.name, self.max_version
+            ))),
             _ => Err(Error::config(format!(
                 "version {v} is not valid for the {:?} skymap; allowed: {}",
                 self.name,
@@ -770,6 +816,10 @@ impl Field {
             },
             FieldType::Str => match v {
                 ConfigValue::Str(s) => self.check_str(s),
+                _ => Err(wrong()),
+            },
+            FieldType::Tables => match v.as_list() {
+                Some(items) if items.iter().all(|t| matches!(t, ConfigValue::Map(_))) => Ok(()),
                 _ => Err(wrong()),
             },
             FieldType::FloatList | FieldType::FloatPair | FieldType::IntPair => {

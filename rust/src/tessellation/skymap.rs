@@ -7,6 +7,7 @@
 use super::box_tiling::BoxTiling;
 use super::config::{SkyMapConfig, SkyMapKind};
 use super::hash::skymap_sha1;
+use super::headers::HeadersIndex;
 use super::healpix::{self, HealpixLayout};
 use super::patch_table::{self as table, PatchEntry};
 use super::pixel_grid::PixelGrid;
@@ -42,6 +43,8 @@ pub(crate) enum Layout {
     /// The pixelization's own index (see [`super::pixel_grid`]), and the largest
     /// distance (degrees) from a tract centre to its outer region.
     PixelGrid(PixelGrid, f64),
+    /// Images' footprints, found through a HEALPix index (see [`super::headers`]).
+    Headers(Box<HeadersIndex>),
 }
 
 /// The tracts and layout of a pixel-grid skymap.
@@ -149,6 +152,11 @@ impl SkyMap {
                 let tracts = bricks::build(tiling, *tract_dimensions, &factory, builder)?;
                 let reach = super::tract::outer_reach_deg(&tracts);
                 (tracts, Layout::Bricks(tiling.clone(), reach))
+            }
+            SkyMapKind::Headers { tracts, patch_grid } => {
+                let tracts = super::headers::build(tracts, *patch_grid, builder)?;
+                let index = HeadersIndex::new(&tracts)?;
+                (tracts, Layout::Headers(Box::new(index)))
             }
         };
         let first_tract_id = match &layout {

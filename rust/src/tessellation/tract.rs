@@ -183,6 +183,9 @@ pub struct Tract {
     inner: InnerRegion,
     outer: Region,
     vertices: Vec<LonLat>,
+    /// Regions of pixel boxes are [`super::footprint`] polygons (images with a
+    /// distorted or non-zenithal WCS), not the four corners through great circles.
+    footprints: bool,
 }
 
 impl Tract {
@@ -282,6 +285,34 @@ impl Tract {
         Ok(tract)
     }
 
+    /// A tract that is an image (see [`super::headers`]): `wcs` and `bbox` are the
+    /// image's, `builder`'s patch inner size divides `bbox`, and `footprint` (which
+    /// holds every pixel corner) is both the outer and the inner region. Pixel boxes of
+    /// patches also get footprint polygons.
+    pub fn with_footprint(
+        id: u64,
+        center: LonLat,
+        wcs: TractWcs,
+        bbox: PixelBox,
+        builder: TractBuilder,
+        footprint: ConvexPolygon,
+    ) -> Tract {
+        let patch_inner = builder.patch_inner_dimensions();
+        Tract {
+            num_patches: [bbox.dims[0] / patch_inner[0], bbox.dims[1] / patch_inner[1]],
+            patch_inner,
+            wcs,
+            id,
+            center,
+            bbox,
+            builder,
+            inner: InnerRegion::Polygon(footprint.clone()),
+            vertices: footprint.vertices().iter().map(|v| v.to_lonlat()).collect(),
+            outer: Region::ConvexPolygon(footprint),
+            footprints: true,
+        }
+    }
+
     /// Steps 2-4 of the module docs, from the sky points the box must cover.
     fn finish(
         id: u64,
@@ -350,6 +381,7 @@ impl Tract {
             },
             outer,
             vertices: Vec::new(),
+            footprints: false,
         })
     }
 
@@ -390,6 +422,9 @@ impl Tract {
     /// [`Error::Internal`] if a corner falls outside the projection (cannot happen
     /// for a box of this tract), [`Error::InvalidRegion`] for a degenerate box.
     pub fn polygon(&self, bbox: &PixelBox, inset: f64) -> Result<ConvexPolygon> {
+        if self.footprints {
+            return super::footprint::bounded_hull(&self.wcs, self.id, bbox, inset);
+        }
         polygon_through(&self.wcs, self.id, bbox, inset)
     }
 
@@ -478,6 +513,17 @@ impl Tract {
             InnerRegion::LonLatBox { .. } => self.inner.box_contains_rad(lon, lat),
             InnerRegion::Polygon(p) => p.contains(&UnitVector3d::from_lonlat_rad(lon, lat)),
         }
+    }
+
+    /// Whether the inner region contains `v`, when it is a polygon (exact).
+    #[inline]
+    pub fn inner_polygon_contains(&self, v: &UnitVector3d) -> bool {
+        matches!(&self.inner, InnerRegion::Polygon(p) if p.contains(v))
+    }
+
+    /// The nominal centre as a unit vector.
+    pub fn center_vector(&self) -> UnitVector3d {
+        self.center.to_vector()
     }
 
     /// Whether the outer region (the pixel box on the sky) contains `v` (exact).

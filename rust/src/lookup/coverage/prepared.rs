@@ -193,7 +193,7 @@ impl Prepared {
     /// vertices), and only when every vertex is well in front of the tangent point.
     /// Circles and boxes are bounded through a circumscribed octagon.
     pub fn pixel_bounds(&self, tract: &Tract) -> Option<[f64; 4]> {
-        if tract.wcs().projection() != Projection::Tan {
+        if tract.wcs().projection() != Projection::Tan || !tract.wcs().is_linear() {
             return None;
         }
         match self {

@@ -1,0 +1,43 @@
+"""Long point lookups in chunks: Ctrl-C honoured quickly, memory bounded.
+
+A lookup over 10^8 points is one Rust call of tens of seconds with the GIL released;
+Python runs signal handlers only between bytecodes, so Ctrl-C would wait for the end,
+and the core's per-call temporaries scale with the whole input. :func:`chunked` calls
+the core on slices of :data:`CHUNK_POINTS` points (each still parallel and
+GIL-free), writing into output arrays allocated once; between slices Python handles
+pending signals, so ``KeyboardInterrupt`` is raised within one slice's time (tens of
+milliseconds) and the partly filled outputs are dropped: nothing half-written is ever
+returned. Extra memory beyond the outputs is one slice's temporaries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+__all__ = ["CHUNK_POINTS", "chunked"]
+
+#: Points per core call (about 20-100 ms of work); smaller inputs take one call.
+CHUNK_POINTS = 1 << 20
+
+
+def chunked(
+    lookup: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, ...]],
+    lon: np.ndarray,
+    lat: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """``lookup(lon, lat)`` (one output value per point, any number of outputs) run
+    slice by slice; the same arrays one call would return."""
+    n = len(lon)
+    if n <= CHUNK_POINTS:
+        return lookup(lon, lat)
+    outputs: tuple[np.ndarray, ...] = ()
+    for start in range(0, n, CHUNK_POINTS):
+        stop = min(start + CHUNK_POINTS, n)
+        parts = lookup(lon[start:stop], lat[start:stop])
+        if not outputs:
+            outputs = tuple(np.empty(n, dtype=p.dtype) for p in parts)
+        for out, part in zip(outputs, parts, strict=True):
+            out[start:stop] = part
+    return outputs
