@@ -14,10 +14,10 @@
 //! envelopes and the union of interiors (a superset and a subset, not exact).
 
 use super::healpix::cover::CoverShape;
-use super::htm::{find_pixels, PolygonTrixels, TrixelRelation};
+use super::htm::{find_envelope_below_container, find_pixels, PolygonTrixels, TrixelRelation};
 use super::{Healpix, Htm};
 use crate::geometry::{relate_vertices, relate_vertices_box, relate_vertices_circle};
-use crate::geometry::{Region, UnitVector3d, Vector3d};
+use crate::geometry::{ConvexPolygon, Region, UnitVector3d, Vector3d};
 use crate::rangeset::RangeSet;
 use crate::Result;
 
@@ -80,6 +80,15 @@ impl Htm {
     /// ```
     pub fn envelope(&self, region: &Region, max_ranges: usize) -> RangeSet {
         htm_find(self, region, max_ranges, false)
+    }
+
+    /// [`Htm::envelope`] of `polygon` with no range limit, searched from the deepest
+    /// trixel that strictly contains it (the same trixels; see
+    /// [`find_envelope_below_container`]): much less work for small polygons such as
+    /// patches.
+    pub fn polygon_envelope(&self, polygon: &ConvexPolygon) -> RangeSet {
+        let relation = PolygonTrixels::new(polygon.vertices());
+        find_envelope_below_container(&relation, self.level(), polygon.vertices())
     }
 
     /// Trixels entirely inside `region` (a subset), identical to sphgeom's `interior`.

@@ -5,6 +5,7 @@ use super::COMMON_SKYPIX_LEVEL;
 use crate::geometry::Region;
 use crate::parallel::map_items;
 use crate::pixelization::Htm;
+use crate::rangeset::RangeSet;
 use crate::tessellation::{SkyMap, Tract};
 use crate::{Error, Result};
 
@@ -43,10 +44,9 @@ struct TractRows {
     patch_pixels: Vec<i64>,
 }
 
-/// Appends the pixels of the level-7 HTM envelope (ascending): the butler's overlap rows,
-/// identical to sphgeom's `HtmPixelization(7).envelope(region)`.
-fn envelope_pixels(htm: &Htm, region: &Region, out: &mut Vec<i64>) -> Result<()> {
-    for pixel in htm.envelope(region, 0).values() {
+/// Appends the pixels of a level-7 HTM envelope (ascending): the butler's overlap rows.
+fn push_pixels(envelope: &RangeSet, out: &mut Vec<i64>) -> Result<()> {
+    for pixel in envelope.values() {
         out.push(
             i64::try_from(pixel)
                 .map_err(|_| Error::Internal(format!("htm pixel {pixel} does not fit in int64")))?,
@@ -57,8 +57,9 @@ fn envelope_pixels(htm: &Htm, region: &Region, out: &mut Vec<i64>) -> Result<()>
 
 fn tract_rows(htm: &Htm, tract: &Tract) -> Result<TractRows> {
     let outer = tract.outer_region();
+    // sphgeom's `HtmPixelization(7).envelope(region)` of the tract and of each patch.
     let mut pixels = Vec::new();
-    envelope_pixels(htm, outer, &mut pixels)?;
+    push_pixels(&htm.envelope(outer, 0), &mut pixels)?;
     let patches = tract.patch_outer_polygons()?; // in patch-id order
     let n = patches.len();
     let mut rows = TractRows {
@@ -72,8 +73,8 @@ fn tract_rows(htm: &Htm, tract: &Tract) -> Result<TractRows> {
     };
     for (id, index, polygon) in patches {
         let before = rows.patch_pixels.len();
+        push_pixels(&htm.polygon_envelope(&polygon), &mut rows.patch_pixels)?;
         let polygon = Region::ConvexPolygon(polygon);
-        envelope_pixels(htm, &polygon, &mut rows.patch_pixels)?;
         rows.patch_pixel_counts
             .push(rows.patch_pixels.len() - before);
         rows.patch_index.push(index);
@@ -170,4 +171,32 @@ pub fn skymap_rows_checked(
     }
     out.patch_region = concat_columns(per_tract.iter().map(|t| &t.patch_region));
     Ok(out)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// The search from the deepest containing trixel gives every patch the envelope of
+    /// the search from the roots: polar caps, RA = 0 and ordinary tracts of the HSC
+    /// rings skymap.
+    #[test]
+    fn patch_envelopes_equal_root_search() {
+        let sky = SkyMap::from_json(
+            r#"{"skymap_class": "rings", "version": 1, "projection": "TAN",
+            "pixelScale": 0.168, "tractOverlap": 0.016666666666666666, "rotation": 0.0,
+            "tractBuilder": {"name": "legacy", "patchInnerDimensions": [4000, 4000],
+            "patchBorder": 100}, "numRings": 120, "raStart": 0.0}"#,
+        )
+        .unwrap();
+        let htm = Htm::new(i64::from(COMMON_SKYPIX_LEVEL)).unwrap();
+        let last = sky.tracts().len() - 1;
+        for id in [0, 1, 2, 9813, last - 1, last] {
+            for (_, _, polygon) in sky.tracts()[id].patch_outer_polygons().unwrap() {
+                let roots = htm.envelope(&Region::ConvexPolygon(polygon.clone()), 0);
+                assert_eq!(htm.polygon_envelope(&polygon), roots);
+            }
+        }
+    }
 }

@@ -16,8 +16,8 @@
 //! trixel can also pass a hint to its children ([`TrixelRelation::Hint`]): for a
 //! polygon, the edges that its children can still cross.
 
-use super::{midpoint, ROOT_VERTICES};
-use crate::geometry::Vector3d;
+use super::{children, midpoint, ROOT_VERTICES};
+use crate::geometry::{UnitVector3d, Vector3d};
 use crate::pixelization::{DISJOINT, WITHIN};
 use crate::rangeset::RangeSet;
 
@@ -136,5 +136,66 @@ pub fn find_pixels<R: TrixelRelation + ?Sized>(
         let s = t.map(|v| region.vertex(&v, &hint));
         f.visit(t, &s, &hint, r as u64 + 8, 0);
     }
+    f.ranges
+}
+
+/// Margin on `n · p` (`n` the cross product of two unit trixel vertices, `p` a unit
+/// point) beyond which the floating-point sign is the exact orientation's: about 40
+/// times the worst rounding error, as in `polygon.rs`.
+const STRICT_MARGIN: f64 = 1e-13;
+
+/// Whether every point lies strictly inside trixel `t` (beyond [`STRICT_MARGIN`] on
+/// the inner side of its 3 edge planes).
+fn strictly_inside(t: &[Vector3d; 3], points: &[UnitVector3d]) -> bool {
+    let planes = [t[2].cross(&t[0]), t[0].cross(&t[1]), t[1].cross(&t[2])];
+    points
+        .iter()
+        .all(|p| planes.iter().all(|n| n.dot(p.as_vector()) > STRICT_MARGIN))
+}
+
+/// The envelope at `level` (no range limit) of a convex polygon with vertices
+/// `vertices` related by `region`: the same trixels as `find_pixels(region, level, 0,
+/// false)`, with the search started at the deepest trixel that strictly contains the
+/// polygon instead of at the roots (for small polygons, most of the work).
+///
+/// Why it is the same: the trixels of one level tile the sphere exactly (siblings share
+/// their edge vertices bit for bit), so a polygon strictly inside trixel `t` has no point
+/// in any other trixel of `t`'s level, and none of `t`'s ancestors is a polygon vertex's
+/// trixel unless it strictly contains the polygon too. The root search, whose relation
+/// is exact (DISJOINT only for no common point), therefore drops every trixel off that
+/// chain, finds each chain trixel intersecting and not within the polygon (a polygon
+/// vertex is strictly inside it), and searches below the deepest one exactly as here.
+pub fn find_envelope_below_container<R: TrixelRelation + ?Sized>(
+    region: &R,
+    level: u8,
+    vertices: &[UnitVector3d],
+) -> RangeSet {
+    let Some(root) = ROOT_VERTICES
+        .iter()
+        .position(|t| strictly_inside(t, vertices))
+    else {
+        return find_pixels(region, level, 0, false);
+    };
+    let (mut t, mut index, mut depth) = (ROOT_VERTICES[root], root as u64 + 8, 0);
+    'down: while depth < i32::from(level) {
+        for (k, child) in children(&t).iter().enumerate() {
+            if strictly_inside(child, vertices) {
+                (t, index, depth) = (*child, 4 * index + k as u64, depth + 1);
+                continue 'down;
+            }
+        }
+        break;
+    }
+    let mut f = Finder {
+        region,
+        interior_only: false,
+        level: i32::from(level),
+        desired_level: i32::from(level),
+        max_ranges: usize::MAX,
+        ranges: RangeSet::new(),
+    };
+    let hint = region.root_hint();
+    let s = t.map(|v| region.vertex(&v, &hint));
+    f.visit(&t, &s, &hint, index, depth);
     f.ranges
 }

@@ -15,7 +15,7 @@ mod finder;
 mod locate;
 mod polygon;
 
-pub use finder::{find_pixels, TrixelRelation};
+pub use finder::{find_envelope_below_container, find_pixels, TrixelRelation};
 pub(crate) use polygon::PolygonTrixels;
 
 use super::exact::{normalize_like_sphgeom, orientation};
