@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -21,3 +23,26 @@ def refdata_dir() -> Path:
 def load_refdata_json(name: str):
     with open(REFDATA / name) as f:
         return json.load(f)
+
+
+@pytest.fixture
+def pg_repo(tmp_path):
+    """``make(label)`` -> (repository, schema): butler repositories in fresh PostgreSQL
+    schemas of SKYMAPS_TEST_POSTGRES_URL, dropped afterwards (skips without the URL)."""
+    url = os.environ.get("SKYMAPS_TEST_POSTGRES_URL")
+    if url is None:
+        pytest.skip("SKYMAPS_TEST_POSTGRES_URL is not set")
+    from butler_support import drop_schema
+
+    from skymaps.butler import create_repo
+
+    made = []
+
+    def make(label):
+        namespace = f"skymaps_{label}_{uuid.uuid4().hex[:8]}"
+        made.append(namespace)
+        return create_repo(tmp_path / namespace, db=url, namespace=namespace), namespace
+
+    yield make
+    for namespace in made:
+        drop_schema(url, namespace)

@@ -11,14 +11,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("lsst.daf.butler")
 
-from butler_support import drop_schema, postgres_snapshot, sqlite_snapshot  # noqa: E402
+from butler_support import postgres_snapshot, sqlite_snapshot  # noqa: E402
 from concurrency_support import go, register_alone, start_worker, write_config  # noqa: E402
 
 from skymaps.butler import create_repo  # noqa: E402
@@ -104,23 +103,6 @@ def _cli() -> list[str]:
     if script.exists():
         return [str(script)]
     return [sys.executable, "-c", "from skymaps.cli import main; main()"]
-
-
-@pytest.fixture
-def pg_repo(tmp_path):
-    """Two repositories (the shared one, the reference) in their own PostgreSQL schemas."""
-    if URL is None:
-        pytest.skip("SKYMAPS_TEST_POSTGRES_URL is not set")
-    made = []
-
-    def make(label):
-        namespace = f"skymaps_{label}_{uuid.uuid4().hex[:8]}"
-        made.append(namespace)
-        return create_repo(tmp_path / namespace, db=URL, namespace=namespace), namespace
-
-    yield make
-    for namespace in made:
-        drop_schema(URL, namespace)
 
 
 @pytest.mark.postgres

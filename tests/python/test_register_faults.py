@@ -19,7 +19,7 @@ import pytest
 
 pytest.importorskip("lsst.daf.butler")
 
-from butler_support import drop_schema, postgres_snapshot, sqlite_snapshot  # noqa: E402
+from butler_support import postgres_snapshot, sqlite_snapshot  # noqa: E402
 from concurrency_support import go, register_alone, start_worker, write_config  # noqa: E402
 
 from skymaps.butler import create_repo  # noqa: E402
@@ -124,22 +124,6 @@ def test_sqlite_read_only_database_leaves_repository_unchanged(tmp_path):
     assert line.startswith(("ERROR RegistrationError:", "ERROR RepositoryError:")), line
     assert "readonly" in line.replace("-", "").replace(" ", ""), line
     assert sqlite_snapshot(repo) == before
-
-
-@pytest.fixture
-def pg_repo(tmp_path):
-    if URL is None:
-        pytest.skip("SKYMAPS_TEST_POSTGRES_URL is not set")
-    made = []
-
-    def make(label):
-        namespace = f"skymaps_{label}_{uuid.uuid4().hex[:8]}"
-        made.append(namespace)
-        return create_repo(tmp_path / namespace, db=URL, namespace=namespace), namespace
-
-    yield make
-    for namespace in made:
-        drop_schema(URL, namespace)
 
 
 @pytest.mark.postgres
