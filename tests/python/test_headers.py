@@ -265,3 +265,17 @@ def test_bad_input_on_the_cli_is_one_line_and_writes_nothing(tmp_path, coadds):
         assert len(lines) == 1 and lines[0].startswith("Error: "), (case, r.output)
         assert "Traceback" not in r.output and needles[0] in lines[0]
         assert not out.exists()
+
+
+def test_missing_file_on_the_cli_is_a_usage_error(tmp_path):
+    # docs/cli.md: bad usage, a missing file among it, exits 2 with one line.
+    for command in (["from-headers"], ["ingest-table", "--skymap", "x"]):
+        config = tmp_path / "c.toml"
+        config.write_text("")
+        extra = ["-C", str(config)] if command[0] == "ingest-table" else ["-n", "x"]
+        r = CliRunner().invoke(
+            main, [*command, str(tmp_path / "nothere.fits"), "-o", str(tmp_path / "o"), *extra]
+        )
+        lines = r.output.strip().splitlines()
+        assert r.exit_code == 2 and len(lines) == 1, (command, r.output)
+        assert lines[0].startswith("Error: ") and "nothere.fits" in lines[0]

@@ -13,7 +13,7 @@ def _fail(err: Exception) -> click.ClickException:
 
 
 @click.command("from-headers")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="The skymap config to write (TOML).")
 @click.option("-n", "--name", required=True, help="The skymap name to register it under.")
@@ -42,7 +42,7 @@ def from_headers_command(files, output, name, patch_grid, patch_border, base) ->
 
 
 @click.command("ingest-table")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--skymap", "skymap_name", required=True, help="The registered skymap name.")
 @click.option("-C", "--config-file", required=True, type=click.Path(exists=True, dir_okay=False),
               help="The headers skymap config (from from-headers).")
