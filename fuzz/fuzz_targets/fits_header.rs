@@ -50,7 +50,12 @@ fn triples(cards: &Map<String, Value>, prefix: &str) -> Vec<Value> {
     cards
         .iter()
         .filter_map(|(k, v)| {
-            let rest = k.strip_prefix(prefix)?.strip_prefix(|c| c == '_' || prefix == "PV")?;
+            let rest = k.strip_prefix(prefix)?;
+            let rest = if prefix == "PV" {
+                rest
+            } else {
+                rest.strip_prefix('_')?
+            };
             let (p, q) = rest.split_once('_')?;
             Some(json!([p.parse::<i64>().ok()?, q.parse::<i64>().ok()?, v]))
         })
@@ -113,7 +118,11 @@ fn config(text: &str) -> Value {
             cards.insert(key, card_value(value));
         }
     }
-    let tracts: Vec<Value> = images.iter().enumerate().map(|(i, c)| entry(i, c)).collect();
+    let tracts: Vec<Value> = images
+        .iter()
+        .enumerate()
+        .map(|(i, c)| entry(i, c))
+        .collect();
     json!({
         "skymap_class": "headers", "version": 1, "projection": "TAN", "pixelScale": 0.333,
         "tractOverlap": 0.0, "rotation": 0.0,

@@ -25,8 +25,9 @@ numbers = st.one_of(
     st.sampled_from([0.0, -0.0, 1e-300, 1e300, 90.0, -90.0, 180.0, 360.0]),
     st.integers(-(2**40), 2**40),
 )
-#: A number or, sometimes, a string where a number belongs.
-values = st.one_of(numbers, numbers, numbers, st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=8))
+#: A number or, sometimes, a string where a number belongs (FITS text is printable ASCII).
+ascii_text = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=8)
+values = st.one_of(numbers, numbers, numbers, ascii_text)
 scales = st.one_of(st.floats(-10.0, 10.0), st.sampled_from([0.0, 1e-12, -1e-5, 1e-5, 1.0]))
 
 

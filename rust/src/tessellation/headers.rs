@@ -34,6 +34,9 @@ use crate::projection::fits::{FitsWcsParams, SipParams, SipTerms};
 use crate::{Error, Result};
 use serde_json::{json, Value};
 
+/// The largest image side, in pixels.
+const MAX_NAXIS: i64 = 1 << 18;
+
 /// One image of a `headers` skymap.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HeaderTract {
@@ -174,8 +177,11 @@ impl HeaderTract {
         let hdu = e.int_of("hdu", e.get("hdu")?)?;
         let naxis = e.list("naxis", e.get("naxis")?, Some(2))?;
         let naxis = [e.int_of("naxis", &naxis[0])?, e.int_of("naxis", &naxis[1])?];
-        if naxis.iter().any(|&n| !(1..=1 << 30).contains(&n)) {
-            return Err(e.fail("naxis", &format!("must be in [1, 2**30], got {naxis:?}")));
+        // The footprint projects every boundary pixel: 2^18 a side (a 5-arcsec all-sky
+        // map; survey images are far smaller) keeps that to a million points, where 2^30
+        // took minutes and tens of GB (found by the fits_header fuzzer).
+        if naxis.iter().any(|&n| !(1..=MAX_NAXIS).contains(&n)) {
+            return Err(e.fail("naxis", &format!("must be in [1, 2**18], got {naxis:?}")));
         }
         let ctype = e.list("ctype", e.get("ctype")?, Some(2))?;
         let ctype = [0, 1].map(|k| match &ctype[k] {
@@ -565,6 +571,16 @@ mod tests {
             };
             assert_eq!(index.owner(sky.tracts(), &v), expected, "{lon} {lat}");
         }
+    }
+
+    #[test]
+    fn a_huge_pixel_box_is_refused() {
+        let mut e = entry("wide", 10.0, 0.0);
+        e["naxis"] = json!([3_600_000, 40]);
+        let err = SkyMapConfig::from_value(&config(vec![e]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("naxis must be in [1, 2**18]"), "{err}");
     }
 
     #[test]
