@@ -26,15 +26,25 @@ import pyarrow as pa
 
 from ..errors import RegistrationError
 
-__all__ = ["RegistryTables", "bulk_insert", "sqlite_foreign_keys_off"]
+__all__ = [
+    "CHUNK_ROWS",
+    "RegistryTables",
+    "bulk_insert",
+    "sqlite_bulk_load",
+    "sqlite_foreign_keys_off",
+]
 
-#: Rows handed to the driver per call (progress granularity).
-CHUNK_ROWS = 200_000
+#: Rows handed to the driver per call (progress granularity), and patch rows per chunk
+#: of tracts a registration streams (:func:`skymaps.butler._producer.tract_chunks`).
+CHUNK_ROWS = 100_000
 #: SQLite's limit on parameters per statement (3.32+), and rows per INSERT statement.
 SQLITE_MAX_PARAMS = 32_766
 SQLITE_ROWS_PER_STATEMENT = 2_000
-#: SQLite's default page cache (-2000: 2 MB), restored after a load.
-SQLITE_DEFAULT_CACHE = -2000
+#: SQLite page cache during a load, in KiB (negative: SQLite's unit for a size). Rows
+#: arrive in primary-key order, so most B-trees only grow at their right edge; the one
+#: index in pixel order (``*_skypix_overlap_idx_skypix_*``) is written all over and is
+#: what must stay cached. A bigger cache is barely faster and adds to peak memory.
+SQLITE_LOAD_CACHE = -256_000
 
 
 def register_formatter(butler: Any, storage_class: str, formatter: str) -> None:
@@ -130,6 +140,23 @@ def sqlite_foreign_keys_off(tables: RegistryTables) -> Iterator[None]:
             raw.execute("PRAGMA foreign_keys = ON")
 
 
+@contextlib.contextmanager
+def sqlite_bulk_load(tables: RegistryTables) -> Iterator[None]:
+    """On SQLite, a bigger page cache for the loads inside the open butler transaction,
+    put back as it was afterwards. Other databases: no-op."""
+    if tables.dialect != "sqlite":
+        yield
+        return
+    with tables.connection() as connection:  # the transaction's one connection
+        raw = connection.connection.driver_connection
+    (before,) = raw.execute("PRAGMA cache_size").fetchone()
+    raw.execute(f"PRAGMA cache_size = {SQLITE_LOAD_CACHE}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA cache_size = {int(before)}")
+
+
 def bulk_insert(
     tables: RegistryTables,
     key: str,
@@ -204,8 +231,6 @@ def _sqlite_insert(
     head = [constants[c] for c in fixed]
     cursor = raw.cursor()
     try:
-        # A big page cache keeps the B-trees in memory during the load (reset after).
-        cursor.execute("PRAGMA cache_size = -1000000")
         for start in range(0, data.num_rows, CHUNK_ROWS):
             chunk = data.slice(start, CHUNK_ROWS)
             flat = _interleave([chunk.column(c) for c in varying])
@@ -217,7 +242,6 @@ def _sqlite_insert(
             if progress is not None:
                 progress(n)
     finally:
-        cursor.execute(f"PRAGMA cache_size = {SQLITE_DEFAULT_CACHE}")
         cursor.close()
 
 
