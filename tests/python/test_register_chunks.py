@@ -35,7 +35,7 @@ def records():
 TABLES = ("tract", "patch", "tract_overlap", "patch_overlap")
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(patch_rows=st.integers(min_value=0, max_value=2_000))
 def test_chunks_rebuild_the_records_from_whole_tracts(records, patch_rows):
     chunks = list(tract_chunks(records, patch_rows))
