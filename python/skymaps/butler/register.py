@@ -23,7 +23,9 @@ registry keeps for every region, the ``skyMap`` dataset in run ``skymaps``) but:
   name with another hash, or the same hash under another name, is refused before anything
   is written;
 * **fast**: the rows are computed in parallel in Rust and bulk-loaded into the
-  registry's own tables (see :mod:`skymaps.butler._database`).
+  registry's own tables (see :mod:`skymaps.butler._database`), streamed a range of
+  tracts at a time so that only one chunk is ever converted to database rows (the
+  1.5 M patches of ``hsc_rings_v1`` register in under 1 GB of peak memory).
 """
 
 from __future__ import annotations
