@@ -325,6 +325,11 @@ def skymaps_subset(root: Path, records) -> float:
     return time.perf_counter() - start
 
 
+def show(label: str, result: dict) -> None:
+    print(f"{label:<36} {result['seconds']:>8.2f} {result['cpu']:>8.2f} "
+          f"{result['peak_mb']:>7.0f} MB", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--preset", default="hsc_rings_v1")
@@ -359,27 +364,25 @@ def main() -> None:
     full: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        print(f"{name}: {n_tracts:,} tracts, {n_patches:,} patches, {n_rows:,} rows "
+              "(skymap, tract, patch, overlaps)")
+        print(f"{'full skymap, fresh process each':<36} {'wall s':>8} {'CPU s':>8} "
+              f"{'peak RSS':>10}")
         for path in ("skymaps", "bare", "bare_indexes_after", "engine"):
             full[path] = run_path(args, path, tmp / path)
+            show(labels[path], full[path])
         ours = digest(tmp / "skymaps" / "skymaps" / "gen3.sqlite3")
         for path in ("bare", "bare_indexes_after", "engine"):
             assert digest(full[path]["db"]) == ours, f"{path}: rows differ from skymaps'"
         if args.postgres_url:
             full["skymaps_pg"] = run_path(args, "skymaps", tmp / "pg", args.postgres_url)
+            show(labels["skymaps_pg"], full["skymaps_pg"])
         part = subset(records, n_peer)
         part_patches = part.patch.num_rows
         ours_part = skymaps_subset(tmp / "ours_part", part)
         batched = daf_butler_batched(tmp / "batched", part)
         loop = lsst_skymap_loop(tmp / "loop", part)
 
-    print(
-        f"\nskymap {name}: {n_tracts:,} tracts, {n_patches:,} patches, {n_rows:,} rows "
-        "(skymap, tract, patch, overlaps)"
-    )
-    print(f"{'full skymap, fresh process each':<36} {'wall s':>8} {'CPU s':>8} {'peak RSS':>10}")
-    for path, result in full.items():
-        print(f"{labels[path]:<36} {result['seconds']:>8.2f} {result['cpu']:>8.2f} "
-              f"{result['peak_mb']:>7.0f} MB")
     print("(floors are timed from rows prepared in Python: no records, no butler; their "
           "peak RSS holds every row as Python objects)")
     task = f"register {name} (records + write)"
