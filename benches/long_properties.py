@@ -15,11 +15,14 @@
    (e.g. sphgeom's HTM index) and exact containment may pick the neighbour. Points of
    a tract's inner region beyond its patch grid (discrete circles, dodeca faces) are
    given the nearest edge patch: counted as ``beyond_patch_grid``.
-2. **Envelopes and interiors** of random circles, boxes and polygons at random HTM
-   levels and HEALPix orders. Never miss a pixel: random points inside the region map
+2. **Envelopes and interiors** of random circles, boxes and polygons (radius 1e-4 to
+   60 degrees), each at one HTM level and one HEALPix order down to 20, chosen so its
+   envelope has at most ~2,000 pixels. Never miss a pixel: 20 random points inside the
+   region and 32 inside it within ~1e-10 of its radius from the boundary map
    (sphgeom ``HtmPixelization.index`` / ``healpy.ang2pix``) to pixels in the envelope;
-   interiors never include an outside pixel: every interior pixel's corners and edge
-   points (``healpy.boundaries`` / sphgeom trixel vertices) are inside the region. HTM
+   interiors never include an outside pixel: every interior pixel (none skipped) has
+   its corners and 7 points along each edge inside the region (trixels computed from
+   the HTM definition and checked against sphgeom's, ``healpy.boundaries``). HTM
    envelopes are also compared with sphgeom's whole.
 3. **Memory of a big lookup**: peak RSS of ``find_tract_patch`` over N points in a
    fresh process, minus the inputs, per point (the two int64 outputs are 16 B/point).
@@ -216,56 +219,192 @@ def points_inside(region, rng, k: int) -> tuple[np.ndarray, np.ndarray]:
     return lon[keep][:k], lat[keep][:k]
 
 
+def points_near_boundary(region, rng, k: int, steps: int = 34) -> tuple[np.ndarray, np.ndarray]:
+    """k points inside ``region`` within ~1e-10 of its radius from its boundary, where
+    an envelope is most likely to miss a pixel: bisection along k random rays from the
+    bounding circle's centre (none when the centre is outside the region)."""
+    circle = region.bounding_circle()
+    (c_lon, c_lat), radius = circle.center, min(circle.radius, 180.0)
+    if not region.contains(c_lon, c_lat):
+        return np.empty(0), np.empty(0)
+    angles = rng.uniform(0, 2 * np.pi, k)
+    lo, hi = np.zeros(k), np.full(k, radius)
+    for _ in range(steps):  # lo stays inside, hi outside (or at the bounding circle)
+        mid = 0.5 * (lo + hi)
+        inside = np.asarray(region.contains(*_offsets(c_lon, c_lat, mid, angles)))
+        lo, hi = np.where(inside, mid, lo), np.where(inside, hi, mid)
+    lon, lat = _offsets(c_lon, c_lat, lo, angles)
+    keep = np.asarray(region.contains(lon, lat))
+    return lon[keep], lat[keep]
+
+
+#: sphgeom's HTM root triangles (S0..S3, N0..N3), as unit vectors.
+_X, _Y, _Z = np.eye(3)
+HTM_ROOTS = np.array(
+    [
+        [_X, -_Z, _Y], [_Y, -_Z, -_X], [-_X, -_Z, -_Y], [-_Y, -_Z, _X],
+        [_X, _Z, -_Y], [-_Y, _Z, -_X], [-_X, _Z, _Y], [_Y, _Z, _X],
+    ]
+)
+
+
+def htm_triangles(pixels: np.ndarray, level: int) -> np.ndarray:
+    """(N, 3, 3) vertices of HTM trixels, by the HTM definition (root triangle, then
+    one of four children per level: corner 0, 1, 2 or the middle), vectorised; checked
+    against ``sphgeom.HtmPixelization.triangle`` on a sample."""
+    pixels = np.asarray(pixels, dtype=np.uint64)
+    v = HTM_ROOTS[((pixels >> np.uint64(2 * level)) & np.uint64(7)).astype(np.intp)].copy()
+    for shift in range(2 * level - 2, -1, -2):
+        child = ((pixels >> np.uint64(shift)) & np.uint64(3)).astype(np.intp)
+        m12, m20, m01 = (_unit(v[:, a] + v[:, b]) for a, b in ((1, 2), (2, 0), (0, 1)))
+        corner = v[np.arange(len(v)), np.minimum(child, 2)]
+        middle = child == 3
+        v = np.where(
+            middle[:, None, None],
+            np.stack([m12, m20, m01], axis=1),
+            np.stack(
+                [
+                    corner,
+                    np.choose(child[:, None] % 3, [m01, m12, m20]),
+                    np.choose(child[:, None] % 3, [m20, m01, m12]),
+                ],
+                axis=1,
+            ),
+        )
+    return v
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / np.linalg.norm(v, axis=-1, keepdims=True)
+
+
+def _edge_samples(corners: np.ndarray, per_edge: int = 7) -> np.ndarray:
+    """(N, k, 3) corners plus ``per_edge`` points along each great-circle edge."""
+    t = np.arange(1, per_edge + 1)[:, None] / (per_edge + 1)
+    edges = [
+        _unit(corners[:, None, a] * (1 - t) + corners[:, None, b] * t)
+        for a, b in ((0, 1), (1, 2), (2, 0))
+    ]
+    return np.concatenate([corners, *edges], axis=1)
+
+
+def _lonlat(xyz: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    xyz = xyz.reshape(-1, 3)
+    lon = np.degrees(np.arctan2(xyz[:, 1], xyz[:, 0])) % 360.0
+    return lon, np.degrees(np.arcsin(np.clip(xyz[:, 2], -1.0, 1.0)))
+
+
+def _outside_pixels(region, samples: np.ndarray) -> int:
+    """How many pixels (rows of (N, k, 3) sample points) have a point outside ``region``."""
+    if len(samples) == 0:
+        return 0
+    inside = np.asarray(region.contains(*_lonlat(samples))).reshape(samples.shape[:2])
+    return int(np.count_nonzero(~inside.all(axis=1)))
+
+
+#: At most about this many pixels in a region's envelope: every interior pixel is
+#: checked, so the level is chosen per region to keep the count bounded.
+MAX_PIXELS = 2_000
+
+
+def _deepest(region_sr: float, pixel_sr_at_0: float, cap: int) -> int:
+    """The deepest level/order (pixels 4x smaller each) whose pixel count over
+    ``region_sr`` stays near MAX_PIXELS."""
+    level = int(np.floor(np.log(MAX_PIXELS * pixel_sr_at_0 / max(region_sr, 1e-30)) / np.log(4)))
+    return int(np.clip(level, 0, cap))
+
+
+def _pick_level(rng, deepest: int) -> int:
+    """Mostly the deepest levels (small pixels along the edge), sometimes any level."""
+    if rng.random() < 0.2:
+        return int(rng.integers(0, deepest + 1))
+    return max(0, deepest - int(rng.integers(0, 4)))
+
+
 def run_envelopes(args, rng) -> int:
+    """Envelopes never miss a pixel, interiors never include an outside one, on
+    ``args.regions`` random regions (see :func:`check_region`); prints the counts."""
+    print("== envelopes never miss a pixel, interiors never include an outside one")
+    counts: dict[str, int] = {}
+    start = time.perf_counter()
+    report = max(1, args.regions // 10)
+    for i in range(args.regions):
+        for key, value in check_region(random_region(rng), rng).items():
+            counts[key] = counts.get(key, 0) + value
+        if (i + 1) % report == 0 or i + 1 == args.regions:
+            print(f"{counts}  {time.perf_counter() - start:.0f}s", flush=True)
+    return sum(counts.get(k, 0) for k in ("missed", "outside", "htm_differs", "geometry_differs"))
+
+
+def check_region(region, rng) -> dict[str, int]:
+    """One region at one HTM level and one HEALPix order, each chosen so its envelope
+    has at most ~MAX_PIXELS pixels (deep levels for small regions, up to 20):
+
+    * missed: of 20 random points inside and 32 inside within ~1e-10 of a radius of the
+      boundary, how many fall in a pixel (sphgeom ``HtmPixelization.index`` /
+      ``healpy.ang2pix``) that is not in the envelope;
+    * outside: how many interior pixels (every one) have a corner or one of 7 points
+      along an edge outside the region (HTM trixels from :func:`htm_triangles`;
+      HEALPix boundaries from ``healpy.boundaries``);
+    * htm_differs: the HTM envelope is not sphgeom's;
+    * geometry_differs: :func:`htm_triangles` disagrees with sphgeom's triangle.
+    """
     import healpy
     import lsst.sphgeom as sg
 
-    print("== envelopes never miss a pixel, interiors never include an outside one")
-    counts = dict(regions=0, points=0, interior_pixels=0, missed=0, outside=0, htm_differs=0)
-    start = time.perf_counter()
-    for _ in range(args.regions):
-        region = random_region(rng)
-        counts["regions"] += 1
-        lon, lat = points_inside(region, rng, 20)
-        counts["points"] += len(lon)
-        level = int(rng.integers(3, 11))
-        htm = skymaps.Htm(level)
-        envelope = set(htm.envelope(region).pixels().tolist())
-        oracle = sg.HtmPixelization(level)
-        if envelope != set(_expand(oracle.envelope(region.to_sphgeom()))):
-            counts["htm_differs"] += 1
-        for a, b in zip(lon, lat, strict=True):
-            pix = oracle.index(sg.UnitVector3d(sg.LonLat.fromDegrees(float(a), float(b))))
-            counts["missed"] += pix not in envelope
-        for pix in htm.interior(region).pixels()[:50].tolist():
-            counts["interior_pixels"] += 1
-            tri = oracle.triangle(pix)
-            verts = [sg.LonLat(v) for v in tri.getVertices()]
-            vl = np.array([v.getLon().asDegrees() for v in verts])
-            vb = np.array([v.getLat().asDegrees() for v in verts])
-            counts["outside"] += int(not np.all(region.contains(vl, vb)))
-        order = int(rng.integers(2, 10))
-        nside = 2**order
-        hp = skymaps.Healpix(order)
-        envelope = set(hp.envelope(region).pixels().tolist())
-        pix = healpy.ang2pix(nside, lon, lat, nest=True, lonlat=True)
-        counts["missed"] += int(sum(int(p) not in envelope for p in pix))
-        for p in hp.interior(region).pixels()[:50].tolist():
-            counts["interior_pixels"] += 1
-            xyz = healpy.boundaries(nside, p, step=4, nest=True).T
-            blon = np.degrees(np.arctan2(xyz[:, 1], xyz[:, 0])) % 360.0
-            blat = np.degrees(np.arcsin(np.clip(xyz[:, 2], -1, 1)))
-            counts["outside"] += int(not np.all(region.contains(blon, blat)))
-    found = counts["missed"] + counts["outside"] + counts["htm_differs"]
-    print(f"{counts}  {time.perf_counter() - start:.0f}s", flush=True)
-    return found
+    c: dict[str, int] = dict.fromkeys(
+        ("regions", "points", "htm_envelope_pixels", "htm_interior_pixels",
+         "healpix_envelope_pixels", "healpix_interior_pixels", "missed", "outside",
+         "htm_differs", "geometry_differs"), 0,
+    )  # fmt: skip
+    c["regions"] = 1
+    inside, near_edge = points_inside(region, rng, 20), points_near_boundary(region, rng, 32)
+    lon, lat = (np.concatenate(pair) for pair in zip(inside, near_edge, strict=True))
+    c["points"] = len(lon)
+    bounding = region.bounding_circle()
+    area = 2 * np.pi * (1 - np.cos(np.radians(min(bounding.radius, 180.0))))
+
+    level = _pick_level(rng, _deepest(area, np.pi / 2, 20))
+    htm, oracle = skymaps.Htm(level), sg.HtmPixelization(level)
+    envelope = htm.envelope(region)
+    pixels = envelope.pixels()
+    c["htm_envelope_pixels"] = len(pixels)
+    theirs = oracle.envelope(region.to_sphgeom())
+    c["htm_differs"] = int(_ranges(theirs) != _ranges(envelope))
+    index = np.array(
+        [
+            oracle.index(sg.UnitVector3d(sg.LonLat.fromDegrees(a, b)))
+            for a, b in zip(lon, lat, strict=True)
+        ],
+        dtype=np.uint64,
+    )
+    c["missed"] += int(np.count_nonzero(~np.isin(index, pixels)))
+    interior = htm.interior(region).pixels()
+    c["htm_interior_pixels"] = len(interior)
+    if len(interior):
+        triangles = htm_triangles(interior, level)
+        k = int(rng.integers(len(interior)))
+        expected = [[v.x(), v.y(), v.z()] for v in oracle.triangle(int(interior[k])).getVertices()]
+        c["geometry_differs"] = int(not np.allclose(triangles[k], expected, rtol=0, atol=1e-15))
+        c["outside"] += _outside_pixels(region, _edge_samples(triangles))
+
+    order = _pick_level(rng, _deepest(area, np.pi / 3, 20))
+    nside = 2**order
+    hp = skymaps.Healpix(order)
+    pixels = hp.envelope(region).pixels()
+    c["healpix_envelope_pixels"] = len(pixels)
+    index = healpy.ang2pix(nside, lon, lat, nest=True, lonlat=True)
+    c["missed"] += int(np.count_nonzero(~np.isin(index, pixels)))
+    interior = hp.interior(region).pixels()
+    c["healpix_interior_pixels"] = len(interior)
+    if len(interior):
+        xyz = healpy.boundaries(nside, interior.astype(np.int64), step=8, nest=True)
+        c["outside"] += _outside_pixels(region, np.transpose(xyz.reshape(-1, 3, 32), (0, 2, 1)))
+    return c
 
 
-def _expand(sph_ranges) -> list[int]:
-    out: list[int] = []
-    for a, b in sph_ranges:
-        out.extend(range(int(a), int(b)))
-    return out
+def _ranges(rangeset) -> list[tuple[int, int]]:
+    return [tuple(map(int, r)) for r in rangeset.ranges()]
 
 
 MEMORY = """

@@ -11,7 +11,7 @@ SECONDS_EACH=${1:-120}
 shift || true
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
-  TARGETS=(region_decode config_json polygon_vertices pixel_index)
+  TARGETS=(region_decode config_json polygon_vertices pixel_index fits_header)
 fi
 export RUSTC_BOOTSTRAP=1
 for target in "${TARGETS[@]}"; do

@@ -191,11 +191,19 @@ def tract_entry(item: HeaderInput) -> dict[str, Any]:
     for key in h:
         m = _PV.match(key)
         if m:
-            pv.append([int(m.group(1)), int(m.group(2)), float(h[key])])
+            value = h[key]
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise InvalidConfigError(f"{item.where}: {key} = {value!r} is not a number")
+            pv.append([int(m.group(1)), int(m.group(2)), float(value)])
     if pv:
         entry["pv"] = sorted(pv)
     if w.sip is not None:
         s = w.sip
+        if s.a is None or s.b is None:
+            raise InvalidConfigError(
+                f"{item.where}: SIP terms without both A_ORDER and B_ORDER "
+                "(AP/BP alone describe no distortion)"
+            )
         sip: dict[str, Any] = {
             "a_order": int(s.a_order),
             "a": _sip_terms(s.a, s.a_order),

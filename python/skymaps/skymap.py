@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import _core
-from ._chunks import chunked
+from ._chunks import chunked, chunked_pairs
 from ._coords import lonlat_arrays, restore
 from .compat import SkyMapCompat
 from .errors import InvalidConfigError
@@ -289,10 +289,10 @@ class SkyMap(SkyMapCompat):
         ``(point_index, tract_id)`` of flat int arrays, sorted by point then tract.
         """
         flat = lonlat_arrays(lon, lat)
-        idx, tracts = self._core.find_all_tracts(flat.lon, flat.lat)
+        idx, tracts = chunked_pairs(self._core.find_all_tracts, flat.lon, flat.lat)
         if flat.scalar:
             return [int(t) for t in tracts]
-        return idx.astype(np.int64), tracts
+        return idx, tracts
 
     def overlapping(
         self, region: Any, level: str = "tract", fraction: bool = False, *, pandas: bool = False
@@ -307,7 +307,7 @@ class SkyMap(SkyMapCompat):
         """Tracts and patches that may overlap the region spanned by the points
         (``findTractPatchList``)."""
         flat = lonlat_arrays(lon, lat)
-        _, tract_ids = self._core.find_all_tracts(flat.lon, flat.lat)
+        _, tract_ids = chunked_pairs(self._core.find_all_tracts, flat.lon, flat.lat)
         out = []
         for t in sorted(set(int(i) for i in tract_ids)):
             tract = self[t]

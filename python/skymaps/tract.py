@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
+from ._chunks import chunked
 from ._coords import lonlat_arrays, restore
 from .compat import CellCompat, PatchCompat, TractCompat
 from .errors import IdError, InvalidRegionError
@@ -416,12 +417,13 @@ class Tract(TractCompat):
     def find_patch(self, lon: Any, lat: Any = None) -> Any:
         """Patch id holding each point's nearest pixel (-1 outside the tract)."""
         flat = lonlat_arrays(lon, lat)
-        return restore(self._core.find_patch(flat.lon, flat.lat), flat)
+        (patches,) = chunked(lambda a, b: (self._core.find_patch(a, b),), flat.lon, flat.lat)
+        return restore(patches, flat)
 
     def find_patch_cell(self, lon: Any, lat: Any = None) -> tuple[Any, Any]:
         """(patch id, cell id within the patch) per point (-1 where none)."""
         flat = lonlat_arrays(lon, lat)
-        p, c = self._core.find_patch_cell(flat.lon, flat.lat)
+        p, c = chunked(self._core.find_patch_cell, flat.lon, flat.lat)
         return restore(p, flat), restore(c, flat)
 
     def contains(self, lon: Any, lat: Any = None) -> Any:

@@ -110,3 +110,11 @@ def register_alone(repo: str, config: str, name: str = "tiny_discrete") -> str:
 
     _, skymap = skymaps.load_config(config)
     return register(repo, skymap, name, progress=False).status
+
+
+def cli_command() -> list[str]:
+    """The ``skymaps`` command of this environment."""
+    script = Path(sys.executable).with_name("skymaps")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from skymaps.cli import main; main()"]

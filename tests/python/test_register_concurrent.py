@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 pytest.importorskip("lsst.daf.butler")
 
 from butler_support import postgres_snapshot, sqlite_snapshot  # noqa: E402
-from concurrency_support import go, register_alone, start_worker, write_config  # noqa: E402
+from concurrency_support import (  # noqa: E402
+    cli_command,
+    go,
+    register_alone,
+    start_worker,
+    write_config,
+)
 
 from skymaps.butler import create_repo  # noqa: E402
 
@@ -79,7 +83,7 @@ def test_cli_conflicting_definitions_into_new_repository(tmp_path):
     configs = [write_config(tmp_path, 0.3), write_config(tmp_path, 0.25)]
     procs = [
         subprocess.Popen(
-            [*_cli(), "register", str(repo), "-C", c, "--no-progress"],
+            [*cli_command(), "register", str(repo), "-C", c, "--no-progress"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         for c in configs
@@ -96,13 +100,6 @@ def test_cli_conflicting_definitions_into_new_repository(tmp_path):
     reference = tmp_path / "reference"
     register_alone(str(reference), winner)
     assert sqlite_snapshot(repo) == sqlite_snapshot(reference)
-
-
-def _cli() -> list[str]:
-    script = Path(sys.executable).with_name("skymaps")
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-c", "from skymaps.cli import main; main()"]
 
 
 @pytest.mark.postgres

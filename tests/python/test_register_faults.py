@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import random
 import signal
+import subprocess
 import time
 import uuid
 
@@ -20,7 +21,13 @@ import pytest
 pytest.importorskip("lsst.daf.butler")
 
 from butler_support import postgres_snapshot, sqlite_snapshot  # noqa: E402
-from concurrency_support import go, register_alone, start_worker, write_config  # noqa: E402
+from concurrency_support import (  # noqa: E402
+    cli_command,
+    go,
+    register_alone,
+    start_worker,
+    write_config,
+)
 
 from skymaps.butler import create_repo  # noqa: E402
 
@@ -147,4 +154,76 @@ def test_postgres_read_only_leaves_repository_unchanged(tmp_path, pg_repo):
     line = _faulty_run(repo, config, {"PGOPTIONS": "-c default_transaction_read_only=on"})
     assert line.startswith(("ERROR RegistrationError:", "ERROR RepositoryError:")), line
     assert "read-only" in line, line
+    assert postgres_snapshot(URL, ns) == before
+
+
+#: A real server-side disk-full error (SQLSTATE 53100, what PostgreSQL raises when it
+#: cannot extend a file), raised by the server itself from a trigger on the patch table
+#: once ``rows`` patch rows have been inserted: mid-registration, after the skymap and
+#: tract rows of the same transaction.
+DISK_FULL = """
+CREATE SEQUENCE "{ns}".fault_rows;
+CREATE FUNCTION "{ns}".fault_disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF nextval('"{ns}".fault_rows') > {rows} THEN
+        RAISE EXCEPTION 'could not extend file "base/1/2": No space left on device'
+            USING ERRCODE = 'disk_full';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER fault_disk_full BEFORE INSERT ON "{ns}".patch
+    FOR EACH ROW EXECUTE FUNCTION "{ns}".fault_disk_full();
+"""
+
+
+def _sql(statements: str) -> None:
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(URL)
+    try:
+        with engine.begin() as connection:
+            connection.execute(sqlalchemy.text(statements))
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("rows", [0, 130])  # the tiny skymap has 265 patches
+def test_postgres_disk_full_leaves_repository_unchanged(tmp_path, pg_repo, rows):
+    repo, ns = pg_repo("diskfull")
+    config = write_config(tmp_path)
+    _sql(DISK_FULL.format(ns=ns, rows=rows))
+    before = postgres_snapshot(URL, ns)
+    line = _faulty_run(repo, config, {})
+    assert line.startswith("ERROR RegistrationError: writing skymap 'tiny_discrete' failed"), line
+    assert "No space left on device" in line, line
+    assert postgres_snapshot(URL, ns) == before
+    # With room again, the registration completes.
+    _sql(f'DROP TRIGGER fault_disk_full ON "{ns}".patch')
+    assert register_alone(repo, config) == "registered"
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("fault", ["disk_full", "read_only"])
+def test_cli_postgres_fault_is_one_line(tmp_path, pg_repo, fault):
+    """``skymaps register`` into a full or read-only PostgreSQL registry: exit 1, one
+    ``Error:`` line naming the server's reason, no traceback, nothing written."""
+    repo, ns = pg_repo(fault)
+    config = write_config(tmp_path)
+    env = dict(os.environ)
+    if fault == "disk_full":
+        _sql(DISK_FULL.format(ns=ns, rows=50))
+    else:
+        env["PGOPTIONS"] = "-c default_transaction_read_only=on"
+    before = postgres_snapshot(URL, ns)
+    proc = subprocess.run(
+        [*cli_command(), "register", repo, "-C", config, "--no-progress"],
+        capture_output=True, text=True, env=env, timeout=600,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.splitlines()[-1] == errors[0]
+    reason = "No space left on device" if fault == "disk_full" else "read-only"
+    assert reason in errors[0], proc.stderr
     assert postgres_snapshot(URL, ns) == before

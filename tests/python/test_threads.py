@@ -76,7 +76,17 @@ def test_chunked_lookup_equals_one_call(monkeypatch):
     lon, lat = _points(7, 30_001)
     whole_t, whole_p = skymap.find_tract_patch(lon, lat)
     whole = skymap.find_tract(lon.reshape(1, -1), lat)
+    tract = skymap[9000]
+    whole_all = skymap._core.find_all_tracts(lon, lat)
+    whole_patch = tract._core.find_patch(lon, lat)
+    whole_cell = tract._core.find_patch_cell(lon, lat)
     monkeypatch.setattr(_chunks, "CHUNK_POINTS", 1_000)
+    idx, tracts = skymap.find_all_tracts(lon, lat)
+    assert idx.dtype == np.int64 and np.array_equal(idx, whole_all[0])
+    assert np.array_equal(tracts, whole_all[1])
+    assert np.array_equal(tract.find_patch(lon, lat), whole_patch)
+    p, c = tract.find_patch_cell(lon, lat)
+    assert np.array_equal(p, whole_cell[0]) and np.array_equal(c, whole_cell[1])
     t, p = skymap.find_tract_patch(lon, lat)
     assert np.array_equal(t, whole_t) and np.array_equal(p, whole_p)
     chunked = skymap.find_tract(lon.reshape(1, -1), lat)
@@ -87,27 +97,35 @@ INTERRUPTED = textwrap.dedent(
     """
     import sys, time
     import numpy as np
-    import skymaps
+    import skymaps, skymaps.skymap, skymaps.tract
+    method, n = sys.argv[1], int(sys.argv[2])
     skymap = skymaps.preset("hsc_rings_v1")
     rng = np.random.default_rng(1)
-    n = 40_000_000
-    if len(sys.argv) > 1:  # the control case: one core call for the whole input
-        import skymaps._chunks
-        skymaps._chunks.CHUNK_POINTS = n
     lon, lat = rng.uniform(0, 360, n), rng.uniform(-90, 90, n)
     # Count the core calls started: the interrupt must come before the last one.
-    import skymaps.skymap
-    chunked, done = skymaps.skymap.chunked, []
-    def counted(lookup, a, b):
-        return chunked(lambda x, y: done.append(1) or lookup(x, y), a, b)
-    skymaps.skymap.chunked = counted
-    calls = -(-n // skymaps._chunks.CHUNK_POINTS)
+    done = []
+    def counting(module, name):
+        sliced = getattr(module, name)
+        def counted(lookup, a, b):
+            return sliced(lambda x, y: done.append(1) or lookup(x, y), a, b)
+        setattr(module, name, counted)
+    if method == "find_patch":
+        counting(skymaps.tract, "chunked")
+        call = skymap[9000].find_patch
+    elif method == "find_all_tracts":
+        counting(skymaps.skymap, "chunked_pairs")
+        call = skymap.find_all_tracts
+    else:
+        counting(skymaps.skymap, "chunked")
+        call = getattr(skymap, method)
+    step = skymaps._chunks.CHUNK_POINTS // (8 if method == "find_all_tracts" else 1)
+    calls = -(-n // step)
     result = None
     print("READY", flush=True)
     sys.stdin.readline()
     start = time.perf_counter()
     try:
-        result = skymap.find_tract_patch(lon, lat)
+        result = call(lon, lat)
     except KeyboardInterrupt:
         print("INTERRUPTED", result is None, len(done) < calls, flush=True)
     else:
@@ -118,16 +136,22 @@ INTERRUPTED = textwrap.dedent(
 
 
 @pytest.mark.slow
-def test_ctrl_c_during_long_lookup():
+@pytest.mark.parametrize(
+    "method, points",
+    [("find_tract_patch", 40_000_000), ("find_all_tracts", 8_000_000), ("find_patch", 40_000_000)],
+)
+def test_ctrl_c_during_long_lookup(method, points):
+    """SIGINT 1 s into a lookup of tens of slices: KeyboardInterrupt with slices left
+    (SkyMap.find_tract_patch, SkyMap.find_all_tracts, Tract.find_patch)."""
     proc = subprocess.Popen(
-        [sys.executable, "-c", INTERRUPTED],
+        [sys.executable, "-c", INTERRUPTED, method, str(points)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
         assert proc.stdout.readline().strip() == "READY"
         proc.stdin.write("go\n")
         proc.stdin.flush()
-        time.sleep(1.0)  # inside the 40-slice lookup
+        time.sleep(1.0)  # inside the lookup of tens of slices
         os.kill(proc.pid, signal.SIGINT)
         out, err = proc.communicate(timeout=300)
     finally:

@@ -34,6 +34,9 @@ use crate::projection::fits::{FitsWcsParams, SipParams, SipTerms};
 use crate::{Error, Result};
 use serde_json::{json, Value};
 
+/// The largest image side, in pixels.
+const MAX_NAXIS: i64 = 1 << 18;
+
 /// One image of a `headers` skymap.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HeaderTract {
@@ -174,8 +177,11 @@ impl HeaderTract {
         let hdu = e.int_of("hdu", e.get("hdu")?)?;
         let naxis = e.list("naxis", e.get("naxis")?, Some(2))?;
         let naxis = [e.int_of("naxis", &naxis[0])?, e.int_of("naxis", &naxis[1])?];
-        if naxis.iter().any(|&n| !(1..=1 << 30).contains(&n)) {
-            return Err(e.fail("naxis", &format!("must be in [1, 2**30], got {naxis:?}")));
+        // The footprint projects every boundary pixel: 2^18 a side (a 5-arcsec all-sky
+        // map; survey images are far smaller) keeps that to a million points, where 2^30
+        // took minutes and tens of GB (found by the fits_header fuzzer).
+        if naxis.iter().any(|&n| !(1..=MAX_NAXIS).contains(&n)) {
+            return Err(e.fail("naxis", &format!("must be in [1, 2**18], got {naxis:?}")));
         }
         let ctype = e.list("ctype", e.get("ctype")?, Some(2))?;
         let ctype = [0, 1].map(|k| match &ctype[k] {
@@ -363,7 +369,7 @@ pub(crate) fn build(
 /// each pixel to the tracts whose outer polygon touches it (the pixelization's exact
 /// envelope), at the order whose pixels are a quarter to a half of the median tract's
 /// radius (a few dozen pixels per tract; one or two candidates per point where
-/// images do not overlap much).
+/// images do not overlap much), or coarser when the total would be too many entries.
 #[derive(Debug, Clone)]
 pub struct HeadersIndex {
     healpix: Healpix,
@@ -375,6 +381,34 @@ pub struct HeadersIndex {
 
 /// The deepest index order (pixels of 0.2 arcmin).
 const MAX_INDEX_ORDER: i64 = 14;
+
+/// About the most (pixel, tract) entries the index may hold (64 per tract when more):
+/// a few very large images among many small ones must not get the small ones' fine
+/// order, or the index lists every fine pixel of the large ones (a 60-degree image
+/// beside two tiny ones: 10^9 entries, minutes and gigabytes; found by fuzzing the
+/// headers).
+const MAX_INDEX_ENTRIES: f64 = 1_048_576.0;
+
+/// The index order: pixels a quarter to a half of the median radius, coarser if the
+/// tracts' total area would need more than [`MAX_INDEX_ENTRIES`] pixels.
+fn index_order(sorted_radii: &[f64]) -> i64 {
+    let median = sorted_radii
+        .get(sorted_radii.len() / 2)
+        .copied()
+        .unwrap_or(1.0);
+    // HEALPix pixels of order k are about 1.02 / 2^k radians across.
+    let fine = (1.02 / median.max(1e-9)).log2().floor() as i64 + 2;
+    // A cap of radius r covers 2 pi (1 - cos r) sr; a pixel 4 pi / (12 4^k).
+    let pixels_at_0: f64 = sorted_radii.iter().map(|r| 6.0 * (1.0 - r.cos())).sum();
+    let budget = MAX_INDEX_ENTRIES.max(64.0 * sorted_radii.len() as f64);
+    let affordable = (budget / pixels_at_0.max(1e-300)).log(4.0).floor();
+    let affordable = if affordable.is_finite() {
+        affordable.min(MAX_INDEX_ORDER as f64) as i64
+    } else {
+        MAX_INDEX_ORDER
+    };
+    fine.min(affordable).clamp(0, MAX_INDEX_ORDER)
+}
 
 impl HeadersIndex {
     /// The index of `tracts` (each tract's outer region is a convex polygon).
@@ -390,10 +424,7 @@ impl HeadersIndex {
             })
             .collect();
         radii.sort_by(f64::total_cmp);
-        let median = radii.get(radii.len() / 2).copied().unwrap_or(1.0);
-        // HEALPix pixels of order k are about 1.02 / 2^k radians across.
-        let order = ((1.02 / median.max(1e-9)).log2().floor() as i64 + 2).clamp(0, MAX_INDEX_ORDER);
-        let healpix = Healpix::new(order, true)?;
+        let healpix = Healpix::new(index_order(&radii), true)?;
         let mut pairs: Vec<(u64, u32)> = Vec::new();
         for (i, t) in tracts.iter().enumerate() {
             let Some(poly) = t.outer_polygon() else {
@@ -508,6 +539,48 @@ mod tests {
                 .map_or(-1, |(i, _)| i as i64);
             assert_eq!(index.owner(sky.tracts(), &v), scan, "{lon} {lat}");
         }
+    }
+
+    #[test]
+    fn a_huge_image_among_tiny_ones_keeps_the_index_small() {
+        // 60 degrees (STG) beside two 0.0001-degree images: the median radius alone
+        // would ask for order 14, where the big image covers ~10^9 pixels.
+        let mut big = entry("big", 10.0, 0.0);
+        big["ctype"] = json!(["RA---STG", "DEC--STG"]);
+        big["naxis"] = json!([1000, 1000]);
+        big["crpix"] = json!([500.5, 500.5]);
+        big["cd"] = json!([[-0.06, 0.0], [0.0, 0.06]]);
+        let mut tiny = [entry("t1", 50.0, 50.0), entry("t2", 60.0, 50.0)];
+        for t in &mut tiny {
+            t["cd"] = json!([[-1e-5, 0.0], [0.0, 1e-5]]);
+        }
+        let [t1, t2] = tiny;
+        let sky =
+            SkyMap::new(SkyMapConfig::from_value(&config(vec![big, t1, t2])).unwrap()).unwrap();
+        let crate::tessellation::skymap::Layout::Headers(index) = sky.layout() else {
+            panic!("headers layout expected");
+        };
+        assert!(index.members.len() as f64 <= 2.0 * MAX_INDEX_ENTRIES);
+        for (lon, lat) in [(10.0, 0.0), (50.0, 50.0), (60.0, 50.0), (200.0, 0.0)] {
+            let v = UnitVector3d::from_lonlat_deg(lon, lat).unwrap();
+            let expected = match (lon, lat) {
+                (50.0, 50.0) => 1,
+                (60.0, 50.0) => 2,
+                (10.0, 0.0) => 0,
+                _ => -1,
+            };
+            assert_eq!(index.owner(sky.tracts(), &v), expected, "{lon} {lat}");
+        }
+    }
+
+    #[test]
+    fn a_huge_pixel_box_is_refused() {
+        let mut e = entry("wide", 10.0, 0.0);
+        e["naxis"] = json!([3_600_000, 40]);
+        let err = SkyMapConfig::from_value(&config(vec![e]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("naxis must be in [1, 2**18]"), "{err}");
     }
 
     #[test]
