@@ -254,4 +254,42 @@ mod tests {
             }
         }
     }
+
+    /// The tract tasks run in the pool of `set_num_threads` (its threads, its size),
+    /// and on the caller's thread alone after `set_num_threads(1)`; the rows are the
+    /// same either way.
+    #[test]
+    fn tracts_run_in_the_skymaps_pool() {
+        use crate::parallel::{set_enabled, set_num_threads, POOL_TEST_LOCK};
+        let _pool = POOL_TEST_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        let sky = SkyMap::from_json(
+            r#"{"skymap_class": "rings", "version": 1, "projection": "TAN",
+            "pixelScale": 0.168, "tractOverlap": 0.016666666666666666, "rotation": 0.0,
+            "tractBuilder": {"name": "legacy", "patchInnerDimensions": [4000, 4000],
+            "patchBorder": 100}, "numRings": 3, "raStart": 0.0}"#,
+        )
+        .unwrap();
+        let thread = || {
+            let name = std::thread::current().name().map(str::to_owned);
+            (rayon::current_num_threads(), name.unwrap_or_default())
+        };
+        set_num_threads(3).unwrap();
+        let pooled = map_tracts(sky.tracts(), |_| thread());
+        let rows3 = skymap_rows(&sky).unwrap();
+        set_num_threads(1).unwrap();
+        let caller = std::thread::current().name().map(str::to_owned);
+        let serial = map_tracts(sky.tracts(), |_| thread().1);
+        let rows1 = skymap_rows(&sky).unwrap();
+        set_enabled(true);
+        assert!(sky.tracts().len() > 2);
+        for (n, name) in pooled {
+            assert_eq!(n, 3);
+            assert!(name.starts_with("skymaps-"), "{name}");
+        }
+        assert!(serial.iter().all(|name| Some(name) == caller.as_ref()));
+        assert_eq!(rows3.patch_region, rows1.patch_region);
+        assert_eq!(rows3.patch_overlap_pixel, rows1.patch_overlap_pixel);
+        assert_eq!(rows3.patch_overlap_patch, rows1.patch_overlap_patch);
+        assert_eq!(rows3.tract_overlap_pixel, rows1.tract_overlap_pixel);
+    }
 }
