@@ -180,6 +180,11 @@ where
     }
 }
 
+/// Serialises the tests that change the process-wide pool (tests run in parallel
+/// threads of one process).
+#[cfg(test)]
+pub(crate) static POOL_TEST_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -194,6 +199,7 @@ mod tests {
 
     #[test]
     fn own_pool_sizes_the_work() {
+        let _pool = POOL_TEST_LOCK.lock().unwrap_or_else(|e| e.into_inner());
         set_num_threads(3).unwrap();
         assert_eq!(num_threads(), 3);
         assert_eq!(install(rayon::current_num_threads), 3);

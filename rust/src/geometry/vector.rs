@@ -61,36 +61,33 @@ impl Vector3d {
     /// original norm, or `None` for a zero vector. Same operations as sphgeom, so the
     /// same bits.
     pub fn normalized_with_norm(&self) -> Option<(Vector3d, f64)> {
+        // sphgeom sorts the components by |value| (ties keep the later one as the
+        // largest); only the largest matters for the bits, since `u² + v²` commutes.
+        // Branches instead of a sort table: this runs for every polygon vertex.
         let (ax, ay, az) = (self.x.abs(), self.y.abs(), self.z.abs());
-        // Indices of the components from smallest to largest |value|.
-        let index =
-            (usize::from(ax > az) << 2) + (usize::from(ax > ay) << 1) + usize::from(ay > az);
-        const ORDER: [[usize; 3]; 8] = [
-            [0, 1, 2],
-            [0, 2, 1],
-            [1, 0, 2],
-            [0, 1, 2], // unreachable for real numbers
-            [0, 1, 2], // unreachable for real numbers
-            [2, 0, 1],
-            [1, 2, 0],
-            [2, 1, 0],
-        ];
-        let [iu, iv, iw] = ORDER[index];
-        let c = [self.x, self.y, self.z];
-        let w = c[iw];
+        let (w, a, b) = if ax > ay && ax > az {
+            (self.x, self.y, self.z)
+        } else if ay > az && (ay >= ax || ax.is_nan()) {
+            (self.y, self.x, self.z)
+        } else {
+            (self.z, self.x, self.y)
+        };
         if w == 0.0 || w.is_nan() {
             return None;
         }
         let maxabs = w.abs();
-        let u = c[iu] / maxabs;
-        let v = c[iv] / maxabs;
-        let d = u * u + v * v;
-        let norm = (1.0 + d).sqrt();
-        let mut out = [0.0; 3];
-        out[iu] = u / norm;
-        out[iv] = v / norm;
-        out[iw] = 1.0f64.copysign(w) / norm;
-        Some((Vector3d::new(out[0], out[1], out[2]), norm * maxabs))
+        let u = a / maxabs;
+        let v = b / maxabs;
+        let norm = (1.0 + (u * u + v * v)).sqrt();
+        let (u, v, w) = (u / norm, v / norm, 1.0f64.copysign(w) / norm);
+        let out = if ax > ay && ax > az {
+            Vector3d::new(w, u, v)
+        } else if ay > az && (ay >= ax || ax.is_nan()) {
+            Vector3d::new(u, w, v)
+        } else {
+            Vector3d::new(u, v, w)
+        };
+        Some((out, norm * maxabs))
     }
 }
 
@@ -341,6 +338,63 @@ pub fn lonlat_deg_to_rad_unchecked(lon_deg: f64, lat_deg: f64) -> (f64, f64) {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    /// sphgeom's `Vector3d::normalize` with its sort table (the previous implementation
+    /// here): the reference for the branch version's bits.
+    fn normalized_by_table(c: [f64; 3]) -> Option<[f64; 3]> {
+        const ORDER: [[usize; 3]; 8] = [
+            [0, 1, 2],
+            [0, 2, 1],
+            [1, 0, 2],
+            [0, 1, 2],
+            [0, 1, 2],
+            [2, 0, 1],
+            [1, 2, 0],
+            [2, 1, 0],
+        ];
+        let [ax, ay, az] = c.map(f64::abs);
+        let index =
+            (usize::from(ax > az) << 2) + (usize::from(ax > ay) << 1) + usize::from(ay > az);
+        let [iu, iv, iw] = ORDER[index];
+        let w = c[iw];
+        if w == 0.0 || w.is_nan() {
+            return None;
+        }
+        let (u, v) = (c[iu] / w.abs(), c[iv] / w.abs());
+        let norm = (1.0 + (u * u + v * v)).sqrt();
+        let mut out = [0.0; 3];
+        out[iu] = u / norm;
+        out[iv] = v / norm;
+        out[iw] = 1.0f64.copysign(w) / norm;
+        Some(out)
+    }
+
+    fn assert_same_bits(c: [f64; 3]) {
+        let got = Vector3d::new(c[0], c[1], c[2])
+            .normalized_with_norm()
+            .map(|(v, _)| [v.x, v.y, v.z].map(f64::to_bits));
+        let want = normalized_by_table(c).map(|v| v.map(f64::to_bits));
+        assert_eq!(got, want, "{c:?}");
+    }
+
+    #[test]
+    fn normalization_ties_match_sphgeom_table() {
+        let values = [0.0, -0.0, 1.0, -1.0, 0.5, -2.0, 1e-300, f64::NAN, 3.0];
+        for &x in &values {
+            for &y in &values {
+                for &z in &values {
+                    assert_same_bits([x, y, z]);
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn normalization_matches_sphgeom_table(c in proptest::array::uniform3(-2.0f64..2.0)) {
+            assert_same_bits(c);
+        }
+    }
 
     #[test]
     fn lonlat_roundtrip() {

@@ -170,22 +170,60 @@ pub fn find_envelope_below_container<R: TrixelRelation + ?Sized>(
     level: u8,
     vertices: &[UnitVector3d],
 ) -> RangeSet {
-    let Some(root) = ROOT_VERTICES
-        .iter()
-        .position(|t| strictly_inside(t, vertices))
-    else {
-        return find_pixels(region, level, 0, false);
-    };
-    let (mut t, mut index, mut depth) = (ROOT_VERTICES[root], root as u64 + 8, 0);
-    'down: while depth < i32::from(level) {
+    find_envelope_below_cached_container(region, level, vertices, &mut ContainerChain::default())
+}
+
+/// The trixels, root first, that strictly contained the last polygon searched by
+/// [`find_envelope_below_cached_container`]: neighbouring polygons (the patches of one
+/// tract, in grid order) mostly lie in the same deep trixels, so the next search
+/// starts from the deepest of them that still contains its polygon instead of from
+/// the 8 roots.
+#[derive(Debug, Clone, Default)]
+pub struct ContainerChain {
+    /// `(vertices, id)` of the trixels, one per level from a root.
+    trixels: Vec<([Vector3d; 3], u64)>,
+}
+
+/// [`find_envelope_below_container`], reusing (and updating) the containers of the
+/// previous polygon. Any trixel that strictly contains the polygon is a valid place to
+/// start (the search from it drops its children that miss the polygon, as the root
+/// search drops the trixels off the chain), so the cached trixel checked here gives
+/// the same trixels as a search from the roots.
+pub fn find_envelope_below_cached_container<R: TrixelRelation + ?Sized>(
+    region: &R,
+    level: u8,
+    vertices: &[UnitVector3d],
+    chain: &mut ContainerChain,
+) -> RangeSet {
+    let chain = &mut chain.trixels;
+    // The deepest remembered trixel that still strictly contains the polygon.
+    while chain
+        .last()
+        .is_some_and(|(t, _)| !strictly_inside(t, vertices))
+    {
+        chain.pop();
+    }
+    if chain.is_empty() {
+        let Some(root) = ROOT_VERTICES
+            .iter()
+            .position(|t| strictly_inside(t, vertices))
+        else {
+            return find_pixels(region, level, 0, false);
+        };
+        chain.push((ROOT_VERTICES[root], root as u64 + 8));
+    }
+    let (mut t, mut index) = chain[chain.len() - 1];
+    'down: while chain.len() <= usize::from(level) {
         for (k, child) in children(&t).iter().enumerate() {
             if strictly_inside(child, vertices) {
-                (t, index, depth) = (*child, 4 * index + k as u64, depth + 1);
+                (t, index) = (*child, 4 * index + k as u64);
+                chain.push((t, index));
                 continue 'down;
             }
         }
         break;
     }
+    let depth = chain.len() as i32 - 1;
     let mut f = Finder {
         region,
         interior_only: false,

@@ -15,11 +15,14 @@ mod finder;
 mod locate;
 mod polygon;
 
-pub use finder::{find_envelope_below_container, find_pixels, TrixelRelation};
+pub use finder::{
+    find_envelope_below_cached_container, find_envelope_below_container, find_pixels,
+    ContainerChain, TrixelRelation,
+};
 pub(crate) use polygon::PolygonTrixels;
 
 use super::exact::{normalize_like_sphgeom, orientation};
-use crate::geometry::{UnitVector3d, Vector3d};
+use crate::geometry::{ConvexPolygon, UnitVector3d, Vector3d};
 use crate::rangeset::RangeSet;
 use crate::{Error, Result};
 
@@ -252,6 +255,37 @@ impl Htm {
     pub fn pixel_vertices(&self, id: u64) -> Result<[Vector3d; 3]> {
         self.check_id(id)?;
         Self::trixel_vertices(id)
+    }
+
+    /// [`Htm::polygon_envelope`] of one of a run of neighbouring polygons (the patches
+    /// of a tract in grid order): the search starts from the deepest trixel of `chain`
+    /// (left by the previous polygon) that still strictly contains this one, which
+    /// gives the same trixels (see [`find_envelope_below_cached_container`]) for less
+    /// work.
+    ///
+    /// # Examples
+    /// ```
+    /// use skymaps::geometry::{ConvexPolygon, UnitVector3d};
+    /// use skymaps::pixelization::htm::ContainerChain;
+    /// use skymaps::pixelization::Htm;
+    /// let htm = Htm::new(7).unwrap();
+    /// let mut chain = ContainerChain::default();
+    /// for lon in [10.0, 10.2, 10.4] {
+    ///     let v: Vec<_> = [(lon, 0.0), (lon + 0.2, 0.0), (lon + 0.2, 0.2), (lon, 0.2)]
+    ///         .iter()
+    ///         .map(|&(a, b)| UnitVector3d::from_lonlat_deg(a, b).unwrap())
+    ///         .collect();
+    ///     let p = ConvexPolygon::convex_hull(&v).unwrap();
+    ///     assert_eq!(htm.polygon_envelope_near(&p, &mut chain), htm.polygon_envelope(&p));
+    /// }
+    /// ```
+    pub fn polygon_envelope_near(
+        &self,
+        polygon: &ConvexPolygon,
+        chain: &mut ContainerChain,
+    ) -> RangeSet {
+        let relation = PolygonTrixels::new(polygon.vertices());
+        find_envelope_below_cached_container(&relation, self.level, polygon.vertices(), chain)
     }
 
     /// The conventional name: `N`/`S` and one digit per level (`N32000000`).

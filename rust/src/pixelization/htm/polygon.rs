@@ -43,7 +43,7 @@ pub(crate) struct PolygonTrixels<'a> {
     vertices: &'a [UnitVector3d],
     /// `normals[k] = vertices[k - 1] × vertices[k]`, the plane of edge `k` (the edge
     /// order of `vertices_contain`); positive on the inner side.
-    normals: Vec<Vector3d>,
+    normals: Normals,
     /// False for vertex lists the proofs were not made for (non-unit vectors, not
     /// strictly convex): every decision then takes sphgeom's relation.
     fast: bool,
@@ -52,12 +52,38 @@ pub(crate) struct PolygonTrixels<'a> {
     big_trixel_chord2: f64,
 }
 
+/// Edge planes kept in place for small polygons (no allocation per patch).
+const INLINE_NORMALS: usize = 8;
+
+enum Normals {
+    Inline([Vector3d; INLINE_NORMALS], usize),
+    Heap(Vec<Vector3d>),
+}
+
+impl std::ops::Deref for Normals {
+    type Target = [Vector3d];
+    #[inline]
+    fn deref(&self) -> &[Vector3d] {
+        match self {
+            Normals::Inline(v, n) => &v[..*n],
+            Normals::Heap(v) => v,
+        }
+    }
+}
+
 impl<'a> PolygonTrixels<'a> {
     pub(crate) fn new(vertices: &'a [UnitVector3d]) -> Self {
         let n = vertices.len();
-        let normals = (0..n)
-            .map(|k| vertices[(k + n - 1) % n].cross(&vertices[k]))
-            .collect();
+        let normal = |k: usize| vertices[(k + n - 1) % n].cross(&vertices[k]);
+        let normals = if n <= INLINE_NORMALS {
+            let mut inline = [Vector3d::default(); INLINE_NORMALS];
+            for (k, slot) in inline.iter_mut().enumerate().take(n) {
+                *slot = normal(k);
+            }
+            Normals::Inline(inline, n)
+        } else {
+            Normals::Heap((0..n).map(normal).collect())
+        };
         let unit = vertices.iter().all(|v| {
             let v = v.as_vector();
             v.is_finite() && (v.norm() - 1.0).abs() <= MAX_NORM_ERROR
