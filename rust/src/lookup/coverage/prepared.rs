@@ -224,6 +224,17 @@ impl Prepared {
 }
 
 impl Prepared {
+    /// A point of (or near) the region, to order regions by place; `None` when empty.
+    pub(super) fn anchor(&self) -> Option<UnitVector3d> {
+        match self {
+            Prepared::Polygon(p) => p.vertices().first().copied(),
+            Prepared::Circle(c) => Some(*c.center()),
+            Prepared::Box(b) => Some(*b.bounding_circle().center()),
+            Prepared::Union(ops) => ops.first().map(|(_, cap)| cap.centre),
+            Prepared::Empty => None,
+        }
+    }
+
     /// A circle containing the region.
     fn bounding_circle(&self) -> Circle {
         match self {
