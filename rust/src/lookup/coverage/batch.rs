@@ -106,11 +106,11 @@ fn assemble(n: usize, order: &[u32], parts: &[ChunkOut]) -> Result<CoverageTable
             let i = order[k] as usize;
             k += 1;
             for (row, h) in (start[i]..).zip(&hits[from..from + c as usize]) {
-                t.footprint[row] = i as u64;
+                t.footprint[row] = i as i64;
                 t.tract[row] = h.tract;
                 t.patch[row] = h.patch;
                 t.cell[row] = h.cell;
-                t.relation[row] = h.relation as u8;
+                t.relation[row] = h.relation as i8;
                 t.region_fraction[row] = h.region_fraction;
                 t.target_fraction[row] = h.target_fraction;
             }

@@ -38,7 +38,11 @@ struct Band {
 /// Candidate-tract index of one skymap.
 #[derive(Debug, Clone)]
 pub struct TractIndex {
+    /// Sorted by `lat_min`.
     bands: Vec<Band>,
+    /// `reach[k]`: the largest `lat_max` of `bands[..=k]` (non-decreasing), so the
+    /// bands a latitude range can meet are found by two binary searches.
+    reach: Vec<f64>,
     boxes: Vec<LonLatBox>,
     /// Per tract: the WCS tangent point (reference point) as a unit vector.
     tangents: Vec<UnitVector3d>,
@@ -81,10 +85,18 @@ impl TractIndex {
                 groups
             }
         };
-        let bands = groups
+        let mut bands: Vec<Band> = groups
             .into_iter()
             .filter(|g| !g.is_empty())
             .map(|g| band_of(&g, &boxes))
+            .collect();
+        bands.sort_by(|a, b| a.lat_min.total_cmp(&b.lat_min));
+        let reach = bands
+            .iter()
+            .scan(f64::NEG_INFINITY, |top, b| {
+                *top = top.max(b.lat_max);
+                Some(*top)
+            })
             .collect();
         let tangents = sky
             .tracts()
@@ -97,6 +109,7 @@ impl TractIndex {
         let outer_is_box = sky.tracts().iter().map(outer_is_box).collect();
         TractIndex {
             bands,
+            reach,
             boxes,
             tangents,
             outer_is_box,
@@ -129,7 +142,9 @@ impl TractIndex {
             return;
         }
         let (lat, lon) = (region_box.lat(), region_box.lon());
-        for band in &self.bands {
+        let first = self.reach.partition_point(|&top| top < lat.a - MARGIN);
+        let last = self.bands.partition_point(|b| b.lat_min <= lat.b + MARGIN);
+        for band in self.bands.get(first..last).unwrap_or(&[]) {
             if lat.b + MARGIN < band.lat_min || lat.a - MARGIN > band.lat_max {
                 continue;
             }

@@ -20,14 +20,17 @@
 //!    circumscribed octagon), padded by 2 pixels; otherwise, or when the region
 //!    reaches 84 degrees or more from the tract centre, every patch of the tract. Each
 //!    candidate is then related exactly, and cells likewise within overlapping patches.
+//!    For a convex polygon in a TAN tract the relation to the tract and patch boxes is
+//!    first decided in pixels ([`pixel_frame`]) where that is certain; the spherical
+//!    test runs only for the close calls, so answers are the same, only sooner.
 //!
 //! Overlap fractions (optional) come from the exact intersection of two convex
 //! polygons ([`clip`]): `region_fraction = area(R ∩ X) / area(R)` and
 //! `target_fraction = area(R ∩ X) / area(X)`.
 //!
-//! [`overlapping_batch`] runs many regions in parallel (one task per region) and
-//! returns one long table; an error names the footprint it came from, and no
-//! footprint is ever dropped.
+//! [`overlapping_batch`] runs many regions in parallel (chunks of regions taken in
+//! sky order, see `batch`) and returns one long table in footprint order; an error
+//! names the footprint it came from, and no footprint is ever dropped.
 
 mod batch;
 pub mod boxes;
@@ -121,23 +124,25 @@ pub struct Hit {
 /// The coverage of many footprints as columns, one row per (footprint, hit).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CoverageTable {
-    pub footprint: Vec<u64>,
+    /// Footprint index (int64, the id dtype of the Python side).
+    pub footprint: Vec<i64>,
     pub tract: Vec<i64>,
     pub patch: Vec<i64>,
     pub cell: Vec<i64>,
-    pub relation: Vec<u8>,
+    /// [`Relation`] codes (int8: Arrow's dictionary index type).
+    pub relation: Vec<i8>,
     pub region_fraction: Vec<f64>,
     pub target_fraction: Vec<f64>,
 }
 
 impl CoverageTable {
     /// Appends one row.
-    pub fn push(&mut self, footprint: u64, h: &Hit) {
+    pub fn push(&mut self, footprint: i64, h: &Hit) {
         self.footprint.push(footprint);
         self.tract.push(h.tract);
         self.patch.push(h.patch);
         self.cell.push(h.cell);
-        self.relation.push(h.relation as u8);
+        self.relation.push(h.relation as i8);
         self.region_fraction.push(h.region_fraction);
         self.target_fraction.push(h.target_fraction);
     }
