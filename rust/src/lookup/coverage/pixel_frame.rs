@@ -81,6 +81,9 @@ impl PixelPolygon {
                 return None;
             }
             let (x, y) = kernel.vector_to_pixel(v.to_array())?;
+            if !x.is_finite() || !y.is_finite() {
+                return None;
+            }
             bounds = [
                 bounds[0].min(x),
                 bounds[1].max(x),
@@ -93,8 +96,8 @@ impl PixelPolygon {
         let m = bounds
             .iter()
             .fold((dims[0].max(dims[1]) as f64) + 1.0, |a, b| a.max(b.abs()));
-        if !(m <= MAX_COORD) {
-            return None; // also NaN
+        if m > MAX_COORD {
+            return None;
         }
         let n = points.len();
         // Twice the signed area: its sign is the orientation of the picture (the
@@ -105,7 +108,7 @@ impl PixelPolygon {
                 p[0] * q[1] - q[0] * p[1]
             })
             .sum();
-        if !(area2.abs() > 1e-10 * m * m) {
+        if area2.is_nan() || area2.abs() <= 1e-10 * m * m {
             return None;
         }
         let sign = area2.signum();
@@ -116,7 +119,7 @@ impl PixelPolygon {
             let (p, q) = (points[k], points[(k + 1) % n]);
             let (ex, ey) = (q[0] - p[0], q[1] - p[1]);
             let len = (ex * ex + ey * ey).sqrt(); // no overflow: |e| <= 3e9
-            if !(len > 0.0) {
+            if len.is_nan() || len <= 0.0 {
                 return None;
             }
             normals.push([-sign * ey / len, sign * ex / len]);
