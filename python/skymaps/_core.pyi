@@ -321,11 +321,11 @@ class TractCore:
 
 # [lookup]
 _Coverage = tuple[
-    npt.NDArray[np.uint64],
     npt.NDArray[np.int64],
     npt.NDArray[np.int64],
     npt.NDArray[np.int64],
-    npt.NDArray[np.uint8],
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int8],
     npt.NDArray[np.float64],
     npt.NDArray[np.float64],
 ]

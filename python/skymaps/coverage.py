@@ -70,25 +70,41 @@ def _check_level(level: str) -> str:
     return level
 
 
+_RELATION_NAMES: list[Any] = []
+
+
+def _relation_names() -> Any:
+    """The relation dictionary as an Arrow array (built once)."""
+    if not _RELATION_NAMES:
+        import pyarrow as pa
+
+        _RELATION_NAMES.append(pa.array(list(RELATIONS)))
+    return _RELATION_NAMES[0]
+
+
 def _table(columns: tuple, level: str, fraction: bool, with_footprint: bool, pandas: bool) -> Any:
     import pyarrow as pa
 
+    # The core returns int64 ids and int8 relation codes: Arrow takes them as they are.
     footprint, tract, patch, cell, relation, region_fraction, target_fraction = columns
-    data: dict[str, Any] = {}
+    names, arrays = [], []
     if with_footprint:
-        data["footprint_id"] = pa.array(footprint.astype(np.int64))
-    data["tract"] = pa.array(tract)
+        names.append("footprint_id")
+        arrays.append(pa.array(footprint))
+    names.append("tract")
+    arrays.append(pa.array(tract))
     if level != "tract":
-        data["patch"] = pa.array(patch)
+        names.append("patch")
+        arrays.append(pa.array(patch))
     if level == "cell":
-        data["cell"] = pa.array(cell)
-    data["relation"] = pa.DictionaryArray.from_arrays(
-        pa.array(relation.astype(np.int8)), pa.array(list(RELATIONS))
-    )
+        names.append("cell")
+        arrays.append(pa.array(cell))
+    names.append("relation")
+    arrays.append(pa.DictionaryArray.from_arrays(pa.array(relation), _relation_names()))
     if fraction:
-        data["region_fraction"] = pa.array(region_fraction)
-        data[f"{level}_fraction"] = pa.array(target_fraction)
-    table = pa.table(data)
+        names += ["region_fraction", f"{level}_fraction"]
+        arrays += [pa.array(region_fraction), pa.array(target_fraction)]
+    table = pa.Table.from_arrays(arrays, names=names)
     return table.to_pandas() if pandas else table
 
 

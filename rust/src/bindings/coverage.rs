@@ -7,8 +7,8 @@ use super::tessellation::PySkyMap;
 use super::{detach, f64_slice, u64_slice};
 use crate::geometry::Region;
 use crate::lookup::coverage::{
-    overlapping, overlapping_batch, polygons_from_ragged, CoverageTable, Level, Prepared,
-    TractIndex,
+    overlapping, overlapping_batch, overlapping_prepared, polygons_from_ragged, CoverageTable,
+    Level, Prepared, TractIndex,
 };
 use crate::tessellation::SkyMap;
 use numpy::{PyArray1, PyReadonlyArray1};
@@ -16,11 +16,11 @@ use pyo3::prelude::*;
 use std::sync::Arc;
 
 type Columns<'py> = (
-    Bound<'py, PyArray1<u64>>,
     Bound<'py, PyArray1<i64>>,
     Bound<'py, PyArray1<i64>>,
     Bound<'py, PyArray1<i64>>,
-    Bound<'py, PyArray1<u8>>,
+    Bound<'py, PyArray1<i64>>,
+    Bound<'py, PyArray1<i8>>,
     Bound<'py, PyArray1<f64>>,
     Bound<'py, PyArray1<f64>>,
 );
@@ -107,7 +107,7 @@ impl PyCoverageIndex {
         let (lon, lat, offsets) = (f64_slice(&lon), f64_slice(&lat), u64_slice(&offsets));
         let table = detach(py, usize::MAX, || {
             let regions = polygons_from_ragged(&lon, &lat, &offsets)?;
-            overlapping_batch(&self.sky, &self.index, &regions, level, fractions)
+            overlapping_prepared(&self.sky, &self.index, &regions, level, fractions)
         })?;
         Ok(columns(py, table))
     }

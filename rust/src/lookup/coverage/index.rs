@@ -17,8 +17,8 @@
 //! * **Other kinds** (discrete, equat, dodeca, healpix): fixed latitude bands, each
 //!   tract entered in every band its box meets.
 
-use crate::geometry::{LonLatBox, NormalizedAngleInterval};
-use crate::tessellation::SkyMap;
+use crate::geometry::{LonLatBox, NormalizedAngleInterval, Region, UnitVector3d};
+use crate::tessellation::{SkyMap, Tract};
 use std::f64::consts::{FRAC_PI_2, PI, TAU};
 
 /// Safety margin (radians) added to every comparison; far above rounding.
@@ -38,8 +38,17 @@ struct Band {
 /// Candidate-tract index of one skymap.
 #[derive(Debug, Clone)]
 pub struct TractIndex {
+    /// Sorted by `lat_min`.
     bands: Vec<Band>,
+    /// `reach[k]`: the largest `lat_max` of `bands[..=k]` (non-decreasing), so the
+    /// bands a latitude range can meet are found by two binary searches.
+    reach: Vec<f64>,
     boxes: Vec<LonLatBox>,
+    /// Per tract: the WCS tangent point (reference point) as a unit vector.
+    tangents: Vec<UnitVector3d>,
+    /// Per tract: whether the outer region is the polygon through the four corners of
+    /// the pixel box (not a lon/lat box, nor an image footprint).
+    outer_is_box: Vec<bool>,
 }
 
 impl TractIndex {
@@ -76,22 +85,66 @@ impl TractIndex {
                 groups
             }
         };
-        let bands = groups
+        let mut bands: Vec<Band> = groups
             .into_iter()
             .filter(|g| !g.is_empty())
             .map(|g| band_of(&g, &boxes))
             .collect();
-        TractIndex { bands, boxes }
+        bands.sort_by(|a, b| a.lat_min.total_cmp(&b.lat_min));
+        let reach = bands
+            .iter()
+            .scan(f64::NEG_INFINITY, |top, b| {
+                *top = top.max(b.lat_max);
+                Some(*top)
+            })
+            .collect();
+        let tangents = sky
+            .tracts()
+            .iter()
+            .map(|t| {
+                let [lon, lat] = t.wcs().crval_rad();
+                UnitVector3d::from_lonlat_rad(lon, lat)
+            })
+            .collect();
+        let outer_is_box = sky.tracts().iter().map(outer_is_box).collect();
+        TractIndex {
+            bands,
+            reach,
+            boxes,
+            tangents,
+            outer_is_box,
+        }
+    }
+
+    /// The tangent point (WCS reference point) of the tract at `index` in `sky.tracts()`.
+    pub fn tangent(&self, index: usize) -> &UnitVector3d {
+        &self.tangents[index]
+    }
+
+    /// Whether the outer region of the tract at `index` is the polygon through the
+    /// corners of its pixel box, so that its relations may be decided in pixels.
+    pub fn outer_is_box(&self, index: usize) -> bool {
+        self.outer_is_box[index]
     }
 
     /// Every tract whose outer bounding box meets `region_box`, sorted by id.
     pub fn candidates(&self, region_box: &LonLatBox) -> Vec<u32> {
         let mut out = Vec::new();
+        self.candidates_into(region_box, &mut out);
+        out
+    }
+
+    /// [`TractIndex::candidates`] into `out` (cleared first; no allocation once it
+    /// has grown).
+    pub fn candidates_into(&self, region_box: &LonLatBox, out: &mut Vec<u32>) {
+        out.clear();
         if region_box.is_empty() {
-            return out;
+            return;
         }
         let (lat, lon) = (region_box.lat(), region_box.lon());
-        for band in &self.bands {
+        let first = self.reach.partition_point(|&top| top < lat.a - MARGIN);
+        let last = self.bands.partition_point(|b| b.lat_min <= lat.b + MARGIN);
+        for band in self.bands.get(first..last).unwrap_or(&[]) {
             if lat.b + MARGIN < band.lat_min || lat.a - MARGIN > band.lat_max {
                 continue;
             }
@@ -123,8 +176,23 @@ impl TractIndex {
         }
         out.sort_unstable();
         out.dedup();
-        out
     }
+}
+
+/// Whether the tract's outer polygon has exactly the box corners as vertices.
+fn outer_is_box(tract: &Tract) -> bool {
+    let Region::ConvexPolygon(p) = tract.outer_region() else {
+        return false;
+    };
+    let corners: Option<Vec<UnitVector3d>> = tract
+        .bbox()
+        .edge_corners()
+        .iter()
+        .map(|&[x, y]| tract.wcs().pixel_to_unit_vector(x, y))
+        .collect();
+    corners.is_some_and(|c| {
+        p.vertices().len() == c.len() && p.vertices().iter().all(|v| c.contains(v))
+    })
 }
 
 fn band_of(ids: &[u32], boxes: &[LonLatBox]) -> Band {

@@ -20,28 +20,33 @@
 //!    circumscribed octagon), padded by 2 pixels; otherwise, or when the region
 //!    reaches 84 degrees or more from the tract centre, every patch of the tract. Each
 //!    candidate is then related exactly, and cells likewise within overlapping patches.
+//!    For a convex polygon in a TAN tract the relation to the tract and patch boxes is
+//!    first decided in pixels ([`pixel_frame`]) where that is certain; the spherical
+//!    test runs only for the close calls, so answers are the same, only sooner.
 //!
 //! Overlap fractions (optional) come from the exact intersection of two convex
 //! polygons ([`clip`]): `region_fraction = area(R ∩ X) / area(R)` and
 //! `target_fraction = area(R ∩ X) / area(X)`.
 //!
-//! [`overlapping_batch`] runs many regions in parallel (one task per region) and
-//! returns one long table; an error names the footprint it came from, and no
-//! footprint is ever dropped.
+//! [`overlapping_batch`] runs many regions in parallel (chunks of regions taken in
+//! sky order, see `batch`) and returns one long table in footprint order; an error
+//! names the footprint it came from, and no footprint is ever dropped.
 
+mod batch;
 pub mod boxes;
 pub mod clip;
 pub mod index;
+pub mod pixel_frame;
 pub mod prepared;
 
 pub use index::TractIndex;
 pub use prepared::Prepared;
 
 use crate::geometry::{orientation, Region, Relationship, UnitVector3d};
-use crate::parallel::map_items;
 use crate::tessellation::{PixelBox, SkyMap, Tract};
 use crate::{Error, Result};
 use clip::loop_area;
+use pixel_frame::PixelPolygon;
 
 /// Which level of the hierarchy to report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,23 +124,25 @@ pub struct Hit {
 /// The coverage of many footprints as columns, one row per (footprint, hit).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CoverageTable {
-    pub footprint: Vec<u64>,
+    /// Footprint index (int64, the id dtype of the Python side).
+    pub footprint: Vec<i64>,
     pub tract: Vec<i64>,
     pub patch: Vec<i64>,
     pub cell: Vec<i64>,
-    pub relation: Vec<u8>,
+    /// [`Relation`] codes (int8: Arrow's dictionary index type).
+    pub relation: Vec<i8>,
     pub region_fraction: Vec<f64>,
     pub target_fraction: Vec<f64>,
 }
 
 impl CoverageTable {
     /// Appends one row.
-    pub fn push(&mut self, footprint: u64, h: &Hit) {
+    pub fn push(&mut self, footprint: i64, h: &Hit) {
         self.footprint.push(footprint);
         self.tract.push(h.tract);
         self.patch.push(h.patch);
         self.cell.push(h.cell);
-        self.relation.push(h.relation as u8);
+        self.relation.push(h.relation as i8);
         self.region_fraction.push(h.region_fraction);
         self.target_fraction.push(h.target_fraction);
     }
@@ -171,6 +178,33 @@ pub fn overlapping(
     level: Level,
     fractions: bool,
 ) -> Result<Vec<Hit>> {
+    let mut hits = Vec::new();
+    overlapping_into(
+        sky,
+        index,
+        region,
+        level,
+        fractions,
+        &mut Vec::new(),
+        &mut hits,
+    )?;
+    Ok(hits)
+}
+
+/// [`overlapping`], appending to `hits` and reusing `candidates` as scratch space (no
+/// allocation per region in batches).
+///
+/// # Errors
+/// As [`overlapping`].
+pub fn overlapping_into(
+    sky: &SkyMap,
+    index: &TractIndex,
+    region: &Prepared,
+    level: Level,
+    fractions: bool,
+    candidates: &mut Vec<u32>,
+    hits: &mut Vec<Hit>,
+) -> Result<()> {
     if level == Level::Cell
         && sky
             .tracts()
@@ -181,15 +215,27 @@ pub fn overlapping(
             "coverage at cell level needs a skymap built with the cells tract builder",
         ));
     }
-    let mut hits = Vec::new();
     // Candidates are indices into `sky.tracts()`; ids may start above 0 (bricks, HTM).
-    for t in index.candidates(&region.bounding_box()) {
+    index.candidates_into(&region.bounding_box(), candidates);
+    for &t in candidates.iter() {
         let tract = &sky.tracts()[t as usize];
+        // A polygon's picture in the tract's pixel frame decides most relations.
+        let picture = match region {
+            Prepared::Polygon(p) => {
+                PixelPolygon::new(tract, index.tangent(t as usize), p.vertices())
+            }
+            _ => None,
+        };
+        let in_pixels = picture
+            .as_ref()
+            .filter(|_| index.outer_is_box(t as usize))
+            .and_then(|pic| pic.relate_box(&tract.bbox()));
         let t = tract.id();
-        let rel = match tract.outer_region() {
-            Region::ConvexPolygon(p) => region.relate(p.vertices()),
-            Region::LonLatBox(b) => region.relate_box(b),
-            other => {
+        let rel = match (in_pixels, tract.outer_region()) {
+            (Some(rel), _) => rel,
+            (None, Region::ConvexPolygon(p)) => region.relate(p.vertices()),
+            (None, Region::LonLatBox(b)) => region.relate_box(b),
+            (None, other) => {
                 return Err(Error::Internal(format!(
                     "tract {t}: unexpected outer region type {}",
                     other.type_name()
@@ -220,10 +266,10 @@ pub fn overlapping(
                 fractions,
             )?);
         } else {
-            patch_hits(tract, region, level, fractions, &mut hits)?;
+            patch_hits(tract, region, picture.as_ref(), level, fractions, hits)?;
         }
     }
-    Ok(hits)
+    Ok(())
 }
 
 fn hit(
@@ -265,14 +311,40 @@ fn box_meets(b: &PixelBox, bounds: Option<[f64; 4]>) -> bool {
     bx0 <= x1 + PIXEL_PAD && bx1 >= x0 - PIXEL_PAD && by0 <= y1 + PIXEL_PAD && by1 >= y0 - PIXEL_PAD
 }
 
+/// The relation of the region to the pixel box `bbox` of `tract`: from the region's
+/// picture in pixels when certain, else exact on the box's sky polygon. Also returns
+/// that polygon when it was built (or when `fractions` need it).
+fn relate_pixel_box(
+    tract: &Tract,
+    region: &Prepared,
+    picture: Option<&PixelPolygon>,
+    bbox: &PixelBox,
+    fractions: bool,
+) -> Result<(Relationship, Option<[UnitVector3d; 4]>)> {
+    if let Some(rel) = picture.and_then(|p| p.relate_box(bbox)) {
+        let poly = if fractions && !rel.is_disjoint() {
+            Some(box_vertices(tract, bbox)?)
+        } else {
+            None
+        };
+        return Ok((rel, poly));
+    }
+    let poly = box_vertices(tract, bbox)?;
+    Ok((region.relate(&poly), Some(poly)))
+}
+
 fn patch_hits(
     tract: &Tract,
     region: &Prepared,
+    picture: Option<&PixelPolygon>,
     level: Level,
     fractions: bool,
     hits: &mut Vec<Hit>,
 ) -> Result<()> {
-    let bounds = region.pixel_bounds(tract);
+    let bounds = match picture {
+        Some(p) => Some(p.bounds()),
+        None => region.pixel_bounds(tract),
+    };
     let [nx, ny] = tract.num_patches();
     let [w, h] = tract.patch_inner_dimensions();
     let border = tract.builder().patch_border();
@@ -294,13 +366,21 @@ fn patch_hits(
             if !box_meets(&patch.outer_bbox, bounds) {
                 continue;
             }
-            let poly = box_vertices(tract, &patch.outer_bbox)?;
-            let rel = region.relate(&poly);
+            let (rel, poly) =
+                relate_pixel_box(tract, region, picture, &patch.outer_bbox, fractions)?;
             if rel.is_disjoint() {
                 continue;
             }
             if level == Level::Patch {
-                hits.push(hit(region, &poly, rel, id, patch.id, -1, fractions)?);
+                hits.push(hit(
+                    region,
+                    poly.as_ref().map_or(&[], |p| &p[..]),
+                    rel,
+                    id,
+                    patch.id,
+                    -1,
+                    fractions,
+                )?);
                 continue;
             }
             let [cx, cy] = patch.num_cells;
@@ -310,10 +390,18 @@ fn patch_hits(
                     if !box_meets(&cell.outer_bbox, bounds) {
                         continue;
                     }
-                    let cpoly = box_vertices(tract, &cell.outer_bbox)?;
-                    let crel = region.relate(&cpoly);
+                    let (crel, cpoly) =
+                        relate_pixel_box(tract, region, picture, &cell.outer_bbox, fractions)?;
                     if !crel.is_disjoint() {
-                        hits.push(hit(region, &cpoly, crel, id, patch.id, cell.id, fractions)?);
+                        hits.push(hit(
+                            region,
+                            cpoly.as_ref().map_or(&[], |p| &p[..]),
+                            crel,
+                            id,
+                            patch.id,
+                            cell.id,
+                            fractions,
+                        )?);
                     }
                 }
             }
@@ -365,21 +453,34 @@ pub fn overlapping_batch(
     level: Level,
     fractions: bool,
 ) -> Result<CoverageTable> {
-    let ids: Vec<usize> = (0..regions.len()).collect();
-    let per: Vec<Result<Vec<Hit>>> = map_items(&ids, |&i| {
-        let prepared = Prepared::new(&regions[i]).map_err(|e| for_footprint(i, e))?;
-        overlapping(sky, index, &prepared, level, fractions).map_err(|e| for_footprint(i, e))
-    });
-    let mut table = CoverageTable::default();
-    for (i, hits) in per.into_iter().enumerate() {
-        for h in hits? {
-            table.push(i as u64, &h);
-        }
-    }
-    Ok(table)
+    let prepared = crate::parallel::try_map_indexed(regions.len(), |i| {
+        Prepared::new(&regions[i]).map_err(|e| for_footprint(i, e))
+    })?;
+    overlapping_prepared(sky, index, &prepared, level, fractions)
 }
 
-/// Convex polygons (hulls) from ragged vertex arrays: footprint `i` has the vertices
+/// [`overlapping`] for many prepared regions, in parallel, as one long table sorted by
+/// (footprint, tract, patch, cell).
+///
+/// The regions are processed in an order that keeps neighbours on the sky together
+/// (see [`batch`]), so the tracts they touch stay in the cache; the table is in
+/// footprint order all the same.
+///
+/// # Errors
+/// As [`overlapping`], for the lowest-numbered failing footprint (named in the message).
+pub fn overlapping_prepared(
+    sky: &SkyMap,
+    index: &TractIndex,
+    regions: &[Prepared],
+    level: Level,
+    fractions: bool,
+) -> Result<CoverageTable> {
+    batch::run(regions, |region, candidates, hits| {
+        overlapping_into(sky, index, region, level, fractions, candidates, hits)
+    })
+}
+
+/// Convex polygons (hulls, ready for coverage) from ragged vertex arrays: footprint `i` has the vertices
 /// `offsets[i]..offsets[i + 1]` of `lon_deg`/`lat_deg`.
 ///
 /// # Errors
@@ -390,7 +491,7 @@ pub fn polygons_from_ragged(
     lon_deg: &[f64],
     lat_deg: &[f64],
     offsets: &[u64],
-) -> Result<Vec<Region>> {
+) -> Result<Vec<Prepared>> {
     if lon_deg.len() != lat_deg.len() {
         return Err(Error::shape(format!(
             "lon has {} values but lat has {}",
@@ -415,9 +516,10 @@ pub fn polygons_from_ragged(
             .map_err(|e| for_footprint(i, e))?;
         let poly = crate::geometry::ConvexPolygon::convex_hull(&points)
             .map_err(|e| for_footprint(i, e))?;
-        if poly.area().is_nan() || poly.area() <= 0.0 {
+        let area = poly.area();
+        if area.is_nan() || area <= 0.0 {
             return Err(for_footprint(i, Error::region("the polygon has zero area")));
         }
-        Ok(Region::from(poly))
+        Ok(Prepared::Polygon(poly))
     })
 }

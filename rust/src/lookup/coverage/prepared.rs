@@ -14,6 +14,7 @@
 
 use super::boxes;
 use super::clip::{intersect_polygons, intersection_area};
+use super::pixel_frame::MIN_FRONT_COS;
 use crate::geometry::{
     relate_vertices, relate_vertices_circle, Circle, ConvexPolygon, LonLatBox, Region,
     Relationship, UnitVector3d,
@@ -224,6 +225,17 @@ impl Prepared {
 }
 
 impl Prepared {
+    /// A point of (or near) the region, to order regions by place; `None` when empty.
+    pub(super) fn anchor(&self) -> Option<UnitVector3d> {
+        match self {
+            Prepared::Polygon(p) => p.vertices().first().copied(),
+            Prepared::Circle(c) => Some(*c.center()),
+            Prepared::Box(b) => Some(*b.bounding_circle().center()),
+            Prepared::Union(ops) => ops.first().map(|(_, cap)| cap.centre),
+            Prepared::Empty => None,
+        }
+    }
+
     /// A circle containing the region.
     fn bounding_circle(&self) -> Circle {
         match self {
@@ -315,10 +327,6 @@ impl Cap {
         self.centre.dot(&o.centre) >= limit
     }
 }
-
-/// Smallest cosine of the angle between a vertex and the tangent point for which a
-/// projected bound is used (about 84 degrees: beyond, pixels grow without bound).
-const MIN_FRONT_COS: f64 = 0.1;
 
 fn vertex_bounds(tract: &Tract, vertices: &[UnitVector3d]) -> Option<[f64; 4]> {
     let [lon, lat] = tract.wcs().crval_rad();
