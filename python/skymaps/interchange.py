@@ -451,7 +451,17 @@ def from_geojson(obj: Any) -> Any:
     ring = np.asarray(rings[0], dtype=np.float64)
     if ring.ndim != 2 or ring.shape[1] < 2:
         raise DecodeError("GeoJSON ring positions must be [lon, lat] pairs")
-    return ConvexPolygon.from_lonlat(*_sky_ring(ring[:, 0], ring[:, 1]))
+    lon, lat = ring[:, 0], ring[:, 1]
+    around_pole = bool(np.any((np.abs(lat) == 90.0) & (np.abs(lon) == 180.0)))
+    try:
+        return ConvexPolygon.from_lonlat(*_sky_ring(lon, lat))
+    except InvalidRegionError:
+        if not around_pole:
+            raise
+        # The cut point of a ring around a pole lies on an edge, where rounding may turn
+        # it a hair inwards; the polygon is its other vertices.
+        keep = np.abs(lon) != 180.0
+        return ConvexPolygon.from_lonlat(*_sky_ring(lon[keep], lat[keep]))
 
 
 def _sky_ring(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
