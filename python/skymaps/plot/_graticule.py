@@ -4,7 +4,7 @@ projection (so they sit exactly under the tracts), with a label per line.
 All-sky views get lines every 30 degrees, labelled at the equator (RA) and near the
 seam (Dec). A zoomed view gets round-valued lines spaced so that a few cross it (from
 30 degrees down to 0.001), clipped to its extent and labelled where they enter it (Dec
-on the left edge, RA on the bottom edge).
+at its leftmost point, RA where it enters from the south).
 """
 
 from __future__ import annotations
@@ -112,9 +112,10 @@ def _zoomed(view: Any) -> list[GridLine]:
         value = float(lon % 360.0)
         lines = _inside_runs(view, view.lines(np.full(_SAMPLES, lon), lat))
         if lines and not any(g.coord == "ra" and g.value == value for g in out):
-            low = min((ln[np.argmin(ln[:, 1])] for ln in lines), key=lambda p: p[1])
+            # Where it enters the view from the south (the edge away from a pole).
+            start = lines[0][0]
             out.append(GridLine("ra", value, lines, _label("ra", value),
-                                (float(low[0]), float(low[1]))))
+                                (float(start[0]), float(start[1]))))
     return out
 
 
