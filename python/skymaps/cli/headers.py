@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from ._options import OutputFile
+
 __all__ = ["from_headers_command", "ingest_table_command"]
 
 
@@ -25,7 +27,7 @@ def _pairs(items: tuple[str, ...], form: str, option: str) -> dict[str, str]:
 
 @click.command("from-headers")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+@click.option("-o", "--output", required=True, type=OutputFile(),
               help="The skymap config to write (TOML).")
 @click.option("-n", "--name", required=True, help="The skymap name to register it under.")
 @click.option("--patch-grid", nargs=2, type=int, default=(1, 1), show_default=True,
@@ -57,7 +59,7 @@ def from_headers_command(files, output, name, patch_grid, patch_border, base) ->
 @click.option("--skymap", "skymap_name", required=True, help="The registered skymap name.")
 @click.option("-C", "--config-file", required=True, type=click.Path(exists=True, dir_okay=False),
               help="The headers skymap config (from from-headers).")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+@click.option("-o", "--output", required=True, type=OutputFile(),
               help="The table to write (ECSV), for butler ingest-files.")
 @click.option("--band-keyword", "band_keywords", multiple=True,
               help="Header keyword giving the band (repeatable; default: BAND, FILTER, "
