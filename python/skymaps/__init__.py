@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import os as _os
 
+# First: in the `skymaps` command, Ctrl-C while the package loads prints no traceback.
+from . import _startup  # noqa: F401
+
+# isort: split
 from . import _core
 from .errors import (
     DecodeError,

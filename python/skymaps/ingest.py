@@ -19,6 +19,12 @@ WFCAM (CASU)       ``FILTER`` (``J``, ``H``, ``K``)
 VISTA (VIRCAM)     ``HIERARCH ESO INS FILT1 NAME`` (``Ks``, ``J``, ...)
 =================  =====================================================
 
+With an ``instrument`` (one already in the repository, with its ``physical_filter``
+records), each row also gets ``instrument`` and ``physical_filter``: the whole value of
+the first keyword of :data:`DEFAULT_FILTER_KEYWORDS` present (DECam's full ``FILTER``
+string is its physical filter name), or its entry in ``physical_filter_map``. Without
+an instrument those columns are not written, so no instrument is needed.
+
 Every image must be a tract of the skymap with the same WCS (the same name and header
 values as ``from_headers`` read); any other image is an error, never dropped.
 """
@@ -33,7 +39,14 @@ from .errors import InvalidConfigError
 from .headers import read_inputs, tract_entry
 from .skymap import SkyMap
 
-__all__ = ["DEFAULT_BAND_KEYWORDS", "band_of", "ingest_rows", "write_ingest_table"]
+__all__ = [
+    "DEFAULT_BAND_KEYWORDS",
+    "DEFAULT_FILTER_KEYWORDS",
+    "band_of",
+    "physical_filter_of",
+    "ingest_rows",
+    "write_ingest_table",
+]
 
 #: Header keywords that give the band, in the order they are tried.
 DEFAULT_BAND_KEYWORDS: tuple[str, ...] = (
@@ -45,20 +58,50 @@ DEFAULT_BAND_KEYWORDS: tuple[str, ...] = (
 )
 
 
+#: Header keywords that give the physical filter, in the order they are tried.
+DEFAULT_FILTER_KEYWORDS: tuple[str, ...] = (
+    "FILTER",
+    "HIERARCH ESO INS FILT1 NAME",
+    "FILTNAME",
+    "FILTER1",
+    "BAND",
+)
+
+
+def _keyword_value(headers: Sequence[Any], keywords: Sequence[str]) -> str | None:
+    """The stripped value of the first of ``keywords`` set (HDU first, then primary)."""
+    for key in keywords:
+        for h in headers:
+            if h is not None and key in h and str(h[key]).strip():
+                return str(h[key]).strip()
+    return None
+
+
 def band_of(
     headers: Sequence[Any],
     keywords: Sequence[str] = DEFAULT_BAND_KEYWORDS,
     band_map: Mapping[str, str] | None = None,
 ) -> str | None:
     """The band of an image from its headers (HDU first, then primary), or None."""
-    for key in keywords:
-        for h in headers:
-            if h is not None and key in h and str(h[key]).strip():
-                raw = str(h[key]).strip()
-                if band_map and raw in band_map:
-                    return band_map[raw]
-                return raw.split()[0]
-    return None
+    raw = _keyword_value(headers, keywords)
+    if raw is None:
+        return None
+    if band_map and raw in band_map:
+        return band_map[raw]
+    return raw.split()[0]
+
+
+def physical_filter_of(
+    headers: Sequence[Any],
+    keywords: Sequence[str] = DEFAULT_FILTER_KEYWORDS,
+    filter_map: Mapping[str, str] | None = None,
+) -> str | None:
+    """The physical filter of an image: the whole value of its filter keyword, or its
+    entry in ``filter_map``; None without one."""
+    raw = _keyword_value(headers, keywords)
+    if raw is None:
+        return None
+    return (filter_map or {}).get(raw, raw)
 
 
 def ingest_rows(
@@ -68,16 +111,22 @@ def ingest_rows(
     *,
     band_keywords: Sequence[str] = DEFAULT_BAND_KEYWORDS,
     band_map: Mapping[str, str] | None = None,
+    instrument: str | None = None,
+    physical_filter_map: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """One row per image of ``files``: ``file`` (URI with ``#hdu=K``), ``skymap``,
-    ``tract``, ``patch`` (one-patch tracts only) and ``band``.
+    ``tract``, ``patch`` (one-patch tracts only) and ``band``; with an ``instrument``,
+    also ``instrument`` and ``physical_filter``.
 
     Raises
     ------
     InvalidConfigError
         Naming the file and HDU: an image that is not a tract of ``skymap`` or whose WCS
-        differs from its tract's, or an image without a band keyword.
+        differs from its tract's, or an image without a band keyword (or, with an
+        instrument, without a filter keyword).
     """
+    if physical_filter_map and instrument is None:
+        raise InvalidConfigError("a physical filter map needs an instrument")
     cfg = skymap.config
     if cfg.get("skymap_class") != "headers":
         raise InvalidConfigError(
@@ -118,6 +167,16 @@ def ingest_rows(
         if one_patch:
             row["patch"] = 0
         row["band"] = band
+        if instrument is not None:
+            physical = physical_filter_of((item.header, item.primary),
+                                          filter_map=physical_filter_map)
+            if physical is None:
+                raise InvalidConfigError(
+                    f"{item.where}: no filter keyword for the physical filter (tried "
+                    f"{', '.join(DEFAULT_FILTER_KEYWORDS)})"
+                )
+            row["instrument"] = instrument
+            row["physical_filter"] = physical
         rows.append(row)
     return rows
 

@@ -25,9 +25,12 @@ UnionRegion            DS9, regions (a list),  MOC
 IntersectionRegion     STC-S                   MOC; refused by DS9, regions and GeoJSON
 =====================  ======================  =========================================
 
-Coordinates are ICRS degrees. GeoJSON longitudes are RA, continuous around a polygon
-(a polygon across RA 0 keeps values below 0 or above 360 rather than being split, as
-RFC 7946 would split it at the antimeridian).
+Coordinates are ICRS degrees. GeoJSON longitudes are RA written in (-180, 180] (RA 200
+is -160), as RFC 7946 wants, so a polygon across RA 0 is continuous and one across RA 180
+is cut at the antimeridian into a MultiPolygon, exactly where its great-circle edges
+cross it; a polygon around a pole closes through the pole along longitude +/-180 (see
+``skymaps._antimeridian``). Such features keep the polygon's vertices in ``properties``
+(``shape: polygon``), so they read back as the one polygon.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from typing import Any
 
 import numpy as np
 
+from ._antimeridian import box_rings, polygon_rings
 from .errors import DecodeError, InvalidRegionError
 
 __all__ = [
@@ -334,13 +338,18 @@ def from_stcs(text: str) -> Any:
 # ----- GeoJSON -------------------------------------------------------------------------
 
 
-def _ring(lon: np.ndarray, lat: np.ndarray) -> list[list[float]]:
-    """A closed GeoJSON ring, longitudes continuous from the first vertex."""
-    lon = np.asarray(lon, dtype=np.float64)
-    step = lon - lon[0]
-    lon = np.where(step > 180.0, lon - 360.0, np.where(step < -180.0, lon + 360.0, lon))
-    pts = [[float(a), float(b)] for a, b in zip(lon, lat, strict=True)]
-    return pts + [pts[0]]
+def _geometry(rings: list[list[list[float]]]) -> dict[str, Any]:
+    if len(rings) == 1:
+        return {"type": "Polygon", "coordinates": rings}
+    return {"type": "MultiPolygon", "coordinates": [[r] for r in rings]}
+
+
+def _polygon_geometry(poly: Any) -> tuple[dict[str, Any], bool]:
+    """The geometry of a convex polygon, and whether it was cut (or rounds a pole)."""
+    lon, lat = poly.lonlat()
+    pole = 90.0 if poly.contains(0.0, 90.0) else -90.0 if poly.contains(0.0, -90.0) else 0.0
+    rings = polygon_rings(lon, lat, np.asarray(poly.vertices()), pole)
+    return _geometry(rings), len(rings) > 1 or pole != 0.0
 
 
 def _geojson_feature(region: Any) -> dict[str, Any]:
@@ -348,7 +357,11 @@ def _geojson_feature(region: Any) -> dict[str, Any]:
     plain = _plain(region)
     props: dict[str, Any] = {"frame": "icrs"}
     if kind == "polygon":
-        geometry = {"type": "Polygon", "coordinates": [_ring(*plain.lonlat())]}
+        geometry, cut = _polygon_geometry(plain)
+        if cut:
+            lon, lat = plain.lonlat()
+            props.update(shape="polygon",
+                         vertices=[[float(a), float(b)] for a, b in zip(lon, lat, strict=True)])
     elif kind == "circle":
         lon, lat, radius = _circle_params(region)
         from .geometry import ConvexPolygon
@@ -357,12 +370,13 @@ def _geojson_feature(region: Any) -> dict[str, Any]:
         angle = np.pi / CIRCLE_POINTS
         outer = math.degrees(math.atan(math.tan(math.radians(radius)) / math.cos(angle)))
         ring = _circle_outline(lon, lat, min(outer, 89.0))
-        ConvexPolygon.from_lonlat(*ring)  # refuse an outline that is no polygon
-        geometry = {"type": "Polygon", "coordinates": [_ring(*ring)]}
+        geometry, _ = _polygon_geometry(ConvexPolygon.from_lonlat(*ring))
         props.update(shape="circle", center=[lon, lat], radius=radius)
     elif kind == "box":
         lon0, lon1, lat0, lat1 = plain._core.box_params()
-        geometry = {"type": "Polygon", "coordinates": [_ring(*_box_outline(region))]}
+        _box_outline(region)  # refuse a box with no polygon outline
+        width = (lon1 - lon0) % 360.0
+        geometry = _geometry(box_rings(lon0, width, lat0, lat1, BOX_POINTS))
         props.update(shape="box", lon=[lon0, lon1], lat=[lat0, lat1])
     elif kind == "union":
         return {"type": "FeatureCollection",
@@ -417,6 +431,9 @@ def from_geojson(obj: Any) -> Any:
             return Circle(*props["center"], props["radius"])
         if props.get("shape") == "box":
             return Box(*props["lon"], *props["lat"])
+        if props.get("shape") == "polygon":
+            vertices = np.asarray(props["vertices"], dtype=np.float64)
+            return ConvexPolygon.from_lonlat(vertices[:, 0], vertices[:, 1])
         if obj.get("geometry") is None:
             raise DecodeError("the GeoJSON Feature has no geometry")
         return from_geojson(obj["geometry"])
@@ -434,6 +451,26 @@ def from_geojson(obj: Any) -> Any:
     ring = np.asarray(rings[0], dtype=np.float64)
     if ring.ndim != 2 or ring.shape[1] < 2:
         raise DecodeError("GeoJSON ring positions must be [lon, lat] pairs")
-    if len(ring) > 1 and np.array_equal(ring[0, :2], ring[-1, :2]):
-        ring = ring[:-1]
-    return ConvexPolygon.from_lonlat(ring[:, 0] % 360.0, ring[:, 1])
+    lon, lat = ring[:, 0], ring[:, 1]
+    around_pole = bool(np.any((np.abs(lat) == 90.0) & (np.abs(lon) == 180.0)))
+    try:
+        return ConvexPolygon.from_lonlat(*_sky_ring(lon, lat))
+    except InvalidRegionError:
+        if not around_pole:
+            raise
+        # The cut point of a ring around a pole lies on an edge, where rounding may turn
+        # it a hair inwards; the polygon is its other vertices.
+        keep = np.abs(lon) != 180.0
+        return ConvexPolygon.from_lonlat(*_sky_ring(lon[keep], lat[keep]))
+
+
+def _sky_ring(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A GeoJSON ring's distinct vertices on the sky: without the closing repeat, without
+    the (+/-180, +/-90) corners a ring around a pole closes through, and with the two
+    copies of a cut point (at -180 and 180) made one."""
+    keep = ~((np.abs(lat) == 90.0) & (np.abs(lon) == 180.0))
+    lon, lat = lon[keep] % 360.0, lat[keep]
+    same_as_next = (lon == np.roll(lon, -1)) & (lat == np.roll(lat, -1))
+    if len(lon) > 1 and same_as_next.all():
+        same_as_next[0] = False
+    return lon[~same_as_next], lat[~same_as_next]

@@ -12,18 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-TESTS_DIR = Path(__file__).parent
+from conftest import tiny_discrete
 
-# Two small discrete tracts, one across RA = 0 (a real SkyMap: the skyMap dataset, the
-# run and the dataset type are written too). VARIANT changes the definition, not the name.
-TINY = """
-config.name = "tiny_discrete"
-config.skyMap.name = "discrete"
-config.skyMap["discrete"].raList = [10.0, 359.8]
-config.skyMap["discrete"].decList = [-5.0, 0.1]
-config.skyMap["discrete"].radiusList = [{radius}, 0.2]
-config.skyMap["discrete"].pixelScale = 0.2
-"""
+TESTS_DIR = Path(__file__).parent
 
 WORKER = """
 import sys
@@ -70,7 +61,8 @@ def _inject(dbapi_connection, _):
 
 def write_config(directory: Path, radius: float = 0.3) -> str:
     path = directory / f"tiny_{radius}.py"
-    path.write_text(TINY.format(radius=radius))
+    # The skymap name stays; the radius changes the definition.
+    path.write_text(tiny_discrete(radius=radius))
     return str(path)
 
 

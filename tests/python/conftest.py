@@ -14,6 +14,22 @@ REPO = Path(__file__).resolve().parents[2]
 # healpy, desiutil and the real LSST stack; see its README.md).
 REFDATA = REPO / "tests" / "data" / "refdata"
 
+# Two small discrete tracts, one across RA = 0, as a pex_config file's text: a real
+# SkyMap for CLI and registration tests. NAME and RADIUS (of the first tract) vary it.
+TINY_DISCRETE = """
+config.name = "{name}"
+config.skyMap.name = "discrete"
+config.skyMap["discrete"].raList = [10.0, 359.8]
+config.skyMap["discrete"].decList = [-5.0, 0.1]
+config.skyMap["discrete"].radiusList = [{radius}, 0.2]
+config.skyMap["discrete"].pixelScale = 0.2
+"""
+
+
+def tiny_discrete(name: str = "tiny_discrete", radius: float = 0.3) -> str:
+    """The text of :data:`TINY_DISCRETE` for this name and first-tract radius."""
+    return TINY_DISCRETE.format(name=name, radius=radius)
+
 
 @pytest.fixture(scope="session")
 def refdata_dir() -> Path:

@@ -18,7 +18,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-from conftest import load_refdata_json
+from conftest import load_refdata_json, tiny_discrete
 
 import skymaps
 from skymaps.cli import main
@@ -287,21 +287,11 @@ def test_diff_identical_and_overrides():
     assert f"-> {new.hash.hex()}" in out
 
 
-TWO = """
-config.name = "two"
-config.skyMap.name = "discrete"
-config.skyMap["discrete"].raList = [10.0, 359.8]
-config.skyMap["discrete"].decList = [-5.0, 0.1]
-config.skyMap["discrete"].radiusList = [0.3, 0.2]
-config.skyMap["discrete"].pixelScale = 0.2
-"""
-
-
 def test_diff_reports_moved_tract(tmp_path):
     a = tmp_path / "a.py"
     b = tmp_path / "b.py"
-    a.write_text(TWO)
-    b.write_text(TWO.replace("359.8]", "359.801]"))
+    a.write_text(tiny_discrete("two"))
+    b.write_text(tiny_discrete("two").replace("359.8]", "359.801]"))
     code, out, err = run("diff", a, b)
     assert code == 0, err
     assert "config raList: [10.0, 359.8] -> [10.0, 359.801]" in out
@@ -417,3 +407,26 @@ def test_every_command_has_the_shared_options():
         assert {"--preset", "-C", "-c"} <= opts, name
         result = CliRunner().invoke(main, [name, "--help"])
         assert result.exit_code == 0 and "KEY=VALUE" in result.output
+
+
+@pytest.mark.parametrize("args", [
+    ["export", "--preset", "hsc_rings_v1", "--tract", "9813", "-o"],
+    ["info", "--preset", "hsc_rings_v1", "--tract", "9813", "-o"],
+    ["plot", "--preset", "hsc_rings_v1", "--tract", "9813", "--html"],
+    ["from-headers", "in.fits", "-n", "x", "-o"],
+])
+def test_output_in_a_missing_directory_fails_before_any_work(tmp_path, args):
+    target = tmp_path / "no_such_dir" / "out.csv"
+    if args[0] == "from-headers":
+        args = ["from-headers", __file__, "-n", "x", "-o"]
+    code, _, err = run(*args, str(target))
+    assert code == 2 and "Traceback" not in err
+    assert f"directory '{target.parent}' does not exist" in err
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs Linux /proc (not writable)")
+def test_a_failed_write_is_one_line_naming_the_file():
+    code, _, err = run("export", "--preset", "hsc_rings_v1", "--tract", "9813",
+                       "-o", "/proc/skymaps-test.csv")
+    assert code == 1 and "Traceback" not in err
+    assert err.strip().startswith("Error: cannot write /proc/skymaps-test.csv:")

@@ -12,26 +12,16 @@ pytest.importorskip("lsst.daf.butler")
 
 from butler_support import sqlite_snapshot  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
+from conftest import tiny_discrete  # noqa: E402
 
 from skymaps.cli import main  # noqa: E402
 
 pytestmark = pytest.mark.butler
 
-# Two small discrete tracts, one across RA = 0.
-TINY = """
-config.name = "tiny_discrete"
-config.skyMap.name = "discrete"
-config.skyMap["discrete"].raList = [10.0, 359.8]
-config.skyMap["discrete"].decList = [-5.0, 0.1]
-config.skyMap["discrete"].radiusList = [0.3, 0.2]
-config.skyMap["discrete"].pixelScale = 0.2
-"""
-
-
 @pytest.fixture
 def tiny_config(tmp_path):
     path = tmp_path / "tiny.py"
-    path.write_text(TINY)
+    path.write_text(tiny_discrete())
     return str(path)
 
 

@@ -12,25 +12,28 @@ package, when that is not installed (CI installs them all).
 from __future__ import annotations
 
 import importlib.util
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import REPO
+from docs_support import blocks, run_blocks
 
 JOURNEYS = sorted((REPO / "docs" / "journeys").glob("*.md"))
 #: Guides whose examples run too.
 GUIDES = [REPO / "docs" / "plotting.md"]
-BLOCK = re.compile(r"^```(bash|python)[ \t]*\n(.*?)^```[ \t]*$", re.S | re.M)
 NEEDS = re.compile(r"<!--\s*needs:\s*(.*?)\s*-->")
 
 
-def blocks(path: Path) -> list[tuple[str, str]]:
-    return BLOCK.findall(path.read_text())
+def _interchange_outputs(cwd: Path) -> None:
+    # The DS9 file holds the one tract polygon; the MOC of four patches was saved for Aladin.
+    assert (cwd / "tract9813.reg").read_text().count("polygon(") == 1
+    assert (cwd / "four_patches.txt").exists()
+
+
+#: Checks of the files a journey leaves behind, beyond its own asserts.
+OUTPUTS = {"interchange": _interchange_outputs}
 
 
 def test_the_journeys_exist_and_are_linked():
@@ -50,27 +53,9 @@ def test_journey_runs(path, tmp_path, monkeypatch):
             if importlib.util.find_spec(module) is None:
                 pytest.skip(f"{path.name} needs {module}")
     monkeypatch.chdir(tmp_path)
-    env = dict(os.environ)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    env["MPLBACKEND"] = "Agg"
     namespace: dict = {"__name__": f"journey_{path.stem.replace('-', '_')}"}
     try:
-        _run_blocks(path, tmp_path, env, namespace)
+        run_blocks(path, tmp_path, namespace)
+        OUTPUTS.get(path.stem, lambda cwd: None)(tmp_path)
     finally:  # a journey may write a 1.2 GB repository: do not keep it among pytest's
         shutil.rmtree(tmp_path, ignore_errors=True)  # last three temporary directories
-
-
-def _run_blocks(path: Path, tmp_path: Path, env: dict, namespace: dict) -> None:
-    for number, (language, code) in enumerate(blocks(path), 1):
-        where = f"{path.name}, block {number} ({language})"
-        if language == "bash":
-            done = subprocess.run(
-                ["bash", "-euo", "pipefail", "-c", code],
-                cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900,
-            )
-            assert done.returncode == 0, (
-                f"{where} failed:\n{code}\n--- stdout\n{done.stdout[-3000:]}\n"
-                f"--- stderr\n{done.stderr[-3000:]}"
-            )
-        else:
-            exec(compile(code, where, "exec"), namespace)

@@ -57,4 +57,8 @@ main.add_command(validate_command)
 main.add_command(diff_command)
 main.add_command(export_command)
 
+from .._startup import restore_interrupt  # noqa: E402
+
+restore_interrupt()  # loaded: from here click turns Ctrl-C into "Aborted!"
+
 __all__ = ["main"]

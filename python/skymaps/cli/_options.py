@@ -6,6 +6,8 @@ how a table is written, progress bars, and how errors become one clear line.
   text; :func:`resolve_skymap` turns them into the skymap (built once).
 * :func:`table_options` adds ``--format table|csv|json|parquet`` and ``-o/--output``;
   :func:`write_table` writes a ``pyarrow.Table`` in that format.
+* :class:`OutputFile` is an ``-o`` file whose directory must exist, checked before any
+  work; :func:`writing` turns a failed write into one line naming the file.
 * :func:`errors_as_messages` turns the library's exceptions into ``Error: ...`` and
   exit status 1 (click's own usage errors exit with 2), never a traceback.
 """
@@ -23,15 +25,41 @@ from typing import Any
 import click
 
 __all__ = [
+    "OutputFile",
     "errors_as_messages",
     "progress_enabled",
     "resolve_skymap",
     "skymap_options",
     "table_options",
     "write_table",
+    "writing",
 ]
 
 FORMATS = ("table", "csv", "json", "parquet")
+
+
+class OutputFile(click.Path):
+    """A file to write: not a directory, and in a directory that exists (checked when
+    the command line is read, so a typo fails before minutes of work)."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=str)
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        value = super().convert(value, param, ctx)
+        parent = Path(value).parent
+        if not parent.is_dir():
+            self.fail(f"{value!r}: directory {str(parent)!r} does not exist", param, ctx)
+        return value
+
+
+@contextlib.contextmanager
+def writing(output: Any) -> Iterator[None]:
+    """An OSError while writing ``output`` as one ``Error: cannot write ...`` line."""
+    try:
+        yield
+    except OSError as err:
+        raise click.ClickException(f"cannot write {output}: {err.strerror or err}") from None
 
 
 def _stack(options: list[Callable[[Any], Any]]) -> Callable[[Any], Any]:
@@ -125,7 +153,7 @@ def table_options(f: Any) -> Any:
                 "-o",
                 "--output",
                 metavar="FILE",
-                type=click.Path(dir_okay=False, path_type=str),
+                type=OutputFile(),
                 help="Write to FILE instead of standard output (parquet needs a file).",
             ),
         ]
@@ -189,7 +217,8 @@ def write_table(table: Any, fmt: str | None, output: str | None) -> None:
     if fmt == "parquet":
         if output is None:
             raise click.UsageError("--format parquet needs -o/--output FILE")
-        pq.write_table(table, output)
+        with writing(output):
+            pq.write_table(table, output)
         return
     if fmt == "csv":
         import pyarrow as pa
@@ -204,7 +233,8 @@ def write_table(table: Any, fmt: str | None, output: str | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        Path(output).write_text(text)
+        with writing(output):
+            Path(output).write_text(text)
 
 
 def _flat(table: Any) -> Any:

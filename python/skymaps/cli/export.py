@@ -18,6 +18,7 @@ from ._options import (
     skymap_options,
     table_options,
     write_table,
+    writing,
 )
 
 __all__ = ["export_command"]
@@ -63,8 +64,9 @@ def _write_regions(regions: list[tuple[str, Any]], fmt: str, output: str | None,
         else:
             moc = to_mocpy(cover, depth)
             suffix = Path(output).suffix.lower()
-            moc.save(output, format="json" if suffix == ".json" else
-                     "ascii" if suffix in (".txt", ".ascii") else "fits", overwrite=True)
+            with writing(output):
+                moc.save(output, format="json" if suffix == ".json" else
+                         "ascii" if suffix in (".txt", ".ascii") else "fits", overwrite=True)
         return
     if fmt == "ds9":
         lines = ["# Region file format: DS9 version 4.1", "icrs"]
@@ -87,7 +89,8 @@ def _write_regions(regions: list[tuple[str, Any]], fmt: str, output: str | None,
     if output is None:
         click.echo(text, nl=False)
     else:
-        Path(output).write_text(text)
+        with writing(output):
+            Path(output).write_text(text)
 
 
 @click.command(

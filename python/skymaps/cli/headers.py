@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from ._options import OutputFile
+
 __all__ = ["from_headers_command", "ingest_table_command"]
 
 
@@ -12,9 +14,20 @@ def _fail(err: Exception) -> click.ClickException:
     return click.ClickException(str(err).replace("\n", " "))
 
 
+def _pairs(items: tuple[str, ...], form: str, option: str) -> dict[str, str]:
+    """``RAW=VALUE`` options as a mapping."""
+    out = {}
+    for item in items:
+        raw, sep, value = item.partition("=")
+        if not sep or not value:
+            raise click.BadParameter(f"expected {form}, got {item!r}", param_hint=option)
+        out[raw] = value
+    return out
+
+
 @click.command("from-headers")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+@click.option("-o", "--output", required=True, type=OutputFile(),
               help="The skymap config to write (TOML).")
 @click.option("-n", "--name", required=True, help="The skymap name to register it under.")
 @click.option("--patch-grid", nargs=2, type=int, default=(1, 1), show_default=True,
@@ -46,31 +59,40 @@ def from_headers_command(files, output, name, patch_grid, patch_border, base) ->
 @click.option("--skymap", "skymap_name", required=True, help="The registered skymap name.")
 @click.option("-C", "--config-file", required=True, type=click.Path(exists=True, dir_okay=False),
               help="The headers skymap config (from from-headers).")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+@click.option("-o", "--output", required=True, type=OutputFile(),
               help="The table to write (ECSV), for butler ingest-files.")
 @click.option("--band-keyword", "band_keywords", multiple=True,
               help="Header keyword giving the band (repeatable; default: BAND, FILTER, "
                    "HIERARCH ESO INS FILT1 NAME, FILTNAME, FILTER1).")
 @click.option("--band-map", "band_map", multiple=True,
               help="RAW=BAND: map a raw keyword value to a band name (repeatable).")
-def ingest_table_command(files, skymap_name, config_file, output, band_keywords, band_map) -> None:
+@click.option("--instrument", metavar="NAME",
+              help="Also write instrument and physical_filter columns, for an instrument "
+                   "the repository already has (with its physical_filter records).")
+@click.option("--physical-filter-map", "filter_map", multiple=True,
+              help="RAW=NAME: map a raw filter keyword value to a physical filter name "
+                   "(repeatable; needs --instrument; default: the raw value).")
+def ingest_table_command(files, skymap_name, config_file, output, band_keywords, band_map,
+                         instrument, filter_map) -> None:
     """Write the table `butler ingest-files` reads for FILES: each image's file URI and
-    data ID (skymap, tract, patch, band)."""
+    data ID (skymap, tract, patch, band; with --instrument, also instrument and
+    physical_filter)."""
     from ..config import load_config
     from ..errors import SkymapsError
     from ..ingest import DEFAULT_BAND_KEYWORDS, ingest_rows, write_ingest_table
 
-    mapping = {}
-    for item in band_map:
-        raw, sep, band = item.partition("=")
-        if not sep or not band:
-            raise click.BadParameter(f"expected RAW=BAND, got {item!r}", param_hint="--band-map")
-        mapping[raw] = band
+    mapping = _pairs(band_map, "RAW=BAND", "--band-map")
+    filters = _pairs(filter_map, "RAW=NAME", "--physical-filter-map")
+    if filters and not instrument:
+        raise click.UsageError("--physical-filter-map needs --instrument")
+    if instrument is not None and not instrument.strip():
+        raise click.BadParameter("must not be empty", param_hint="--instrument")
     try:
         sky = load_config(config_file)[1]
         rows = ingest_rows(sky, skymap_name, files,
                            band_keywords=band_keywords or DEFAULT_BAND_KEYWORDS,
-                           band_map=mapping)
+                           band_map=mapping, instrument=instrument,
+                           physical_filter_map=filters)
         write_ingest_table(rows, output)
     except (SkymapsError, OSError) as err:
         raise _fail(err) from None

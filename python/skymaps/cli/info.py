@@ -13,6 +13,7 @@ from ._options import (
     skymap_options,
     table_options,
     write_table,
+    writing,
 )
 
 __all__ = ["info_command", "patches_table"]
@@ -80,7 +81,7 @@ def info_command(preset, config_file, overrides, tract_id, fmt, output):
             doc["patch_list"] = patches.to_pylist()
         text = json.dumps(doc, indent=1) + "\n"
         if output:
-            with open(output, "w") as f:
+            with writing(output), open(output, "w") as f:
                 f.write(text)
         else:
             click.echo(text, nl=False)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._options import resolve_skymap, skymap_options
+from ._options import OutputFile, resolve_skymap, skymap_options, writing
 
 __all__ = ["plot_command"]
 
@@ -82,9 +82,9 @@ def _read_moc(path: str):
 @click.option("--moc", "mocs", multiple=True,
               type=click.Path(exists=True, dir_okay=False, path_type=str),
               help="Overlay a MOC FITS file (needs mocpy; repeatable).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
+@click.option("-o", "--output", type=OutputFile(),
               help="Write a picture (PNG, PDF or SVG, by suffix).")
-@click.option("--html", type=click.Path(dir_okay=False, path_type=str),
+@click.option("--html", type=OutputFile(),
               help="Write one self-contained HTML page to pan, zoom and hover for ids.")
 @click.option("--dpi", type=int, default=120, show_default=True)
 def plot_command(preset, config_file, overrides, tract, center, radius, frame, outer, cells,
@@ -135,10 +135,12 @@ def plot_command(preset, config_file, overrides, tract, center, radius, frame, o
         for path in mocs:
             scene.add_moc(_read_moc(path), label=path)
         if output is not None:
-            scene.savefig(output, dpi=dpi)
+            with writing(output):
+                scene.savefig(output, dpi=dpi)
             click.echo(f"wrote {output}", err=True)
         if html is not None:
-            scene.to_html(html)
+            with writing(html):
+                scene.to_html(html)
             click.echo(f"wrote {html}", err=True)
     except (SkymapsError, ValueError, OSError, LookupError) as err:
         raise click.ClickException(str(err) or type(err).__name__) from None

@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 
+from ._graticule import graticule
 from ._scene import Scene
 
 __all__ = ["render_html"]
@@ -123,6 +124,23 @@ def _fmt(rings: list[np.ndarray], digits: int, close: bool) -> str:
     return " ".join(out)
 
 
+def _grid_svg(projection: object, digits: int, size: float, clip: str) -> str:
+    """The labelled RA/Dec grid: one path per line, carrying its coordinate and value
+    (``data-ra``/``data-dec``), then its label."""
+    paths, labels = [], []
+    for line in graticule(projection):
+        paths.append(f'<path class="line" data-{line.coord}="{line.value:g}" '
+                     f'd="{_fmt(line.lines, digits, False)}"/>')
+        if line.label_xy is not None:
+            x, y = line.label_xy
+            labels.append(f'<text class="grid-label" data-{line.coord}="{line.value:g}" '
+                          f'x="{x:.{digits}f}" y="{-y:.{digits}f}" '
+                          f'style="font-size:{size:.{digits + 1}f}px;fill:#888">'
+                          f"{html.escape(line.label)}</text>")
+    return (f'<g class="grid" style="{_STROKE[("grid", "")]}"{clip}>' + "".join(paths)
+            + "</g>" + "".join(labels))
+
+
 def render_html(scene: Scene) -> str:
     """The page of a scene (see the module docstring)."""
     projection = scene.projection
@@ -135,14 +153,8 @@ def render_html(scene: Scene) -> str:
         frame = _fmt([projection.boundary()], digits, True)
         parts.append(f'<clipPath id="sky"><path d="{frame}"/></clipPath>')
         parts.append(f'<path class="line" d="{frame}" style="stroke:#555;stroke-width:1"/>')
-        grid = []
-        for lat in range(-60, 90, 30):
-            grid.extend(projection.lines(np.linspace(0, 360, 181), np.full(181, float(lat))))
-        for lon in range(0, 360, 30):
-            grid.extend(projection.lines(np.full(91, float(lon)), np.linspace(-90, 90, 91)))
-        parts.append(f'<path class="line" d="{_fmt(grid, digits, False)}" '
-                     f'style="{_STROKE[("grid", "")]}"/>')
         clip = ' clip-path="url(#sky)"'
+    parts.append(_grid_svg(projection, digits, max(width, height) / 80, clip))
     for layer in ("moc", "region"):
         for shape in scene.shapes:
             if shape.layer == layer and shape.fills:

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ._graticule import graticule
 from ._scene import Scene
 
 __all__ = ["render", "STYLES"]
@@ -73,20 +74,16 @@ def _allsky_frame(ax: Any, projection: Any) -> Any:
     ax.axis("off")
     frame = Polygon(projection.boundary(), closed=True, fill=False, edgecolor="0.3", lw=1.0)
     ax.add_patch(frame)
-    grid = []
-    for lat in range(-60, 90, 30):
-        grid.extend(projection.lines(np.linspace(0, 360, 361), np.full(361, float(lat))))
-    for lon in range(0, 360, 30):
-        grid.extend(projection.lines(np.full(181, float(lon)), np.linspace(-90, 90, 181)))
-    lc = LineCollection(grid, zorder=0, **STYLES[("grid", "")])
+    grid = graticule(projection)
+    lc = LineCollection([ln for g in grid for ln in g.lines], zorder=0,
+                        **STYLES[("grid", "")])
     ax.add_collection(lc)
     lc.set_clip_path(frame)
-    for lon in range(0, 360, 60):
-        x, y = projection.points(lon, 0.0).reshape(2)
-        ax.text(x, y, f"{lon}°", fontsize=7, color="0.4", ha="center", va="bottom")
-    for lat in (-60, -30, 30, 60):
-        x, y = projection.points(projection.center_lon + 179.999, float(lat)).reshape(2)
-        ax.text(x, y, f"{lat:+d}°", fontsize=7, color="0.4", ha="right", va="center")
+    for g in grid:
+        if g.label_xy is not None:
+            ra = g.coord == "ra"
+            ax.text(*g.label_xy, g.label, fontsize=7, color="0.4", ha="center" if ra else "right",
+                    va="bottom" if ra else "center")
     return frame
 
 
