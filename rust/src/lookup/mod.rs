@@ -12,14 +12,13 @@
 //! [-90, 90]; any longitude, wrapped) and run in parallel over large inputs.
 
 pub mod coverage;
+mod tract_patch;
 
 use crate::tessellation::patch::sequential_id;
-use crate::tessellation::patch_table as table;
 
 use crate::geometry::vector::check_lonlat_arrays;
 use crate::geometry::UnitVector3d;
 use crate::parallel::{enabled, CHUNK, PARALLEL_MIN_ITEMS};
-use crate::projection::wcs::lonlat_rad_to_vector;
 use crate::tessellation::skymap::Layout;
 use crate::tessellation::{SkyMap, Tract};
 use crate::Result;
@@ -69,15 +68,17 @@ pub fn owner_tract_unchecked(sky: &SkyMap, lon_deg: f64, lat_deg: f64, lon: f64,
     }
 }
 
-/// The owning patch id of a point (radians) within its owning tract.
+/// The owning patch id of a point (radians) within its owning tract: the patch whose
+/// inner box holds the point's nearest pixel, or -1 where that pixel is outside the
+/// tract's pixel box (never for a well-formed skymap, whose inner regions lie well
+/// inside the boxes; possible on odd configurations such as one ring), as
+/// [`find_patch`] answers.
 pub fn owner_patch_unchecked(tract: &Tract, lon: f64, lat: f64) -> i64 {
-    match tract.wcs().sky_to_pixel_rad(lon, lat) {
-        Some((x, y)) => sequential_id(
-            tract.patch_index_at_pixel_clamped(x, y),
-            tract.num_patches(),
-        ),
-        None => -1,
-    }
+    tract
+        .wcs()
+        .sky_to_pixel_rad(lon, lat)
+        .and_then(|(x, y)| tract.patch_index_at_pixel(x, y))
+        .map_or(-1, |index| sequential_id(index, tract.num_patches()))
 }
 
 /// The owning tract of every point (`findTract`, exact: never "nearest centre").
@@ -94,7 +95,8 @@ pub fn find_tract(sky: &SkyMap, lon_deg: &[f64], lat_deg: &[f64]) -> Result<Vec<
 }
 
 /// The owning (tract, patch) of every point, interleaved: `[t0, p0, t1, p1, ...]`;
-/// -1 for both where no tract owns the point.
+/// -1 for both where no tract owns the point, and patch -1 where the owner's pixel box
+/// does not reach the point ([`owner_patch_unchecked`]).
 ///
 /// # Errors
 /// As [`find_tract`].
@@ -117,39 +119,12 @@ pub fn find_tract_patch_split(
     lat_deg: &[f64],
 ) -> Result<(Vec<i64>, Vec<i64>)> {
     check_lonlat_arrays(lon_deg, lat_deg)?;
-    let table = sky.patch_table();
     let n = lon_deg.len();
     let (mut tracts, mut patches) = (vec![0i64; n], vec![0i64; n]);
-    // Per block of points, two passes: owners and unit vectors first (arithmetic and
-    // trigonometry), prefetching each owner's table entry; then the patch step, whose
-    // entries are by then in L1. Random points read random entries, so this overlap of
-    // memory latency with computation is what bounds the lookup speed.
-    const BLOCK: usize = 64;
     let body = |(c, (tract_chunk, patch_chunk)): (usize, (&mut [i64], &mut [i64]))| {
-        let base = c * CHUNK;
-        let mut vectors = [[0.0f64; 3]; BLOCK];
-        let blocks = tract_chunk
-            .chunks_mut(BLOCK)
-            .zip(patch_chunk.chunks_mut(BLOCK));
-        for (b, (tract_block, patch_block)) in blocks.enumerate() {
-            let first = base + b * BLOCK;
-            for (k, (slot, vec)) in tract_block.iter_mut().zip(&mut vectors).enumerate() {
-                let (lon_d, lat_d) = (lon_deg[first + k], lat_deg[first + k]);
-                let (lon, lat) = to_lonlat_rad_unchecked(lon_d, lat_d);
-                let t = owner_tract_unchecked(sky, lon_d, lat_d, lon, lat);
-                *slot = t;
-                if let Some(entry) = sky.tract_index(t).and_then(|i| table.get(i)) {
-                    table::prefetch(entry);
-                }
-                *vec = lonlat_rad_to_vector(lon, lat);
-            }
-            for ((slot, &t), vec) in patch_block.iter_mut().zip(&*tract_block).zip(&vectors) {
-                *slot = match sky.tract_index(t).and_then(|i| table.get(i)) {
-                    Some(entry) => entry.owner_patch(*vec),
-                    None => -1,
-                };
-            }
-        }
+        let points = c * CHUNK..c * CHUNK + tract_chunk.len();
+        let (lon, lat) = (&lon_deg[points.clone()], &lat_deg[points]);
+        tract_patch::fill_owners(sky, lon, lat, tract_chunk, patch_chunk);
     };
     if n >= PARALLEL_MIN_ITEMS && enabled() && rayon::current_num_threads() > 1 {
         let chunks = tracts.par_chunks_mut(CHUNK);
@@ -246,11 +221,7 @@ pub fn find_patch(tract: &Tract, lon_deg: &[f64], lat_deg: &[f64]) -> Result<Vec
     check_lonlat_arrays(lon_deg, lat_deg)?;
     Ok(fill_points::<1, _>(lon_deg.len(), |i| {
         let (lon, lat) = to_lonlat_rad_unchecked(lon_deg[i], lat_deg[i]);
-        let idx = tract
-            .wcs()
-            .sky_to_pixel_rad(lon, lat)
-            .and_then(|(x, y)| tract.patch_index_at_pixel(x, y));
-        [idx.map_or(-1, |i| sequential_id(i, tract.num_patches()))]
+        [owner_patch_unchecked(tract, lon, lat)]
     }))
 }
 
