@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import _core
-from ._chunks import chunked
+from ._chunks import chunked, chunked_into
 from ._coords import lonlat_arrays, restore
 from .compat import SkyMapCompat
 from .errors import InvalidConfigError
@@ -277,9 +277,12 @@ class SkyMap(SkyMapCompat):
         return restore(tracts, flat)
 
     def find_tract_patch(self, lon: Any, lat: Any = None) -> tuple[Any, Any]:
-        """The owning (tract id, patch id) of each point (-1 where none)."""
+        """The owning (tract id, patch id) of each point (-1 where none; the patch is
+        also -1 where the owner's pixel box does not reach the point, which happens
+        only on odd configurations such as a single ring)."""
         flat = lonlat_arrays(lon, lat)
-        t, p = chunked(self._core.find_tract_patch, flat.lon, flat.lat)
+        into = self._core._find_tract_patch_into
+        t, p = chunked_into(into, flat.lon, flat.lat, (np.int64, np.int64))
         return restore(t, flat), restore(p, flat)
 
     def find_all_tracts(self, lon: Any, lat: Any = None) -> Any:

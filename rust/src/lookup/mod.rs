@@ -21,7 +21,7 @@ use crate::geometry::UnitVector3d;
 use crate::parallel::{enabled, CHUNK, PARALLEL_MIN_ITEMS};
 use crate::tessellation::skymap::Layout;
 use crate::tessellation::{SkyMap, Tract};
-use crate::Result;
+use crate::{Error, Result};
 use rayon::prelude::*;
 
 // The degree -> radian step lives in geometry; re-exported under the names lookups use.
@@ -118,9 +118,34 @@ pub fn find_tract_patch_split(
     lon_deg: &[f64],
     lat_deg: &[f64],
 ) -> Result<(Vec<i64>, Vec<i64>)> {
-    check_lonlat_arrays(lon_deg, lat_deg)?;
     let n = lon_deg.len();
     let (mut tracts, mut patches) = (vec![0i64; n], vec![0i64; n]);
+    find_tract_patch_into(sky, lon_deg, lat_deg, &mut tracts, &mut patches)?;
+    Ok((tracts, patches))
+}
+
+/// [`find_tract_patch_split`] written into `tracts` and `patches` (so that a caller
+/// filling one big output slice by slice copies nothing).
+///
+/// # Errors
+/// As [`find_tract`], and [`Error::ShapeMismatch`] when an output's length is not the
+/// number of points.
+pub fn find_tract_patch_into(
+    sky: &SkyMap,
+    lon_deg: &[f64],
+    lat_deg: &[f64],
+    tracts: &mut [i64],
+    patches: &mut [i64],
+) -> Result<()> {
+    check_lonlat_arrays(lon_deg, lat_deg)?;
+    let n = lon_deg.len();
+    if tracts.len() != n || patches.len() != n {
+        return Err(Error::shape(format!(
+            "outputs have {} and {} values for {n} points; expected {n} each",
+            tracts.len(),
+            patches.len()
+        )));
+    }
     let body = |(c, (tract_chunk, patch_chunk)): (usize, (&mut [i64], &mut [i64]))| {
         let points = c * CHUNK..c * CHUNK + tract_chunk.len();
         let (lon, lat) = (&lon_deg[points.clone()], &lat_deg[points]);
@@ -139,7 +164,7 @@ pub fn find_tract_patch_split(
             .enumerate()
             .for_each(body);
     }
-    Ok((tracts, patches))
+    Ok(())
 }
 
 /// Every tract whose outer region contains each point, as `(point index, tract id)`
