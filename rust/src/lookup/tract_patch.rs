@@ -61,7 +61,11 @@ impl LaneKernel for Owners<'_> {
             .lon_deg
             .chunks(BLOCK)
             .zip(self.lat_deg.chunks(BLOCK))
-            .zip(self.tracts.chunks_mut(BLOCK).zip(self.patches.chunks_mut(BLOCK)));
+            .zip(
+                self.tracts
+                    .chunks_mut(BLOCK)
+                    .zip(self.patches.chunks_mut(BLOCK)),
+            );
         for ((lon, lat), (tracts, patches)) in blocks {
             owners_of_block(self.sky, self.table, lon, lat, tracts, patches);
         }

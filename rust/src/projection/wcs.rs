@@ -333,7 +333,11 @@ impl SkyToPixel {
             rows[2][j] = nz;
             magnitude[2] = magnitude[2].max(nz.abs());
         }
-        let finite = rows.iter().flatten().chain(&magnitude).all(|v| v.is_finite());
+        let finite = rows
+            .iter()
+            .flatten()
+            .chain(&magnitude)
+            .all(|v| v.is_finite());
         finite.then_some((rows, magnitude.map(|v| 3.0 * v)))
     }
 }

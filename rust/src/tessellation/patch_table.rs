@@ -108,11 +108,14 @@ impl PatchEntry {
     pub fn owner_patch(&self, c: [f64; 3]) -> Option<i64> {
         let dot = |r: &[f64; 3]| r[0] * c[0] + r[1] * c[1] + r[2] * c[2];
         let d = dot(&self.rows[2]);
-        if !self.fused || !(d >= MIN_DENOMINATOR) {
+        // NaN fails both range tests, as it must.
+        let usable = self.fused && d >= MIN_DENOMINATOR;
+        if !usable {
             return None;
         }
         let (x, y) = (dot(&self.rows[0]) / d, dot(&self.rows[1]) / d);
-        if !(x.abs() <= self.reach && y.abs() <= self.reach) {
+        let within = x.abs() <= self.reach && y.abs() <= self.reach;
+        if !within {
             return None;
         }
         let margin = self.tol / d;

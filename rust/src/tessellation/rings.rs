@@ -463,7 +463,11 @@ mod tests {
             for (lon, lat) in points {
                 let lat = lat.clamp(-FRAC_PI_2, FRAC_PI_2);
                 let expected = l.find_tract_exactly(lon, lat);
-                assert_eq!(l.find_tract(lon, lat), expected, "{rings} v{version} ({lon}, {lat})");
+                assert_eq!(
+                    l.find_tract(lon, lat),
+                    expected,
+                    "{rings} v{version} ({lon}, {lat})"
+                );
             }
         }
     }
