@@ -277,9 +277,7 @@ class SkyMap(SkyMapCompat):
         return restore(tracts, flat)
 
     def find_tract_patch(self, lon: Any, lat: Any = None) -> tuple[Any, Any]:
-        """The owning (tract id, patch id) of each point (-1 where none; the patch is
-        also -1 where the owner's pixel box does not reach the point, which happens
-        only on odd configurations such as a single ring)."""
+        """The owning (tract id, patch id) of each point (-1 where none)."""
         flat = lonlat_arrays(lon, lat)
         into = self._core._find_tract_patch_into
         t, p = chunked_into(into, flat.lon, flat.lat, (np.int64, np.int64))
