@@ -2,8 +2,9 @@
 
 Times skymaps and its peers in one run and prints a table of throughput and ratios:
 
-* ``find_tract_patch`` on N random points of hsc_rings_v1 (goal: >= 30 M points/s on
-  2 cores, about healpy's ``ang2pix`` speed, which is timed on the same points);
+* ``find_tract_patch`` on N random points of hsc_rings_v1 (goal, issue 17: >= 1.5x the
+  throughput of healpy's single-threaded ``ang2pix`` at nside 1024, timed on the same
+  points);
 * ``find_tract`` alone, and ``lsst.skymap``'s own vectorized ring arithmetic
   (``findTractIdArray``, reproduced here in numpy because lsst.skymap cannot be
   installed) as the peer;

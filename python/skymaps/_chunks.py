@@ -4,7 +4,8 @@ A lookup over 10^8 points is one Rust call of tens of seconds with the GIL relea
 Python runs signal handlers only between bytecodes, so Ctrl-C would wait for the end,
 and the core's per-call temporaries scale with the whole input. :func:`chunked` calls
 the core on slices of :data:`CHUNK_POINTS` points (each still parallel and
-GIL-free), writing into output arrays allocated once; between slices Python handles
+GIL-free), writing into output arrays allocated once (:func:`chunked_into`: the core
+writes straight into them, no copy); between slices Python handles
 pending signals, so ``KeyboardInterrupt`` is raised within one slice's time (tens of
 milliseconds) and the partly filled outputs are dropped: nothing half-written is ever
 returned. Extra memory beyond the outputs is one slice's temporaries.
@@ -16,7 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["CHUNK_POINTS", "chunked", "chunked_pairs"]
+__all__ = ["CHUNK_POINTS", "chunked", "chunked_into", "chunked_pairs"]
 
 #: Points per core call (about 20-100 ms of work); smaller inputs take one call.
 CHUNK_POINTS = 1 << 20
@@ -64,3 +65,20 @@ def chunked_pairs(
         indices.append(idx.astype(np.int64) + start)
         values.append(vals)
     return np.concatenate(indices), np.concatenate(values)
+
+
+def chunked_into(
+    lookup_into: Callable[..., None],
+    lon: np.ndarray,
+    lat: np.ndarray,
+    dtypes: tuple[type, ...],
+) -> tuple[np.ndarray, ...]:
+    """Outputs of ``dtypes`` (one value per point), filled slice by slice by
+    ``lookup_into(lon, lat, *outputs)`` writing into views of them: no per-slice
+    allocation or copy."""
+    n = len(lon)
+    outputs = tuple(np.empty(n, dtype=d) for d in dtypes)
+    for start in range(0, max(n, 1), CHUNK_POINTS):
+        stop = min(start + CHUNK_POINTS, n)
+        lookup_into(lon[start:stop], lat[start:stop], *(o[start:stop] for o in outputs))
+    return outputs

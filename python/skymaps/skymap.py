@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import _core
-from ._chunks import chunked, chunked_pairs
+from ._chunks import chunked, chunked_into, chunked_pairs
 from ._coords import lonlat_arrays, restore
 from .compat import SkyMapCompat
 from .errors import InvalidConfigError
@@ -279,7 +279,8 @@ class SkyMap(SkyMapCompat):
     def find_tract_patch(self, lon: Any, lat: Any = None) -> tuple[Any, Any]:
         """The owning (tract id, patch id) of each point (-1 where none)."""
         flat = lonlat_arrays(lon, lat)
-        t, p = chunked(self._core.find_tract_patch, flat.lon, flat.lat)
+        into = self._core._find_tract_patch_into
+        t, p = chunked_into(into, flat.lon, flat.lat, (np.int64, np.int64))
         return restore(t, flat), restore(p, flat)
 
     def find_all_tracts(self, lon: Any, lat: Any = None) -> Any:

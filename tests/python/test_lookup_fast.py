@@ -63,3 +63,4 @@ def test_fast_path_patch_edges() -> None:
         for tt in np.unique(tract):
             m = tract == tt
             np.testing.assert_array_equal(patch[m], sky[int(tt)].find_patch(lon[m], lat[m]))
+

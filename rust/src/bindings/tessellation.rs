@@ -10,7 +10,7 @@ use crate::lookup;
 use crate::tessellation::box_tiling::BoxTiling;
 use crate::tessellation::packer::{PackerConfig, PackerLayout};
 use crate::tessellation::{PixelBox, SkyMap, SkyMapConfig, Tract};
-use numpy::{PyArray1, PyReadonlyArray1};
+use numpy::{PyArray1, PyReadonlyArray1, PyReadwriteArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use std::sync::Arc;
@@ -213,6 +213,24 @@ impl PySkyMap {
             lookup::find_tract_patch_split(&self.inner, a, b)
         })?;
         Ok((from_vec(py, t), from_vec(py, p)))
+    }
+
+    /// `find_tract_patch` written into `tracts` and `patches` (int64, one per point;
+    /// for `skymaps._chunks`, which fills one pair of arrays slice by slice).
+    #[pyo3(name = "_find_tract_patch_into")]
+    fn find_tract_patch_into<'py>(
+        &self,
+        py: Python<'py>,
+        lon: PyReadonlyArray1<'py, f64>,
+        lat: PyReadonlyArray1<'py, f64>,
+        mut tracts: PyReadwriteArray1<'py, i64>,
+        mut patches: PyReadwriteArray1<'py, i64>,
+    ) -> PyResult<()> {
+        let tracts = tracts.as_slice_mut()?;
+        let patches = patches.as_slice_mut()?;
+        with_lonlat(py, &lon, &lat, |a, b| {
+            lookup::find_tract_patch_into(&self.inner, a, b, tracts, patches)
+        })
     }
 
     /// (point index, tract id) pairs: every tract whose outer region holds the point.

@@ -12,17 +12,16 @@
 //! [-90, 90]; any longitude, wrapped) and run in parallel over large inputs.
 
 pub mod coverage;
+mod tract_patch;
 
 use crate::tessellation::patch::sequential_id;
-use crate::tessellation::patch_table as table;
 
 use crate::geometry::vector::check_lonlat_arrays;
 use crate::geometry::UnitVector3d;
 use crate::parallel::{enabled, CHUNK, PARALLEL_MIN_ITEMS};
-use crate::projection::wcs::lonlat_rad_to_vector;
 use crate::tessellation::skymap::Layout;
 use crate::tessellation::{SkyMap, Tract};
-use crate::Result;
+use crate::{Error, Result};
 use rayon::prelude::*;
 
 // The degree -> radian step lives in geometry; re-exported under the names lookups use.
@@ -116,40 +115,38 @@ pub fn find_tract_patch_split(
     lon_deg: &[f64],
     lat_deg: &[f64],
 ) -> Result<(Vec<i64>, Vec<i64>)> {
-    check_lonlat_arrays(lon_deg, lat_deg)?;
-    let table = sky.patch_table();
     let n = lon_deg.len();
     let (mut tracts, mut patches) = (vec![0i64; n], vec![0i64; n]);
-    // Per block of points, two passes: owners and unit vectors first (arithmetic and
-    // trigonometry), prefetching each owner's table entry; then the patch step, whose
-    // entries are by then in L1. Random points read random entries, so this overlap of
-    // memory latency with computation is what bounds the lookup speed.
-    const BLOCK: usize = 64;
+    find_tract_patch_into(sky, lon_deg, lat_deg, &mut tracts, &mut patches)?;
+    Ok((tracts, patches))
+}
+
+/// [`find_tract_patch_split`] written into `tracts` and `patches` (so that a caller
+/// filling one big output slice by slice copies nothing).
+///
+/// # Errors
+/// As [`find_tract`], and [`Error::ShapeMismatch`] when an output's length is not the
+/// number of points.
+pub fn find_tract_patch_into(
+    sky: &SkyMap,
+    lon_deg: &[f64],
+    lat_deg: &[f64],
+    tracts: &mut [i64],
+    patches: &mut [i64],
+) -> Result<()> {
+    check_lonlat_arrays(lon_deg, lat_deg)?;
+    let n = lon_deg.len();
+    if tracts.len() != n || patches.len() != n {
+        return Err(Error::shape(format!(
+            "outputs have {} and {} values for {n} points; expected {n} each",
+            tracts.len(),
+            patches.len()
+        )));
+    }
     let body = |(c, (tract_chunk, patch_chunk)): (usize, (&mut [i64], &mut [i64]))| {
-        let base = c * CHUNK;
-        let mut vectors = [[0.0f64; 3]; BLOCK];
-        let blocks = tract_chunk
-            .chunks_mut(BLOCK)
-            .zip(patch_chunk.chunks_mut(BLOCK));
-        for (b, (tract_block, patch_block)) in blocks.enumerate() {
-            let first = base + b * BLOCK;
-            for (k, (slot, vec)) in tract_block.iter_mut().zip(&mut vectors).enumerate() {
-                let (lon_d, lat_d) = (lon_deg[first + k], lat_deg[first + k]);
-                let (lon, lat) = to_lonlat_rad_unchecked(lon_d, lat_d);
-                let t = owner_tract_unchecked(sky, lon_d, lat_d, lon, lat);
-                *slot = t;
-                if let Some(entry) = sky.tract_index(t).and_then(|i| table.get(i)) {
-                    table::prefetch(entry);
-                }
-                *vec = lonlat_rad_to_vector(lon, lat);
-            }
-            for ((slot, &t), vec) in patch_block.iter_mut().zip(&*tract_block).zip(&vectors) {
-                *slot = match sky.tract_index(t).and_then(|i| table.get(i)) {
-                    Some(entry) => entry.owner_patch(*vec),
-                    None => -1,
-                };
-            }
-        }
+        let points = c * CHUNK..c * CHUNK + tract_chunk.len();
+        let (lon, lat) = (&lon_deg[points.clone()], &lat_deg[points]);
+        tract_patch::fill_owners(sky, lon, lat, tract_chunk, patch_chunk);
     };
     if n >= PARALLEL_MIN_ITEMS && enabled() && rayon::current_num_threads() > 1 {
         let chunks = tracts.par_chunks_mut(CHUNK);
@@ -164,7 +161,7 @@ pub fn find_tract_patch_split(
             .enumerate()
             .for_each(body);
     }
-    Ok((tracts, patches))
+    Ok(())
 }
 
 /// Every tract whose outer region contains each point, as `(point index, tract id)`

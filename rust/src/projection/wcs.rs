@@ -305,6 +305,43 @@ impl SkyToPixel {
     }
 }
 
+impl SkyToPixel {
+    /// For a linear TAN WCS (every TAN skymap tract), the whole sky -> pixel transform
+    /// as one rational map of the unit vector `c`: `x = (rows[0]·c) / (rows[2]·c)`,
+    /// `y = (rows[1]·c) / (rows[2]·c)`, the rotation, projection, inverse CD matrix
+    /// and reference pixel folded together (no other projection has this form).
+    /// `magnitude[k]` bounds `sum_j |c_j| * (|terms of rows[k][j]|)`, the scale of the
+    /// rounding errors of `rows[k]·c`. Rounding differs from [`Self::vector_to_pixel`]'s,
+    /// so callers must allow for it (see `crate::tessellation::patch_table`).
+    pub fn fused_tan(&self) -> Option<([[f64; 3]; 3], [f64; 3])> {
+        if self.projection != Projection::Tan || self.extra.is_some() {
+            return None;
+        }
+        const RHO: f64 = DEG_PER_RAD;
+        let m = &self.native_to_sky;
+        // Native n_k = sum_j m[j][k] c_j; TAN: u = RHO n_y / n_z, v = -RHO n_x / n_z.
+        let mut rows = [[0.0; 3]; 3];
+        let mut magnitude = [0.0f64; 3];
+        for j in 0..3 {
+            let (nx, ny, nz) = (m[j][0], m[j][1], m[j][2]);
+            for k in 0..2 {
+                let (a, b) = (self.cd_inv[k][0], self.cd_inv[k][1]);
+                rows[k][j] = RHO * (a * ny - b * nx) + self.crpix[k] * nz;
+                let size = RHO * ((a * ny).abs() + (b * nx).abs()) + (self.crpix[k] * nz).abs();
+                magnitude[k] = magnitude[k].max(size);
+            }
+            rows[2][j] = nz;
+            magnitude[2] = magnitude[2].max(nz.abs());
+        }
+        let finite = rows
+            .iter()
+            .flatten()
+            .chain(&magnitude)
+            .all(|v| v.is_finite());
+        finite.then_some((rows, magnitude.map(|v| 3.0 * v)))
+    }
+}
+
 /// The unit vector `sky_to_pixel_rad` projects, for callers that reuse it.
 #[inline]
 pub fn lonlat_rad_to_vector(lon_rad: f64, lat_rad: f64) -> [f64; 3] {

@@ -42,6 +42,10 @@ pub struct RingLayout {
     ra_start_rad: f64,
     version: i64,
     num_tracts: i64,
+    /// `1 / ring_size` and, per ring, `1 / (2 pi / n)`: multiplications for
+    /// [`RingLayout::find_tract`]'s fast path, which certifies its answer.
+    inv_ring_size: f64,
+    inv_tract_width: Vec<f64>,
 }
 
 /// `lsst.geom.Angle.wrap()`: into [0, 2pi).
@@ -73,9 +77,15 @@ impl RingLayout {
             first_id.push(acc);
             acc += n;
         }
+        let inv_tract_width = ring_nums
+            .iter()
+            .map(|&n| 1.0 / (2.0 * PI / n as f64))
+            .collect();
         RingLayout {
             num_rings,
             ring_size,
+            inv_ring_size: 1.0 / ring_size,
+            inv_tract_width,
             ring_nums,
             first_id,
             ra_start_rad: ra_start_deg * (PI / 180.0),
@@ -302,20 +312,51 @@ impl RingLayout {
         self.id_of(ring, t) == id && self.box_contains(ring, t, lon, lat)
     }
 
-    /// The owning tract of a point (radians; `lon` in [0, 2pi), `lat` in
-    /// [-pi/2, pi/2]). See the module docs for boundary points.
-    pub fn find_tract(&self, lon: f64, lat: f64) -> i64 {
-        let (ring, t, frac, id) = self.upstream_find(lon, lat);
-        // Far from every edge (rounding differences are ~1e-15 of a tract) the
-        // arithmetic answer's box holds the point; near an edge, check the box.
+    /// Whether `(ring, frac, id)` from [`RingLayout::upstream_find`]'s arithmetic (or
+    /// a rounding of it within ~1e-15 of a tract) is far from every edge, so that
+    /// `id` is `lsst.skymap`'s answer and its box holds the point.
+    #[inline(always)]
+    fn far_from_edges(&self, ring: i64, frac: f64, id: i64, lat: f64) -> bool {
         const MARGIN: f64 = 1e-9;
-        let inner_ring = ring >= 0 && ring < self.num_rings;
-        let far = inner_ring
+        ring >= 0
+            && ring < self.num_rings
             && (MARGIN..=1.0 - MARGIN).contains(&frac)
             && lat > self.dec_edge(ring) + MARGIN * self.ring_size
             && lat < self.dec_edge(ring + 1) - MARGIN * self.ring_size
-            && id != self.num_tracts - 1;
-        if far || self.holds(ring, t, id, lon, lat) {
+            && id != self.num_tracts - 1
+    }
+
+    /// The owning tract of a point (radians; `lon` in [0, 2pi), `lat` in
+    /// [-pi/2, pi/2]). See the module docs for boundary points.
+    #[inline]
+    pub fn find_tract(&self, lon: f64, lat: f64) -> i64 {
+        // Fast path: `upstream_find` with its two divisions replaced by
+        // multiplications by reciprocals. That moves the quotients by a few ulps
+        // (~1e-13 of a tract at most), so wherever the result is far from every edge
+        // (margins of 1e-9 of a tract) it is the division's answer.
+        let first_ring_start = self.ring_size * 0.5 - 0.5 * PI;
+        let q = (lat - first_ring_start) * self.inv_ring_size;
+        if q >= 0.0 && q < self.num_rings as f64 {
+            let ring = q as i64;
+            let d = lon - self.ra_start_rad;
+            let delta = if d >= 0.0 { d } else { d + TAU };
+            let y = delta * self.inv_tract_width[ring as usize] + 0.5;
+            let n = self.ring_nums[ring as usize];
+            let t = y as i64;
+            let id = self.id_of(ring, if t >= n { 0 } else { t });
+            if self.far_from_edges(ring, y - t as f64, id, lat) {
+                return id;
+            }
+        }
+        self.find_tract_exactly(lon, lat)
+    }
+
+    /// [`RingLayout::find_tract`] with `lsst.skymap`'s own divisions.
+    fn find_tract_exactly(&self, lon: f64, lat: f64) -> i64 {
+        let (ring, t, frac, id) = self.upstream_find(lon, lat);
+        // Far from every edge (rounding differences are ~1e-15 of a tract) the
+        // arithmetic answer's box holds the point; near an edge, check the box.
+        if self.far_from_edges(ring, frac, id, lat) || self.holds(ring, t, id, lon, lat) {
             return id;
         }
         // lsst.skymap's tract misses the point: the neighbour whose box holds it.
@@ -389,6 +430,46 @@ mod tests {
         let c1 = RingLayout::new(120, 0.0, 1).center(9712).unwrap();
         assert!((c1.lat_rad.to_degrees() - 2.2314049586776834).abs() < 1e-12);
         assert_eq!(l0.center(11).unwrap(), l0.center(1).unwrap());
+    }
+
+    #[test]
+    fn fast_path_equals_divisions() {
+        // Random points and points on and a few ulps around every ring and tract edge.
+        for (rings, version) in [(120, 1), (120, 0), (1, 1), (7, 0)] {
+            let l = RingLayout::new(rings, 0.0, version);
+            let mut state = 0x9e37_79b9_7f4a_7c15u64;
+            let mut u = || {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                (state >> 11) as f64 / (1u64 << 53) as f64
+            };
+            let mut points = Vec::new();
+            for _ in 0..200_000 {
+                points.push((u() * TAU, (2.0 * u() - 1.0).asin()));
+            }
+            for r in 0..=rings {
+                let lat = l.dec_edge(r);
+                let n = l.ring_nums[(r.min(rings - 1)) as usize];
+                for k in 0..n {
+                    let lon = (k as f64 + 0.5) * (2.0 * PI / n as f64);
+                    for s in -3i64..=3 {
+                        let step = |v: f64| f64::from_bits((v.to_bits() as i64 + s) as u64);
+                        points.push((u() * TAU, step(lat)));
+                        points.push((step(lon).rem_euclid(TAU), u() * 2.0 - 1.0));
+                    }
+                }
+            }
+            for (lon, lat) in points {
+                let lat = lat.clamp(-FRAC_PI_2, FRAC_PI_2);
+                let expected = l.find_tract_exactly(lon, lat);
+                assert_eq!(
+                    l.find_tract(lon, lat),
+                    expected,
+                    "{rings} v{version} ({lon}, {lat})"
+                );
+            }
+        }
     }
 
     #[test]
