@@ -75,6 +75,26 @@ impl PixelGrid {
         }
     }
 
+    /// [`PixelGrid::owner_unchecked`] of many valid points into `out` (as long as the
+    /// inputs), by the pixelizations' batched (SIMD) point lookups: the same ids.
+    pub fn owners_unchecked(&self, lon_deg: &[f64], lat_deg: &[f64], out: &mut [i64]) {
+        match self {
+            PixelGrid::Healpix(h) => h.index_many_deg_unchecked(lon_deg, lat_deg, out),
+            PixelGrid::Htm(h) => {
+                const BATCH: usize = 256;
+                let mut ids = [0u64; BATCH];
+                let points = lon_deg.chunks(BATCH).zip(lat_deg.chunks(BATCH));
+                for (dst, (lon, lat)) in out.chunks_mut(BATCH).zip(points) {
+                    let ids = &mut ids[..dst.len()];
+                    h.locate_many_lonlat_deg_unchecked(lon, lat, ids);
+                    for (slot, &id) in dst.iter_mut().zip(ids.iter()) {
+                        *slot = id as i64;
+                    }
+                }
+            }
+        }
+    }
+
     /// Every pixel within `reach_deg` of a valid point (degrees), and possibly a few
     /// more: each pixel holds its own tract's centre, so these are the only tracts
     /// whose outer region (within `reach_deg` of its centre) may hold the point.
