@@ -756,6 +756,66 @@ mod tests {
         }
     }
 
+    /// The packed-row loop gives `row_col_unchecked`'s tiles, with the exact reciprocal
+    /// (power-of-two heights) and with the division (other heights), on random points,
+    /// row and column edges, RA outside [0, 360) and the poles.
+    #[test]
+    fn batched_ids_equal_row_col() {
+        let mut state = 11u64;
+        let mut uniform = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for height in [0.25, 0.3, 1.0, 3.0] {
+            let b = BoxTiling::new(height, 2, TileNaming::LegacySurvey, 1).unwrap();
+            assert_eq!(b.exact_inv_height.is_some(), height == 0.25 || height == 1.0);
+            let (mut ra, mut dec) = (Vec::new(), Vec::new());
+            for _ in 0..20_000 {
+                ra.push(1080.0 * uniform() - 360.0);
+                dec.push((2.0 * uniform() - 1.0).asin().to_degrees());
+            }
+            for r in b.rows() {
+                for j in [0, 1, r.num_cols / 2, r.num_cols - 1, r.num_cols] {
+                    ra.push(ra_edge(j, r.num_cols));
+                    dec.push(r.dec_min_deg);
+                }
+            }
+            ra.extend([0.0, 360.0, -1e-300, 720.0, 180.0, 180.0]);
+            dec.extend([0.0, 0.0, 0.0, 45.0, 90.0, -90.0]);
+            let mut ids = vec![0; ra.len()];
+            b.locate_ids_unchecked(&ra, &dec, &mut ids);
+            for ((&a, &d), &id) in ra.iter().zip(&dec).zip(&ids) {
+                let (row, col) = b.row_col_unchecked(a, d);
+                let expected = b.rows()[row as usize].first_id + col as i64;
+                assert_eq!(id, expected, "height {height} at ({a}, {d})");
+                assert_eq!(b.locate_id_unchecked(a, d), expected);
+            }
+        }
+    }
+
+    #[test]
+    fn exact_reciprocals_only_for_powers_of_two() {
+        assert_eq!(exact_reciprocal(0.25), Some(4.0));
+        assert_eq!(exact_reciprocal(2.0), Some(0.5));
+        for x in [0.3, 3.0, 0.1, f64::INFINITY, 0.0, f64::MIN_POSITIVE / 4.0] {
+            assert_eq!(exact_reciprocal(x), None, "{x}");
+        }
+    }
+
+    #[test]
+    fn names_of_id_tilings_and_bad_ids() {
+        let b = BoxTiling::new(1.0, 2, TileNaming::Id, 1).unwrap();
+        let (codes, width) = b.names_of(&[1, 12, b.num_tiles()]).unwrap();
+        assert_eq!(width, b.num_tiles().to_string().len());
+        let text: String = codes.iter().map(|&c| char::from_u32(c).unwrap()).collect();
+        let pad = |s: &str| format!("{s:\0<width$}");
+        assert_eq!(text, pad("1") + &pad("12") + &b.num_tiles().to_string());
+        assert!(b.names_of(&[1, 0]).is_err());
+        assert!(b.write_names(&[1], &mut [0; 3]).is_err());
+    }
+
     #[test]
     fn bad_sizes() {
         for bad in [0.0, -1.0, f64::NAN, 0.7, 200.0] {

@@ -187,3 +187,66 @@ fn check_depth(what: &str, depth: i64) -> Result<()> {
         )))
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// The batched owners are the per-point ones, on random points (any longitude),
+    /// pixel corners and the poles, at lengths that leave partial batches.
+    #[test]
+    fn batched_owners_equal_per_point_owners() {
+        let mut state = 5u64;
+        let mut uniform = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let grids = [
+            PixelGrid::healpix(0).unwrap(),
+            PixelGrid::healpix(5).unwrap(),
+            PixelGrid::htm(0).unwrap(),
+            PixelGrid::htm(6).unwrap(),
+        ];
+        for grid in grids {
+            let (mut lon, mut lat) = (Vec::new(), Vec::new());
+            for _ in 0..5_003 {
+                lon.push(1080.0 * uniform() - 360.0);
+                lat.push((2.0 * uniform() - 1.0).asin().to_degrees());
+            }
+            let first = grid.first_id() as u64;
+            for id in (first..first + grid.num_tracts()).step_by(7) {
+                let corners: Vec<LonLat> = match &grid {
+                    PixelGrid::Healpix(h) => h
+                        .pixel_vertices(id)
+                        .unwrap()
+                        .iter()
+                        .map(|&(lon, lat)| LonLat {
+                            lon_rad: lon,
+                            lat_rad: lat,
+                        })
+                        .collect(),
+                    PixelGrid::Htm(h) => h
+                        .pixel_vertices(id)
+                        .unwrap()
+                        .iter()
+                        .map(|v| v.normalize().unwrap().to_lonlat())
+                        .collect(),
+                };
+                for c in corners {
+                    lon.push(c.lon_deg());
+                    lat.push(c.lat_deg().clamp(-90.0, 90.0));
+                }
+            }
+            lon.extend([0.0, 180.0, 360.0, 45.0]);
+            lat.extend([90.0, -90.0, 0.0, 0.0]);
+            let mut out = vec![0; lon.len()];
+            grid.owners_unchecked(&lon, &lat, &mut out);
+            for ((&a, &d), &id) in lon.iter().zip(&lat).zip(&out) {
+                assert_eq!(id, grid.owner_unchecked(a, d), "{grid:?} at ({a}, {d})");
+            }
+        }
+    }
+}
