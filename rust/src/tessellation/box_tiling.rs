@@ -770,7 +770,10 @@ mod tests {
         };
         for height in [0.25, 0.3, 1.0, 3.0] {
             let b = BoxTiling::new(height, 2, TileNaming::LegacySurvey, 1).unwrap();
-            assert_eq!(b.exact_inv_height.is_some(), height == 0.25 || height == 1.0);
+            assert_eq!(
+                b.exact_inv_height.is_some(),
+                height == 0.25 || height == 1.0
+            );
             let (mut ra, mut dec) = (Vec::new(), Vec::new());
             for _ in 0..20_000 {
                 ra.push(1080.0 * uniform() - 360.0);
