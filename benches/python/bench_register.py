@@ -1,23 +1,29 @@
-"""Registration time: skymaps vs daf_butler's public insert paths, in one run.
+"""Registration time and peak memory: skymaps vs bare SQLite and daf_butler, in one run.
 
-Paths, each into a fresh SQLite repository:
+Every full-size path runs in a fresh subprocess (peak RSS from
+``resource.getrusage(RUSAGE_SELF).ru_maxrss`` is that path's own) into a fresh database:
 
-* ``skymaps``: :func:`skymaps.butler.register` (records computed in Rust, bulk load, one
-  transaction), timed end to end from the config;
-* ``daf_butler batched``: ``Registry.insertDimensionData`` with every tract, then every
-  patch, in one transaction (records built from our regions as sphgeom objects; the
-  registry computes the HTM7 overlap rows itself);
-* ``lsst.skymap loop``: the loop of ``BaseSkyMap.register`` (one insert per tract plus
-  one batch of patches per tract);
-* ``bare sqlite`` (the limit): the same rows into the same tables and indexes with plain
-  ``executemany`` in one transaction, timed from prepared Python lists (no records, no
-  butler).
+* ``skymaps``: :func:`skymaps.butler.register` end to end from the built skymap (records
+  computed in Rust, streamed into the registry's tables, one transaction);
+* ``skymaps, PostgreSQL``: the same into a PostgreSQL registry, when a server is given
+  (``--postgres-url`` or ``SKYMAPS_BENCH_POSTGRES_URL``; the database needs the
+  ``btree_gist`` extension, as daf_butler requires);
+* the SQLite floor, the same rows into the same tables and indexes (DDL copied from a
+  daf_butler repository), with the butler engine's PRAGMAs (default journal and
+  synchronous modes; foreign-key checks off and the page cache skymaps uses), one
+  transaction, rows pre-sorted in primary-key order, timed from rows already prepared
+  in Python (no records, no butler):
 
-The peers never get the cost of computing the skymap geometry (lsst.skymap is not
-installable here), only the butler side. On the full skymap the peers take many minutes,
-so by default they run on the first ``--peer-tracts`` tracts and are compared by
-throughput (patch rows per second, overlap rows included in the work); ``--full-peers``
-runs them on everything.
+  - ``bare sqlite3 executemany``: ``executemany`` over tuples;
+  - ``bare sqlite3, indexes after``: the same into tables without their secondary
+    indexes, then ``CREATE INDEX`` (same transaction);
+  - ``SQLite engine only``: ``INSERT ... SELECT`` from an in-memory copy of the rows,
+    SQLite's own B-tree and commit cost with no per-row Python: the limit.
+
+The floors' databases must hold exactly the rows skymaps wrote (a digest per table is
+compared). The daf_butler peers run on the first ``--peer-tracts`` tracts in this process
+and are compared by throughput (patch rows per second, overlap rows included in the
+work); ``--full-peers`` runs them on everything (many minutes).
 
     python benches/python/bench_register.py [--preset hsc_rings_v1] [--quick]
 """
@@ -25,11 +31,239 @@ runs them on everything.
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import resource
+import sqlite3
+import subprocess
+import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 from _timing import record
+
+DIMENSION_TABLES = ("skymap", "tract", "patch", "tract_skypix_overlap", "patch_skypix_overlap")
+QUICK = {
+    "skyMap.name": "discrete",
+    "skyMap['discrete'].raList": [10.0, 40.0, 80.0, 120.0, 200.0, 359.5],
+    "skyMap['discrete'].decList": [-5.0, 20.0, -40.0, 60.0, 0.0, 1.0],
+    "skyMap['discrete'].radiusList": [1.0] * 6,
+    "name": "bench_quick",
+}
+
+
+def config_and_name(args):
+    from skymaps.config import preset_config, resolve_file
+
+    if args.quick:
+        return resolve_file(None, QUICK).config, "bench_quick"
+    return preset_config(args.preset), args.preset
+
+
+def build_records(args):
+    from skymaps import SkyMap
+    from skymaps.butler import dimension_records
+
+    config, name = config_and_name(args)
+    return dimension_records(SkyMap.from_config(config), name)
+
+
+# -- the paths, each run by `child` in its own process ----------------------------------
+
+
+def skymaps_path(args, work: Path) -> dict:
+    from lsst.daf.butler import Butler
+
+    from skymaps import SkyMap
+    from skymaps.butler import create_repo, dimension_records, register
+
+    config, name = config_and_name(args)
+    namespace = None
+    if args.postgres_url:
+        namespace = f"bench_{uuid.uuid4().hex[:8]}"
+        repo = create_repo(work / namespace, db=args.postgres_url, namespace=namespace)
+    else:
+        repo = create_repo(work / "skymaps")
+    butler = Butler.from_config(str(repo), writeable=True)
+    start, cpu = time.perf_counter(), time.process_time()  # from an open butler, as the peers
+    register(butler, dimension_records(SkyMap.from_config(config), name), name, progress=False)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    if namespace is not None:
+        _drop_schema(args.postgres_url, namespace)
+    return {"seconds": seconds, "cpu": cpu}
+
+
+def _drop_schema(url: str, namespace: str) -> None:
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(sqlalchemy.text(f'DROP SCHEMA IF EXISTS "{namespace}" CASCADE'))
+    finally:
+        engine.dispose()
+
+
+def _rows(records) -> dict[str, tuple[str, list[tuple]]]:
+    """INSERT statement and pre-sorted row tuples of every table (the records are sorted
+    by tract, patch, pixel: the primary keys' order), values as daf_butler stores them
+    (hash and regions as base64 text)."""
+    import base64
+
+    from skymaps.butler._producer import base64_array
+
+    name = records.name
+    tract, patch = records.tract, records.patch
+    tov, pov = records.tract_overlap, records.patch_overlap
+    return {
+        "skymap": (
+            "INSERT INTO skymap VALUES (?, ?, ?, ?, ?)",
+            [(name, base64.b64encode(records.hash).decode(), records.tract_max,
+              records.patch_nx_max, records.patch_ny_max)],
+        ),
+        "tract": (
+            "INSERT INTO tract (skymap, id, region) VALUES (?, ?, ?)",
+            list(zip([name] * tract.num_rows, tract["id"].to_pylist(),
+                     base64_array(tract["region"]).to_pylist(), strict=True)),
+        ),
+        "tract_skypix_overlap": (
+            "INSERT INTO tract_skypix_overlap (skypix_system, skypix_level, skymap, tract, "
+            "skypix_index) VALUES (?, ?, ?, ?, ?)",
+            list(zip(["htm"] * tov.num_rows, [7] * tov.num_rows, [name] * tov.num_rows,
+                     tov["tract"].to_pylist(), tov["skypix_index"].to_pylist(), strict=True)),
+        ),
+        "patch": (
+            "INSERT INTO patch (skymap, tract, id, cell_x, cell_y, region) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            list(zip([name] * patch.num_rows,
+                     *(patch[c].to_pylist() for c in ("tract", "id", "cell_x", "cell_y")),
+                     base64_array(patch["region"]).to_pylist(), strict=True)),
+        ),
+        "patch_skypix_overlap": (
+            "INSERT INTO patch_skypix_overlap (skypix_system, skypix_level, skymap, tract, "
+            "patch, skypix_index) VALUES (?, ?, ?, ?, ?, ?)",
+            list(zip(["htm"] * pov.num_rows, [7] * pov.num_rows, [name] * pov.num_rows,
+                     *(pov[c].to_pylist() for c in ("tract", "patch", "skypix_index")),
+                     strict=True)),
+        ),
+    }
+
+
+def _schema(work: Path) -> tuple[list[str], list[str]]:
+    """CREATE TABLE and CREATE INDEX statements of the dimension tables of a fresh
+    daf_butler repository."""
+    from lsst.daf.butler import Butler
+
+    Butler.makeRepo(str(work / "schema"))
+    with sqlite3.connect(work / "schema" / "gen3.sqlite3") as src:
+        marks = ",".join("?" * len(DIMENSION_TABLES))
+        found = src.execute(
+            f"SELECT type, sql FROM sqlite_master WHERE tbl_name IN ({marks}) "
+            "AND sql IS NOT NULL",
+            DIMENSION_TABLES,
+        ).fetchall()
+    return [s for t, s in found if t == "table"], [s for t, s in found if t == "index"]
+
+
+def _bare_db(work: Path, ddl: list[str]) -> sqlite3.Connection:
+    from skymaps.butler._database import SQLITE_LOAD_CACHE
+
+    db = sqlite3.connect(work / "bare.sqlite3", isolation_level=None)
+    for sql in ddl:
+        db.execute(sql)
+    # daf_butler's engine sets foreign_keys and busy_timeout (journal and synchronous
+    # modes stay SQLite's defaults); foreign keys off and the cache as skymaps loads.
+    db.execute("PRAGMA foreign_keys = OFF")
+    db.execute("PRAGMA busy_timeout = 300000")
+    db.execute(f"PRAGMA cache_size = {SQLITE_LOAD_CACHE}")
+    return db
+
+
+def bare_path(args, work: Path, indexes_after: bool) -> dict:
+    tables, indexes = _schema(work)
+    rows = _rows(build_records(args))
+    db = _bare_db(work, tables if indexes_after else tables + indexes)
+    start, cpu = time.perf_counter(), time.process_time()
+    db.execute("BEGIN")
+    for sql, values in rows.values():
+        db.executemany(sql, values)
+    if indexes_after:
+        for sql in indexes:
+            db.execute(sql)
+    db.execute("COMMIT")
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    db.close()
+    return {"seconds": seconds, "cpu": cpu, "db": str(work / "bare.sqlite3")}
+
+
+def engine_path(args, work: Path) -> dict:
+    tables, indexes = _schema(work)
+    rows = _rows(build_records(args))
+    db = _bare_db(work, tables + indexes)
+    db.execute("ATTACH ':memory:' AS staged")
+    for table, (sql, values) in rows.items():  # untimed: the rows, already in SQLite
+        db.execute(f"CREATE TABLE staged.{table} AS SELECT * FROM main.{table} WHERE 0")
+        db.executemany(sql.replace(f"INTO {table} ", f"INTO staged.{table} "), values)
+    del rows
+    start, cpu = time.perf_counter(), time.process_time()
+    db.execute("BEGIN")
+    for table in DIMENSION_TABLES:
+        db.execute(f"INSERT INTO main.{table} SELECT * FROM staged.{table}")
+    db.execute("COMMIT")
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    db.close()
+    return {"seconds": seconds, "cpu": cpu, "db": str(work / "bare.sqlite3")}
+
+
+PATHS = {
+    "skymaps": skymaps_path,
+    "bare": lambda args, work: bare_path(args, work, indexes_after=False),
+    "bare_indexes_after": lambda args, work: bare_path(args, work, indexes_after=True),
+    "engine": engine_path,
+}
+
+
+def child(args) -> None:
+    result = PATHS[args.path](args, Path(args.work))
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("RESULT " + json.dumps(result), flush=True)
+
+
+def run_path(args, path: str, work: Path, postgres_url: str | None = None) -> dict:
+    """``path`` in a fresh interpreter; its RESULT line."""
+    work.mkdir()
+    command = [sys.executable, __file__, "--child", path, "--work", str(work),
+               "--preset", args.preset] + (["--quick"] if args.quick else [])
+    if postgres_url:
+        command += ["--postgres-url", postgres_url]
+    out = subprocess.run(command, capture_output=True, text=True, check=False)
+    lines = [line for line in out.stdout.splitlines() if line.startswith("RESULT ")]
+    if out.returncode != 0 or not lines:
+        raise RuntimeError(f"{path} failed:\n{out.stdout}\n{out.stderr}")
+    return json.loads(lines[-1].removeprefix("RESULT "))
+
+
+def digest(db_path: Path | str) -> dict[str, tuple]:
+    """Per dimension table: row count and a sum over every value (ints as themselves,
+    text by length): equal for identical contents."""
+    db = sqlite3.connect(db_path)
+    try:
+        out = {}
+        for table in DIMENSION_TABLES:
+            columns = [r[1] for r in db.execute(f'PRAGMA table_info("{table}")')]
+            terms = ", ".join(
+                f'total(CASE WHEN typeof("{c}") = \'integer\' THEN "{c}" ELSE length("{c}") END)'
+                for c in columns
+            )
+            out[table] = db.execute(f'SELECT count(*), {terms} FROM "{table}"').fetchone()
+        return out
+    finally:
+        db.close()
+
+
+# -- the daf_butler peers, on a subset of tracts, in this process ------------------------
 
 
 def subset(records, n_tracts: int):
@@ -82,100 +316,18 @@ def lsst_skymap_loop(root: Path, records) -> float:
     return time.perf_counter() - start
 
 
-DIMENSION_TABLES = ("skymap", "tract", "patch", "tract_skypix_overlap", "patch_skypix_overlap")
+def skymaps_subset(root: Path, records) -> float:
+    from skymaps.butler import register
 
-
-def bare_sqlite(schema_db: Path, target: Path, records, name: str) -> float:
-    """The limit: the same rows into the same tables and indexes (schema copied from a
-    daf_butler repository), plain ``executemany`` in one transaction, foreign keys off
-    as skymaps registers. Regions as the base64 text the registry stores."""
-    import sqlite3
-
-    from skymaps.butler._producer import base64_array
-
-    with sqlite3.connect(schema_db) as src:
-        marks = ",".join("?" * len(DIMENSION_TABLES))
-        ddl = [
-            sql
-            for (sql,) in src.execute(
-                f"SELECT sql FROM sqlite_master WHERE tbl_name IN ({marks}) AND sql IS NOT NULL "
-                "ORDER BY type DESC",  # tables before indexes
-                DIMENSION_TABLES,
-            )
-        ]
-    db = sqlite3.connect(target, isolation_level=None)
-    for sql in ddl:
-        db.execute(sql)
-    db.execute("PRAGMA foreign_keys = OFF")
-    tract, patch = records.tract, records.patch
-    columns = {
-        "tract": (tract["id"].to_pylist(), base64_array(tract["region"]).to_pylist()),
-        "patch": [patch[c].to_pylist() for c in ("tract", "id", "cell_x", "cell_y")]
-        + [base64_array(patch["region"]).to_pylist()],
-    }
+    butler = fresh_butler(root)
     start = time.perf_counter()
-    db.execute("BEGIN")
-    db.execute(
-        "INSERT INTO skymap VALUES (?, ?, ?, ?, ?)",
-        (name, records.hash.hex(), records.tract_max, records.patch_nx_max, records.patch_ny_max),
-    )
-    db.executemany(
-        "INSERT INTO tract (skymap, id, region) VALUES (?, ?, ?)",
-        ((name, *row) for row in zip(*columns["tract"], strict=True)),
-    )
-    db.executemany(
-        "INSERT INTO patch (skymap, tract, id, cell_x, cell_y, region) VALUES (?, ?, ?, ?, ?, ?)",
-        ((name, *row) for row in zip(*columns["patch"], strict=True)),
-    )
-    overlap = records.tract_overlap
-    db.executemany(
-        "INSERT INTO tract_skypix_overlap (skypix_system, skypix_level, skymap, tract, "
-        "skypix_index) VALUES ('htm', 7, ?, ?, ?)",
-        (
-            (name, t, i)
-            for t, i in zip(
-                overlap["tract"].to_pylist(), overlap["skypix_index"].to_pylist(), strict=True
-            )
-        ),
-    )
-    overlap = records.patch_overlap
-    db.executemany(
-        "INSERT INTO patch_skypix_overlap (skypix_system, skypix_level, skymap, tract, patch, "
-        "skypix_index) VALUES ('htm', 7, ?, ?, ?, ?)",
-        (
-            (name, *row)
-            for row in zip(
-                *(overlap[c].to_pylist() for c in ("tract", "patch", "skypix_index")),
-                strict=True,
-            )
-        ),
-    )
-    db.execute("COMMIT")
-    seconds = time.perf_counter() - start
-    # Same rows as the registration that made ``schema_db`` (which holds only this skymap).
-    with sqlite3.connect(schema_db) as src:
-        for table in DIMENSION_TABLES:
-            query = f"SELECT count(*) FROM {table}"
-            mine, theirs = db.execute(query).fetchone(), src.execute(query).fetchone()
-            assert mine == theirs, (table, mine, theirs)
-    db.close()
-    return seconds
-
-
-def skymaps_register(root: Path, config, name: str, records=None) -> float:
-    from lsst.daf.butler import Butler
-
-    from skymaps import SkyMap
-    from skymaps.butler import create_repo, dimension_records, register
-
-    create_repo(root)
-    butler = Butler.from_config(str(root), writeable=True)
-    start = time.perf_counter()  # like the peers: from an open butler on a fresh repo
-    if records is None:
-        # Built once from the config, then the records come from the built skymap.
-        records = dimension_records(SkyMap.from_config(config), name)
-    register(butler, records, name, progress=False)
+    register(butler, records, records.name, progress=False)
     return time.perf_counter() - start
+
+
+def show(label: str, result: dict) -> None:
+    print(f"{label:<36} {result['seconds']:>8.2f} {result['cpu']:>8.2f} "
+          f"{result['peak_mb']:>7.0f} MB", flush=True)
 
 
 def main() -> None:
@@ -186,83 +338,72 @@ def main() -> None:
     parser.add_argument(
         "--quick", action="store_true", help="a 6-tract discrete skymap (seconds-long smoke run)"
     )
+    parser.add_argument(
+        "--postgres-url", default=os.environ.get("SKYMAPS_BENCH_POSTGRES_URL"),
+        help="also register into a PostgreSQL registry at this SQLAlchemy URL",
+    )
+    parser.add_argument("--child", dest="path", choices=sorted(PATHS), help=argparse.SUPPRESS)
+    parser.add_argument("--work", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.path:
+        child(args)
+        return
 
-    from skymaps import SkyMap
-    from skymaps.butler import dimension_records
-    from skymaps.config import preset_config, resolve_file
-
-    if args.quick:
-        overrides = {
-            "skyMap.name": "discrete",
-            "skyMap['discrete'].raList": [10.0, 40.0, 80.0, 120.0, 200.0, 359.5],
-            "skyMap['discrete'].decList": [-5.0, 20.0, -40.0, 60.0, 0.0, 1.0],
-            "skyMap['discrete'].radiusList": [1.0] * 6,
-            "name": "bench_quick",
-        }
-        resolved = resolve_file(None, overrides)
-        config, name, args.peer_tracts = resolved.config, "bench_quick", 6
-        args.full_peers = True
-    else:
-        config, name = preset_config(args.preset), args.preset
-    rows = []
+    records = build_records(args)
+    name = records.name
+    n_tracts, n_patches = records.tract.num_rows, records.patch.num_rows
+    n_rows = sum(records.counts().values())
+    n_peer = n_tracts if (args.full_peers or args.quick) else min(args.peer_tracts, n_tracts)
+    labels = {
+        "skymaps": "skymaps register (records + write)",
+        "skymaps_pg": "skymaps register, PostgreSQL",
+        "bare": "bare sqlite3 executemany",
+        "bare_indexes_after": "bare sqlite3, indexes after",
+        "engine": "SQLite engine only (the limit)",
+    }
+    full: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        full_seconds = None
-        full_seconds = skymaps_register(tmp / "ours_full", config, name)
-        start = time.perf_counter()
-        records = dimension_records(SkyMap.from_config(config), name)
-        records_seconds = time.perf_counter() - start
-        n_peer = records.tract.num_rows if args.full_peers else args.peer_tracts
+        print(f"{name}: {n_tracts:,} tracts, {n_patches:,} patches, {n_rows:,} rows "
+              "(skymap, tract, patch, overlaps)")
+        print(f"{'full skymap, fresh process each':<36} {'wall s':>8} {'CPU s':>8} "
+              f"{'peak RSS':>10}")
+        for path in ("skymaps", "bare", "bare_indexes_after", "engine"):
+            full[path] = run_path(args, path, tmp / path)
+            show(labels[path], full[path])
+        ours = digest(tmp / "skymaps" / "skymaps" / "gen3.sqlite3")
+        for path in ("bare", "bare_indexes_after", "engine"):
+            assert digest(full[path]["db"]) == ours, f"{path}: rows differ from skymaps'"
+        if args.postgres_url:
+            full["skymaps_pg"] = run_path(args, "skymaps", tmp / "pg", args.postgres_url)
+            show(labels["skymaps_pg"], full["skymaps_pg"])
         part = subset(records, n_peer)
-        bare = bare_sqlite(tmp / "ours_full" / "gen3.sqlite3", tmp / "bare.sqlite3", records, name)
-        ours_part = skymaps_register(tmp / "ours_part", None, name, records=part)
+        part_patches = part.patch.num_rows
+        ours_part = skymaps_subset(tmp / "ours_part", part)
         batched = daf_butler_batched(tmp / "batched", part)
         loop = lsst_skymap_loop(tmp / "loop", part)
-        full_patches = records.patch.num_rows
-        part_patches = part.patch.num_rows
-        if full_seconds is not None:
-            rows.append(
-                ("skymaps (records + register)", records.tract.num_rows, full_patches, full_seconds)
-            )
-        rows.append(
-            ("skymaps records only (Rust)", records.tract.num_rows, full_patches, records_seconds)
-        )
-        rows.append(("bare sqlite inserts (limit)", records.tract.num_rows, full_patches, bare))
-        part_share = records_seconds * part_patches / full_patches
-        rows.append(("skymaps register, subset", n_peer, part_patches, ours_part + part_share))
-        rows.append(("daf_butler batched, subset", n_peer, part_patches, batched))
-        rows.append(("lsst.skymap loop, subset", n_peer, part_patches, loop))
-    ours_rate = part_patches / (ours_part + part_share)
-    task = f"register patch rows ({n_peer} tracts)"
-    record(task, "skymaps", ours_part + part_share, part_patches)
-    record(task, "daf_butler insertDimensionData", batched, part_patches)
-    record(task, "lsst.skymap register loop", loop, part_patches)
-    if full_seconds is not None:
-        record(f"register {name} (records + write)", "skymaps", full_seconds, full_patches)
-        record(f"register {name} (records + write)", "bare SQLite inserts (the limit)", bare,
-               full_patches)
-    print(
-        f"\nskymap {name}: {records.tract.num_rows:,} tracts, {full_patches:,} patches, "
-        f"{records.tract_overlap.num_rows + records.patch_overlap.num_rows:,} overlap rows"
-    )
-    header = ("path", "tracts", "patches", "seconds", "patches/s", "skymaps x")
-    print("{:<32} {:>8} {:>10} {:>9} {:>11} {:>10}".format(*header))
-    for label, tracts, patches, seconds in rows:
-        rate = patches / seconds
-        print(
-            f"{label:<32} {tracts:>8,} {patches:>10,} {seconds:>9.2f} {rate:>11,.0f} "
-            f"{ours_rate / rate:>10.1f}"
-        )
-    if full_seconds is not None:
-        est = {
-            label: full_patches / (patches / seconds) for label, _, patches, seconds in rows[-2:]
-        }
-        for label, seconds in est.items():
-            print(
-                f"{label} extrapolated to all {full_patches:,} patches: {seconds:,.0f} s "
-                f"({seconds / full_seconds:.1f}x skymaps' end-to-end {full_seconds:.1f} s)"
-            )
+
+    print("(floors are timed from rows prepared in Python: no records, no butler; their "
+          "peak RSS holds every row as Python objects)")
+    task = f"register {name} (records + write)"
+    record(task, "skymaps", full["skymaps"]["seconds"], n_patches)
+    for path in ("bare", "bare_indexes_after", "engine"):
+        record(task, labels[path], full[path]["seconds"], n_patches)
+    if "skymaps_pg" in full:
+        record(f"register {name} into PostgreSQL", "skymaps", full["skymaps_pg"]["seconds"],
+               n_patches)
+
+    peer_task = f"register patch rows ({n_peer} tracts)"
+    record(peer_task, "skymaps", ours_part, part_patches)
+    record(peer_task, "daf_butler insertDimensionData", batched, part_patches)
+    record(peer_task, "lsst.skymap register loop", loop, part_patches)
+    print(f"\nfirst {n_peer:,} tracts ({part_patches:,} patches), this process:")
+    for label, seconds in (("skymaps register", ours_part), ("daf_butler batched", batched),
+                           ("lsst.skymap loop", loop)):
+        full_estimate = seconds * n_patches / part_patches
+        print(f"{label:<24} {seconds:>8.2f} s; at this rate all {n_patches:,} patches: "
+              f"{full_estimate:>8,.0f} s = {full_estimate / full['skymaps']['seconds']:.1f}x "
+              "skymaps' end to end")
 
 
 if __name__ == "__main__":

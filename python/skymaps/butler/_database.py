@@ -3,8 +3,11 @@
 The public path (``Registry.insertDimensionData``) turns every record into a Python
 object, encodes its region, expands its HTM envelope pixel by pixel into dicts and
 inserts them through SQLAlchemy. Here the rows already exist as columns (computed in
-Rust), so they go to the database driver directly: ``executemany`` on SQLite, ``COPY``
-on PostgreSQL, on the very connection (and transaction) the butler is using. The values
+Rust), so they go to the database driver directly: multi-row ``INSERT`` statements on
+SQLite (a few thousand rows per statement, so the per-row work stays in C; about half
+the CPU time of ``executemany`` over tuples), ``COPY`` on PostgreSQL, on the very
+connection (and transaction) the butler is using, a range of tracts at a time and in
+primary-key order. The values
 written are the ones the public path writes (base64 text of the sphgeom encoding, the
 same overlap rows); ``tests/python/test_butler_register.py``
 (``test_fast_path_tables_identical_to_public_path``) compares both row for row.
@@ -13,6 +16,13 @@ Only the table objects, the connection and the datastore's formatter factory com
 daf_butler internals; they are looked up in this module only (:class:`RegistryTables`,
 :func:`register_formatter`) so a daf_butler change breaks loudly here rather than
 silently elsewhere.
+
+Where the time goes (``benches/python/bench_register.py``, ``hsc_rings_v1``, 5.2 M rows,
+a 1.2 GB database): most of it is SQLite's own B-tree work. ``patch_skypix_overlap``
+(3.3 M rows) has a primary key and five secondary indexes; one of them is in pixel
+order, so it is written all over. SQLite alone (``INSERT ... SELECT`` from rows already
+in SQLite, no Python per row) is the limit; building that index after the load instead
+saves under 10% and would mean DDL on a live registry, so the load keeps the schema.
 """
 
 from __future__ import annotations
@@ -26,15 +36,26 @@ import pyarrow as pa
 
 from ..errors import RegistrationError
 
-__all__ = ["RegistryTables", "bulk_insert", "sqlite_foreign_keys_off"]
+__all__ = [
+    "CHUNK_ROWS",
+    "RegistryTables",
+    "bulk_insert",
+    "sqlite_bulk_load",
+    "sqlite_foreign_keys_off",
+]
 
-#: Rows handed to the driver per call (progress granularity).
-CHUNK_ROWS = 200_000
+#: Rows handed to the driver per call (progress granularity), and patch rows per chunk
+#: of tracts a registration streams (:func:`skymaps.butler._producer.tract_chunks`).
+CHUNK_ROWS = 100_000
 #: SQLite's limit on parameters per statement (3.32+), and rows per INSERT statement.
 SQLITE_MAX_PARAMS = 32_766
 SQLITE_ROWS_PER_STATEMENT = 2_000
-#: SQLite's default page cache (-2000: 2 MB), restored after a load.
-SQLITE_DEFAULT_CACHE = -2000
+#: SQLite page cache during a load, in KiB (negative: SQLite's unit for a size). Rows
+#: arrive in primary-key order, so most B-trees only grow at their right edge; the one
+#: index in pixel order (``*_skypix_overlap_idx_skypix_*``) is written all over and is
+#: what must stay cached. 200 MB loads ``hsc_rings_v1`` with the same CPU time as 1 GB
+#: (pages beyond it are written to the database file during the transaction).
+SQLITE_LOAD_CACHE = -200_000
 
 
 def register_formatter(butler: Any, storage_class: str, formatter: str) -> None:
@@ -130,6 +151,23 @@ def sqlite_foreign_keys_off(tables: RegistryTables) -> Iterator[None]:
             raw.execute("PRAGMA foreign_keys = ON")
 
 
+@contextlib.contextmanager
+def sqlite_bulk_load(tables: RegistryTables) -> Iterator[None]:
+    """On SQLite, a bigger page cache for the loads inside the open butler transaction,
+    put back as it was afterwards. Other databases: no-op."""
+    if tables.dialect != "sqlite":
+        yield
+        return
+    with tables.connection() as connection:  # the transaction's one connection
+        raw = connection.connection.driver_connection
+    (before,) = raw.execute("PRAGMA cache_size").fetchone()
+    raw.execute(f"PRAGMA cache_size = {SQLITE_LOAD_CACHE}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA cache_size = {int(before)}")
+
+
 def bulk_insert(
     tables: RegistryTables,
     key: str,
@@ -204,8 +242,6 @@ def _sqlite_insert(
     head = [constants[c] for c in fixed]
     cursor = raw.cursor()
     try:
-        # A big page cache keeps the B-trees in memory during the load (reset after).
-        cursor.execute("PRAGMA cache_size = -1000000")
         for start in range(0, data.num_rows, CHUNK_ROWS):
             chunk = data.slice(start, CHUNK_ROWS)
             flat = _interleave([chunk.column(c) for c in varying])
@@ -217,7 +253,6 @@ def _sqlite_insert(
             if progress is not None:
                 progress(n)
     finally:
-        cursor.execute(f"PRAGMA cache_size = {SQLITE_DEFAULT_CACHE}")
         cursor.close()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -12,7 +14,7 @@ from .records import SkymapRecords
 if TYPE_CHECKING:
     from ..skymap import SkyMap
 
-__all__ = ["base64_array", "produce"]
+__all__ = ["base64_array", "produce", "tract_chunks"]
 
 
 def _binary(pair: tuple[np.ndarray, np.ndarray]) -> pa.Array:
@@ -24,6 +26,26 @@ def _binary(pair: tuple[np.ndarray, np.ndarray]) -> pa.Array:
     return array.cast(pa.binary())
 
 
+def _release_freed_memory() -> None:
+    """Gives the memory the records computation freed back to the system (glibc).
+
+    Each Rust worker thread builds its tracts' rows in its own malloc arena; once they
+    are joined into columns those arenas are free but still mapped (about 250 MB for
+    ``hsc_rings_v1``), and a registration would then grow its page cache on top of
+    them. ``malloc_trim`` unmaps them. Elsewhere (macOS, musl) nothing to do.
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        trim = ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        trim = None
+    if trim is not None:
+        trim(0)
+
+
 def produce(skymap: SkyMap, name: str) -> SkymapRecords:
     """:func:`skymaps.butler.dimension_records`: the rows of the already-built skymap."""
     from .. import _core
@@ -32,6 +54,7 @@ def produce(skymap: SkyMap, name: str) -> SkymapRecords:
     if not isinstance(skymap, SkyMap):
         raise TypeError(f"expected a skymaps.SkyMap, got {type(skymap).__name__}")
     cols = _core.skymap_records(skymap._core)
+    _release_freed_memory()
     records = SkymapRecords.from_columns(
         name=name,
         hash=cols["hash"],
@@ -50,8 +73,6 @@ def produce(skymap: SkyMap, name: str) -> SkymapRecords:
         tract_max=cols["tract_max"],
     )
     # A skymap record gives the largest grid over all tracts, not the largest used index.
-    import dataclasses
-
     return dataclasses.replace(
         records, patch_nx_max=int(cols["patch_nx_max"]), patch_ny_max=int(cols["patch_ny_max"])
     )
@@ -79,3 +100,40 @@ def base64_array(column: pa.ChunkedArray | pa.Array) -> pa.Array:
     return pa.Array.from_buffers(
         pa.large_string(), len(array), [None, pa.py_buffer(text_offsets), pa.py_buffer(text)]
     )
+
+
+def tract_chunks(records: SkymapRecords, patch_rows: int) -> Iterator[SkymapRecords]:
+    """The records of consecutive ranges of whole tracts, each with about ``patch_rows``
+    patch rows (at least one tract), in tract order: zero-copy slices of ``records``.
+
+    A registration streams these into the database one after the other, so that only
+    one chunk at a time is converted into what the database takes (base64 text,
+    driver rows). Every table of ``records`` is sorted by tract, so each chunk is one
+    contiguous slice per table.
+    """
+    tract_ids = records.tract.column("id").to_numpy()
+    if len(tract_ids) == 0:
+        yield records
+        return
+    patch_tract = records.patch.column("tract").to_numpy()
+    # A new chunk starts at the first tract past each multiple of ``patch_rows`` rows.
+    first_patch = np.searchsorted(patch_tract, tract_ids, side="left")
+    starts = np.flatnonzero(np.diff(first_patch // max(1, patch_rows))) + 1
+    cuts = [0, *starts.tolist(), len(tract_ids)]
+    tract_overlap = records.tract_overlap.column("tract").to_numpy()
+    patch_overlap = records.patch_overlap.column("tract").to_numpy()
+
+    def rows(table: pa.Table, column: np.ndarray, low: int, high: int) -> pa.Table:
+        start, stop = np.searchsorted(column, [low, high], side="left")
+        return table.slice(int(start), int(stop - start))
+
+    for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):
+        low = int(tract_ids[lo])
+        high = int(tract_ids[hi - 1]) + 1
+        yield dataclasses.replace(
+            records,
+            tract=records.tract.slice(lo, hi - lo),
+            patch=rows(records.patch, patch_tract, low, high),
+            tract_overlap=rows(records.tract_overlap, tract_overlap, low, high),
+            patch_overlap=rows(records.patch_overlap, patch_overlap, low, high),
+        )
