@@ -21,6 +21,7 @@
 
 pub mod error;
 pub mod geometry;
+pub mod huge_pages;
 pub mod lookup;
 pub mod parallel;
 pub mod pixelization;

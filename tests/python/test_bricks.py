@@ -112,6 +112,26 @@ def test_lookups_equal_desiutil_on_random_and_edge_points(
     np.testing.assert_array_equal(last["brickrow"], desi._row_col(ra[quirk] % 360, dec[quirk])[0])
 
 
+@pytest.mark.parametrize("size", [0.3, 0.5, 3.0])
+def test_lookups_of_other_brick_sizes_equal_desiutil(size: float) -> None:
+    # Heights that are powers of two (0.5) take an exact reciprocal, the others (0.3,
+    # 3.0) a division: both must give desiutil's ids and names, edges included.
+    sky, desi = skymaps.BrickSkyMap(bricksize=size), desiutil_brick.Bricks(size)
+    rng = np.random.default_rng(int(size * 10))
+    ra = rng.uniform(-360, 720, 100_000)
+    dec = np.degrees(np.arcsin(rng.uniform(-1, 1, 100_000)))
+    tab = sky.brick_table()
+    ra = np.concatenate([ra, tab["ra1"], tab["ra2"], [0.0, 360.0, 180.0, 180.0]])
+    dec = np.concatenate([dec, tab["dec1"], tab["dec2"], [0.0, 0.0, 90.0, -90.0]])
+    ids = sky.find_tract(ra, dec)
+    # desiutil's own quirk for RA that `% 360` rounds to 360 (see above) stays out.
+    ok = (ra % 360.0) != 360.0
+    np.testing.assert_array_equal(ids[ok], desi.brickid(ra[ok], dec[ok]))
+    np.testing.assert_array_equal(sky.brick_names(ids[ok]), desi.brickname(ra[ok], dec[ok]))
+    tracts, _ = sky.find_tract_patch(ra, dec)
+    np.testing.assert_array_equal(tracts, ids)
+
+
 def test_points_on_brick_corners(bricks: skymaps.SkyMap, desi: object) -> None:
     tab = bricks.brick_table()
     rng = np.random.default_rng(3)

@@ -103,6 +103,7 @@ def test_htm_tract_ids_equal_sphgeom(level: int) -> None:
         for a, b in zip(lon, lat, strict=True)
     ]
     np.testing.assert_array_equal(sky.find_tract(lon, lat), expected)
+    np.testing.assert_array_equal(sky.find_tract_patch(lon, lat)[0], expected)
     # The tract's inner polygon is the trixel: same vertices as sphgeom's triangle.
     for tid in sky.tract_ids()[:: max(1, len(sky) // 50)]:
         ours = sky[int(tid)].inner_region

@@ -1,6 +1,7 @@
 //! Python classes `SkyMapCore` and `TractCore` (wrapped by `python/skymaps/skymap.py`)
 //! and the point lookups.
 
+use super::arrays::i64_slice;
 use super::config::to_config_value;
 use super::geometry::PyRegion;
 use super::projection::{from_vec, PyTractWcs};
@@ -10,7 +11,7 @@ use crate::lookup;
 use crate::tessellation::box_tiling::BoxTiling;
 use crate::tessellation::packer::{PackerConfig, PackerLayout};
 use crate::tessellation::{PixelBox, SkyMap, SkyMapConfig, Tract};
-use numpy::{PyArray1, PyReadonlyArray1, PyReadwriteArray1};
+use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray1, PyReadwriteArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use std::sync::Arc;
@@ -136,10 +137,18 @@ impl PySkyMap {
         py: Python<'py>,
         ids: PyReadonlyArray1<'py, i64>,
     ) -> PyResult<(Bound<'py, PyArray1<u32>>, usize)> {
-        let ids = ids.as_array().to_vec();
+        let ids = i64_slice(&ids);
         let tiling = self.tiling()?;
-        let (codes, width) = detach(py, ids.len(), || tiling.names_of(&ids))?;
-        Ok((from_vec(py, codes), width))
+        let width = tiling.name_width();
+        // A numpy array (on huge pages, as numpy allocates large arrays), filled in
+        // place: 32 bytes a name make this output the cost of the call.
+        let codes = PyArray1::<u32>::zeros(py, ids.len() * width, false);
+        {
+            let mut out = codes.readwrite();
+            let out = out.as_slice_mut()?;
+            detach(py, ids.len(), || tiling.write_names(&ids, out))?;
+        }
+        Ok((codes, width))
     }
 
     /// Tile ids of names given as fixed-width ASCII bytes (`width` bytes each).

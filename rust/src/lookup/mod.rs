@@ -68,6 +68,24 @@ pub fn owner_tract_unchecked(sky: &SkyMap, lon_deg: f64, lat_deg: f64, lon: f64,
     }
 }
 
+/// [`owner_tract_unchecked`] of a block of points (degrees, validated) into `out`, for
+/// the layouts with a loop of their own (box tilings; pixel grids, in SIMD batches):
+/// the layout is matched once per block. Returns false, leaving `out` alone, for the
+/// others, which go point by point.
+pub(crate) fn owner_tracts_batched(
+    sky: &SkyMap,
+    lon_deg: &[f64],
+    lat_deg: &[f64],
+    out: &mut [i64],
+) -> bool {
+    match sky.layout() {
+        Layout::Bricks(tiling, _) => tiling.locate_ids_unchecked(lon_deg, lat_deg, out),
+        Layout::PixelGrid(grid, _) => grid.owners_unchecked(lon_deg, lat_deg, out),
+        _ => return false,
+    }
+    true
+}
+
 /// The owning patch id of a point (radians) within its owning tract.
 pub fn owner_patch_unchecked(tract: &Tract, lon: f64, lat: f64) -> i64 {
     match tract.wcs().sky_to_pixel_rad(lon, lat) {
@@ -86,10 +104,18 @@ pub fn owner_patch_unchecked(tract: &Tract, lon: f64, lat: f64) -> i64 {
 /// unequal lengths.
 pub fn find_tract(sky: &SkyMap, lon_deg: &[f64], lat_deg: &[f64]) -> Result<Vec<i64>> {
     check_lonlat_arrays(lon_deg, lat_deg)?;
-    Ok(fill_points::<1, _>(lon_deg.len(), |i| {
-        let (lon, lat) = to_lonlat_rad_unchecked(lon_deg[i], lat_deg[i]);
-        [owner_tract_unchecked(sky, lon_deg[i], lat_deg[i], lon, lat)]
-    }))
+    let mut out = vec![0i64; lon_deg.len()];
+    crate::parallel::fill_chunks(&mut out, |start, chunk| {
+        let end = start + chunk.len();
+        let (lon_d, lat_d) = (&lon_deg[start..end], &lat_deg[start..end]);
+        if !owner_tracts_batched(sky, lon_d, lat_d, chunk) {
+            for (slot, (&a, &d)) in chunk.iter_mut().zip(lon_d.iter().zip(lat_d)) {
+                let (lon, lat) = to_lonlat_rad_unchecked(a, d);
+                *slot = owner_tract_unchecked(sky, a, d, lon, lat);
+            }
+        }
+    });
+    Ok(out)
 }
 
 /// The owning (tract, patch) of every point, interleaved: `[t0, p0, t1, p1, ...]`;

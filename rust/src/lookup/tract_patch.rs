@@ -15,7 +15,9 @@
 //! on HSC tracts, and every point of tracts whose WCS is not a linear TAN) take the
 //! general path, [`super::owner_patch_unchecked`], with the library's trigonometry.
 
-use super::{owner_patch_unchecked, owner_tract_unchecked, to_lonlat_rad_unchecked};
+use super::{
+    owner_patch_unchecked, owner_tract_unchecked, owner_tracts_batched, to_lonlat_rad_unchecked,
+};
 use crate::geometry::fast_contains::sincos_deg;
 use crate::simd::{run_widest, LaneKernel};
 use crate::tessellation::patch_table::{prefetch, PatchEntry};
@@ -106,10 +108,16 @@ fn owners_of_block(
         c[2][k] = sin_lat;
     }
     // Pass 2: owning tracts; their entries start loading.
+    // Box tilings and pixel grids find a whole block's owners in one loop of their own.
+    let batched = owner_tracts_batched(sky, lon, lat, tracts);
     let mut entry = [usize::MAX; BLOCK];
     for k in 0..m {
-        let (lo, la) = to_lonlat_rad_unchecked(lon[k], lat[k]);
-        let t = owner_tract_unchecked(sky, lon[k], lat[k], lo, la);
+        let t = if batched {
+            tracts[k]
+        } else {
+            let (lo, la) = to_lonlat_rad_unchecked(lon[k], lat[k]);
+            owner_tract_unchecked(sky, lon[k], lat[k], lo, la)
+        };
         tracts[k] = t;
         if let Some(i) = sky.tract_index(t).filter(|&i| i < table.len()) {
             prefetch(&table[i]);

@@ -113,6 +113,19 @@ pub struct BoxTiling {
     /// [`NAME_TABLE_MAX_TILES`] tiles (5.3 MB for the 0.25-deg bricks): names of many
     /// tiles are then a gather, not arithmetic and formatting per name.
     names: OnceLock<Vec<[u8; 8]>>,
+    /// What the owner arithmetic reads per row, packed (derived from `rows`).
+    owner_rows: Vec<OwnerRow>,
+    /// `1 / height_deg` when that is exact (a power of two such as 0.25): dividing by
+    /// the height is then the same as this multiplication, bit for bit, and cheaper.
+    exact_inv_height: Option<f64>,
+}
+
+/// One row as the owner arithmetic reads it (24 bytes, so the rows stay in L1).
+#[derive(Debug, Clone, Copy)]
+struct OwnerRow {
+    num_cols: f64,
+    first_id: i64,
+    last_id: i64,
 }
 
 /// Tilings are equal when their parameters are: rows follow from them, and the name
@@ -144,6 +157,13 @@ fn ra_edge(j: u32, num_cols: u32) -> f64 {
     } else {
         j as f64 * (360.0 / num_cols as f64)
     }
+}
+
+/// `1 / x` when it is exact (`x` a power of two), so that `y * (1 / x) == y / x`.
+fn exact_reciprocal(x: f64) -> Option<f64> {
+    const MANTISSA: u64 = (1 << 52) - 1;
+    let inv = 1.0 / x;
+    (x.is_normal() && inv.is_normal() && x.to_bits() & MANTISSA == 0).then_some(inv)
 }
 
 /// `x mod 360` as numpy computes it for floats (result in `[0, 360]`: it can round up
@@ -246,10 +266,19 @@ impl BoxTiling {
             height_deg,
             column_multiple,
             naming,
-            rows,
             first_id,
             num_tiles: next_id - first_id,
             names: OnceLock::new(),
+            owner_rows: rows
+                .iter()
+                .map(|r| OwnerRow {
+                    num_cols: r.num_cols as f64,
+                    first_id: r.first_id,
+                    last_id: r.first_id + r.num_cols as i64 - 1,
+                })
+                .collect(),
+            exact_inv_height: exact_reciprocal(height_deg),
+            rows,
         })
     }
 
@@ -260,7 +289,7 @@ impl BoxTiling {
             return None;
         }
         let table = self.names.get_or_init(|| {
-            let mut out = Vec::with_capacity(self.num_tiles as usize);
+            let mut out = crate::huge_pages::vec_with_capacity(self.num_tiles as usize);
             for (row, r) in self.rows.iter().enumerate() {
                 for col in 0..r.num_cols {
                     let t = self.tile_at(row as u32, col);
@@ -357,9 +386,41 @@ impl BoxTiling {
     }
 
     /// The id of the tile owning `(ra, dec)`; the caller has checked the coordinates.
+    #[inline]
     pub fn locate_id_unchecked(&self, ra_deg: f64, dec_deg: f64) -> i64 {
-        let (row, col) = self.row_col_unchecked(ra_deg, dec_deg);
-        self.rows[row as usize].first_id + col as i64
+        match self.exact_inv_height {
+            Some(inv) => self.owner_id(ra_deg, dec_deg, |x| x * inv),
+            None => self.owner_id(ra_deg, dec_deg, |x| x / self.height_deg),
+        }
+    }
+
+    /// [`BoxTiling::locate_id_unchecked`] of many points (checked by the caller) into
+    /// `out` (as long as the inputs), with the choice of division made once.
+    pub fn locate_ids_unchecked(&self, ra_deg: &[f64], dec_deg: &[f64], out: &mut [i64]) {
+        let points = ra_deg.iter().zip(dec_deg);
+        match self.exact_inv_height {
+            Some(inv) => {
+                for (slot, (&ra, &dec)) in out.iter_mut().zip(points) {
+                    *slot = self.owner_id(ra, dec, |x| x * inv);
+                }
+            }
+            None => {
+                for (slot, (&ra, &dec)) in out.iter_mut().zip(points) {
+                    *slot = self.owner_id(ra, dec, |x| x / self.height_deg);
+                }
+            }
+        }
+    }
+
+    /// [`BoxTiling::row_col_unchecked`]'s steps as an id, reading only the packed rows;
+    /// `per_height(x)` is `x / height_deg`.
+    #[inline(always)]
+    fn owner_id(&self, ra_deg: f64, dec_deg: f64, per_height: impl Fn(f64) -> f64) -> i64 {
+        let last_row = self.owner_rows.len() as i64 - 1;
+        let q = per_height(dec_deg + 90.0 + self.height_deg / 2.0);
+        let r = &self.owner_rows[(q as i64).clamp(0, last_row) as usize];
+        let col = (numpy_mod_360(ra_deg) / 360.0 * r.num_cols) as i64;
+        (r.first_id + col).min(r.last_id)
     }
 
     /// The Legacy Surveys `BRICKQ` of a tile: `(col mod 2) + 2·(row mod 2)`, and 1
@@ -481,49 +542,79 @@ pub struct TileColumns {
 }
 
 impl BoxTiling {
-    /// The names of many tiles as fixed-width UCS-4 code points (`width` per name,
-    /// padded with 0 like numpy's `U` dtype), ready to be viewed as a numpy string
-    /// array without conversion.
+    /// The width of every tile name (numpy's `U<width>`): 8 for Legacy Surveys names,
+    /// the digits of the largest id for id names.
+    pub fn name_width(&self) -> usize {
+        match self.naming {
+            TileNaming::LegacySurvey => 8,
+            TileNaming::Id => (self.first_id + self.num_tiles).to_string().len(),
+        }
+    }
+
+    /// The names of many tiles as fixed-width UCS-4 code points
+    /// ([`BoxTiling::name_width`] per name, padded with 0 like numpy's `U` dtype), ready
+    /// to be viewed as a numpy string array without conversion.
     ///
     /// # Errors
     /// [`Error::UnknownId`] naming the first id that is not a tile's.
     pub fn names_of(&self, ids: &[i64]) -> Result<(Vec<u32>, usize)> {
-        let valid = self.ids();
-        if let Some(&bad) = ids.iter().find(|id| !valid.contains(id)) {
+        let width = self.name_width();
+        let mut out = vec![0u32; ids.len() * width];
+        self.write_names(ids, &mut out)?;
+        Ok((out, width))
+    }
+
+    /// [`BoxTiling::names_of`] written into `out` (`ids.len() * name_width()` code
+    /// points, zeroed by the caller), so that the caller can hand over memory of its
+    /// own (a numpy array).
+    ///
+    /// # Errors
+    /// [`Error::UnknownId`] naming the first id that is not a tile's;
+    /// [`Error::ShapeMismatch`] for an `out` of the wrong length.
+    pub fn write_names(&self, ids: &[i64], out: &mut [u32]) -> Result<()> {
+        let width = self.name_width();
+        if out.len() != ids.len() * width {
+            return Err(Error::shape(format!(
+                "{} code points for {} names of width {width}",
+                out.len(),
+                ids.len()
+            )));
+        }
+        if let Some(&bad) = ids.iter().find(|&&id| !self.ids().contains(&id)) {
             self.tile(bad)?;
         }
-        let width = match self.naming {
-            TileNaming::LegacySurvey => 8,
-            TileNaming::Id => (self.first_id + self.num_tiles).to_string().len(),
-        };
-        let mut out = vec![0u32; ids.len() * width];
         let table = self.name_table();
-        let fill = |(slot, &id): (&mut [u32], &i64)| {
-            let write = |bytes: &[u8], slot: &mut [u32]| {
-                for (dst, &b) in slot.iter_mut().zip(bytes) {
-                    *dst = u32::from(b);
-                }
-            };
-            if let Some(names) = table {
-                // Ids were checked above.
-                write(&names[(id - self.first_id) as usize], slot);
-                return;
-            }
-            let Ok(t) = self.tile(id) else { return };
-            match self.naming {
-                TileNaming::LegacySurvey => write(
-                    &legacy_survey_name_bytes(t.ra_center_deg, t.dec_center_deg),
-                    slot,
-                ),
-                TileNaming::Id => write(t.id.to_string().as_bytes(), slot),
+        let widen = |bytes: &[u8], slot: &mut [u32]| {
+            for (dst, &b) in slot.iter_mut().zip(bytes) {
+                *dst = u32::from(b);
             }
         };
+        // Names from the table where there is one (the common case: a gather and a
+        // widening per name, which vectorizes), else made one by one.
+        let fill = |(names, ids): (&mut [u32], &[i64])| {
+            for (slot, &id) in names.chunks_exact_mut(width).zip(ids) {
+                match table {
+                    Some(names) => widen(&names[(id - self.first_id) as usize], slot),
+                    // Ids were checked above, so `tile` succeeds.
+                    None => {
+                        if let Ok(t) = self.tile(id) {
+                            widen(self.tile_name(&t).as_bytes(), slot);
+                        }
+                    }
+                }
+            }
+        };
+        let chunk = crate::parallel::CHUNK;
         if crate::parallel::should_parallelize(ids.len()) {
-            out.par_chunks_mut(width).zip(ids.par_iter()).for_each(fill);
+            out.par_chunks_mut(chunk * width)
+                .zip(ids.par_chunks(chunk))
+                .for_each(fill);
         } else {
-            out.chunks_mut(width).zip(ids).for_each(fill);
+            out.chunks_mut(chunk * width)
+                .zip(ids.chunks(chunk))
+                .for_each(fill);
         }
-        Ok((out, width))
+        Ok(())
     }
 
     /// The ids of many tile names given as fixed-width ASCII (`width` bytes each,
@@ -663,6 +754,69 @@ mod tests {
             let text: String = name.iter().map(|&c| char::from_u32(c).unwrap()).collect();
             assert_eq!(text, b.tile_name(&b.tile(*id).unwrap()));
         }
+    }
+
+    /// The packed-row loop gives `row_col_unchecked`'s tiles, with the exact reciprocal
+    /// (power-of-two heights) and with the division (other heights), on random points,
+    /// row and column edges, RA outside [0, 360) and the poles.
+    #[test]
+    fn batched_ids_equal_row_col() {
+        let mut state = 11u64;
+        let mut uniform = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for height in [0.25, 0.3, 1.0, 3.0] {
+            let b = BoxTiling::new(height, 2, TileNaming::LegacySurvey, 1).unwrap();
+            assert_eq!(
+                b.exact_inv_height.is_some(),
+                height == 0.25 || height == 1.0
+            );
+            let (mut ra, mut dec) = (Vec::new(), Vec::new());
+            for _ in 0..20_000 {
+                ra.push(1080.0 * uniform() - 360.0);
+                dec.push((2.0 * uniform() - 1.0).asin().to_degrees());
+            }
+            for r in b.rows() {
+                for j in [0, 1, r.num_cols / 2, r.num_cols - 1, r.num_cols] {
+                    ra.push(ra_edge(j, r.num_cols));
+                    dec.push(r.dec_min_deg);
+                }
+            }
+            ra.extend([0.0, 360.0, -1e-300, 720.0, 180.0, 180.0]);
+            dec.extend([0.0, 0.0, 0.0, 45.0, 90.0, -90.0]);
+            let mut ids = vec![0; ra.len()];
+            b.locate_ids_unchecked(&ra, &dec, &mut ids);
+            for ((&a, &d), &id) in ra.iter().zip(&dec).zip(&ids) {
+                let (row, col) = b.row_col_unchecked(a, d);
+                let expected = b.rows()[row as usize].first_id + col as i64;
+                assert_eq!(id, expected, "height {height} at ({a}, {d})");
+                assert_eq!(b.locate_id_unchecked(a, d), expected);
+            }
+        }
+    }
+
+    #[test]
+    fn exact_reciprocals_only_for_powers_of_two() {
+        assert_eq!(exact_reciprocal(0.25), Some(4.0));
+        assert_eq!(exact_reciprocal(2.0), Some(0.5));
+        for x in [0.3, 3.0, 0.1, f64::INFINITY, 0.0, f64::MIN_POSITIVE / 4.0] {
+            assert_eq!(exact_reciprocal(x), None, "{x}");
+        }
+    }
+
+    #[test]
+    fn names_of_id_tilings_and_bad_ids() {
+        let b = BoxTiling::new(1.0, 2, TileNaming::Id, 1).unwrap();
+        let (codes, width) = b.names_of(&[1, 12, b.num_tiles()]).unwrap();
+        assert_eq!(width, b.num_tiles().to_string().len());
+        let text: String = codes.iter().map(|&c| char::from_u32(c).unwrap()).collect();
+        let pad = |s: &str| format!("{s:\0<width$}");
+        assert_eq!(text, pad("1") + &pad("12") + &b.num_tiles().to_string());
+        assert!(b.names_of(&[1, 0]).is_err());
+        assert!(b.write_names(&[1], &mut [0; 3]).is_err());
     }
 
     #[test]

@@ -75,6 +75,26 @@ impl PixelGrid {
         }
     }
 
+    /// [`PixelGrid::owner_unchecked`] of many valid points into `out` (as long as the
+    /// inputs), by the pixelizations' batched (SIMD) point lookups: the same ids.
+    pub fn owners_unchecked(&self, lon_deg: &[f64], lat_deg: &[f64], out: &mut [i64]) {
+        match self {
+            PixelGrid::Healpix(h) => h.index_many_deg_unchecked(lon_deg, lat_deg, out),
+            PixelGrid::Htm(h) => {
+                const BATCH: usize = 256;
+                let mut ids = [0u64; BATCH];
+                let points = lon_deg.chunks(BATCH).zip(lat_deg.chunks(BATCH));
+                for (dst, (lon, lat)) in out.chunks_mut(BATCH).zip(points) {
+                    let ids = &mut ids[..dst.len()];
+                    h.locate_many_lonlat_deg_unchecked(lon, lat, ids);
+                    for (slot, &id) in dst.iter_mut().zip(ids.iter()) {
+                        *slot = id as i64;
+                    }
+                }
+            }
+        }
+    }
+
     /// Every pixel within `reach_deg` of a valid point (degrees), and possibly a few
     /// more: each pixel holds its own tract's centre, so these are the only tracts
     /// whose outer region (within `reach_deg` of its centre) may hold the point.
@@ -165,5 +185,68 @@ fn check_depth(what: &str, depth: i64) -> Result<()> {
         Err(Error::config(format!(
             "\"{what}\" must be in [0, {MAX_DEPTH}] (tracts are built eagerly), got {depth}"
         )))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// The batched owners are the per-point ones, on random points (any longitude),
+    /// pixel corners and the poles, at lengths that leave partial batches.
+    #[test]
+    fn batched_owners_equal_per_point_owners() {
+        let mut state = 5u64;
+        let mut uniform = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let grids = [
+            PixelGrid::healpix(0).unwrap(),
+            PixelGrid::healpix(5).unwrap(),
+            PixelGrid::htm(0).unwrap(),
+            PixelGrid::htm(6).unwrap(),
+        ];
+        for grid in grids {
+            let (mut lon, mut lat) = (Vec::new(), Vec::new());
+            for _ in 0..5_003 {
+                lon.push(1080.0 * uniform() - 360.0);
+                lat.push((2.0 * uniform() - 1.0).asin().to_degrees());
+            }
+            let first = grid.first_id() as u64;
+            for id in (first..first + grid.num_tracts()).step_by(7) {
+                let corners: Vec<LonLat> = match &grid {
+                    PixelGrid::Healpix(h) => h
+                        .pixel_vertices(id)
+                        .unwrap()
+                        .iter()
+                        .map(|&(lon, lat)| LonLat {
+                            lon_rad: lon,
+                            lat_rad: lat,
+                        })
+                        .collect(),
+                    PixelGrid::Htm(h) => h
+                        .pixel_vertices(id)
+                        .unwrap()
+                        .iter()
+                        .map(|v| v.normalize().unwrap().to_lonlat())
+                        .collect(),
+                };
+                for c in corners {
+                    lon.push(c.lon_deg());
+                    lat.push(c.lat_deg().clamp(-90.0, 90.0));
+                }
+            }
+            lon.extend([0.0, 180.0, 360.0, 45.0]);
+            lat.extend([90.0, -90.0, 0.0, 0.0]);
+            let mut out = vec![0; lon.len()];
+            grid.owners_unchecked(&lon, &lat, &mut out);
+            for ((&a, &d), &id) in lon.iter().zip(&lat).zip(&out) {
+                assert_eq!(id, grid.owner_unchecked(a, d), "{grid:?} at ({a}, {d})");
+            }
+        }
     }
 }

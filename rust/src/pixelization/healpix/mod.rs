@@ -126,14 +126,22 @@ impl Healpix {
         let mut out = vec![0i64; lon_deg.len()];
         crate::parallel::fill_chunks(&mut out, |start, chunk| {
             let end = start + chunk.len();
-            run_widest(&mut Hash {
-                healpix: self,
-                lon: &lon_deg[start..end],
-                lat: &lat_deg[start..end],
-                out: chunk,
-            });
+            self.index_many_deg_unchecked(&lon_deg[start..end], &lat_deg[start..end], chunk);
         });
         Ok(out)
+    }
+
+    /// [`Healpix::index_lonlat_deg_unchecked`] of many validated points (degrees) into
+    /// `out` (as long as the inputs), serially, in SIMD batches: the certified fast
+    /// hash, and the exact one for the points it declines.
+    pub fn index_many_deg_unchecked(&self, lon_deg: &[f64], lat_deg: &[f64], out: &mut [i64]) {
+        let n = out.len().min(lon_deg.len()).min(lat_deg.len());
+        run_widest(&mut Hash {
+            healpix: self,
+            lon: &lon_deg[..n],
+            lat: &lat_deg[..n],
+            out: &mut out[..n],
+        });
     }
 
     // Out of line: inlined, the compiler may compute the library `cos` for every
