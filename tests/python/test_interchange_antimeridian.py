@@ -14,7 +14,7 @@ import json
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import skymaps
@@ -71,7 +71,9 @@ def _check_cut(poly, feature, rng):
     whole = spherical_polygon.SphericalPolygon.from_radec(lon_v, lat_v, degrees=True).area()
     parts = sum(spherical_polygon.SphericalPolygon.from_radec(r[:, 0], r[:, 1], degrees=True)
                 .area() for r in rings)
-    assert parts == pytest.approx(whole, rel=1e-9, abs=1e-15)
+    # spherical_geometry sums angles, so its areas carry an absolute error of a few
+    # 1e-15 sr whatever the polygon's size (seen: 1.8e-15 sr on a 1e-6 sr polygon).
+    assert parts == pytest.approx(whole, rel=1e-9, abs=1e-13)
     # Points: inside the polygon (sphgeom) iff inside exactly one piece.
     original = _sphgeom_polygon(lon_v, lat_v)
     center = sphgeom.LonLat(original.getBoundingCircle().getCenter())
@@ -113,6 +115,7 @@ def test_polygons_away_from_ra180_are_one_ring_with_rfc_longitudes():
 
 
 @settings(max_examples=25, deadline=None)
+@example(lon=180.0, lat=0.0, radius=0.0625, n=7, seed=0)  # area error at 1e-15 sr (CI)
 @given(lon=st.floats(175.0, 185.0), lat=st.floats(-80.0, 80.0), radius=st.floats(0.01, 30.0),
        n=st.integers(3, 9), seed=st.integers(0, 2**32 - 1))
 def test_random_polygons_across_ra180(lon, lat, radius, n, seed):
