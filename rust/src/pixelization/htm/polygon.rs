@@ -107,6 +107,17 @@ impl<'a> PolygonTrixels<'a> {
         prepared
     }
 
+    /// The polygon's vertices.
+    pub(crate) fn vertices(&self) -> &[UnitVector3d] {
+        self.vertices
+    }
+
+    /// Whether the vertex list is a proper polygon (unit vertices, strictly convex),
+    /// for which the geometric proofs hold.
+    pub(crate) fn is_fast(&self) -> bool {
+        self.fast
+    }
+
     /// Whether every vertex lies strictly left of every edge it is not on (exact, as
     /// `ConvexPolygon::from_vertices` requires).
     fn strictly_convex(&self) -> bool {
