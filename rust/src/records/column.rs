@@ -22,16 +22,6 @@ impl BinaryColumn {
         }
     }
 
-    /// [`BinaryColumn::with_capacity`] on huge pages (see [`crate::huge_pages`]).
-    pub(crate) fn with_huge_capacity(n: usize, bytes: usize) -> Self {
-        let mut offsets = crate::huge_pages::vec_with_capacity(n + 1);
-        offsets.push(0);
-        BinaryColumn {
-            data: crate::huge_pages::vec_with_capacity(bytes),
-            offsets,
-        }
-    }
-
     pub(crate) fn push(&mut self, value: &[u8]) {
         self.push_with(|data| data.extend_from_slice(value));
     }

@@ -46,7 +46,7 @@ use crate::rangeset::RangeSet;
 const MARGIN: f64 = 1e-13;
 
 /// A trixel: its vertices (counter-clockwise), the planes of its edges and its id.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Trixel {
     vertices: [Vector3d; 3],
     /// `v2 × v0`, `v0 × v1`, `v1 × v2`: positive on the trixel's side.
@@ -115,25 +115,65 @@ enum Planes {
     Unknown,
 }
 
-fn relate_planes(t: &Trixel, points: &[UnitVector3d]) -> Planes {
-    let [n0, n1, n2] = &t.planes;
-    let (mut all_in, mut any_in) = (true, false);
-    let mut beyond = [true; 3];
-    for p in points {
-        let p = p.as_vector();
-        let d = [n0.dot(p), n1.dot(p), n2.dot(p)];
-        let inside = d[0] > MARGIN && d[1] > MARGIN && d[2] > MARGIN;
-        all_in &= inside;
-        any_in |= inside;
-        for (b, x) in beyond.iter_mut().zip(d) {
-            *b &= x < -MARGIN;
+/// The polygon's vertices for [`relate_planes`]: up to 4 as 4 lanes per coordinate
+/// (a patch box; a triangle repeats its first vertex, which changes no answer), so
+/// that the 12 dot products of a trixel vectorize; larger polygons as they are.
+enum Points<'a> {
+    Lanes([[f64; 4]; 3]),
+    Slice(&'a [UnitVector3d]),
+}
+
+impl<'a> Points<'a> {
+    fn new(vertices: &'a [UnitVector3d]) -> Self {
+        if !(1..=4).contains(&vertices.len()) {
+            return Points::Slice(vertices);
         }
+        let lane = |k: usize| vertices[if k < vertices.len() { k } else { 0 }].as_vector();
+        let v = [lane(0), lane(1), lane(2), lane(3)];
+        Points::Lanes([v.map(|p| p.x), v.map(|p| p.y), v.map(|p| p.z)])
     }
+}
+
+fn relate_planes(t: &Trixel, points: &Points) -> Planes {
+    let (all_in, any_in, beyond) = match points {
+        Points::Lanes([xs, ys, zs]) => {
+            let side = |n: &Vector3d| {
+                let d: [f64; 4] = std::array::from_fn(|i| n.x * xs[i] + n.y * ys[i] + n.z * zs[i]);
+                (d.map(|x| x > MARGIN), d.map(|x| x < -MARGIN))
+            };
+            let (in0, out0) = side(&t.planes[0]);
+            let (in1, out1) = side(&t.planes[1]);
+            let (in2, out2) = side(&t.planes[2]);
+            let inside: [bool; 4] = std::array::from_fn(|i| in0[i] & in1[i] & in2[i]);
+            let all = |b: [bool; 4]| b[0] & b[1] & b[2] & b[3];
+            (
+                all(inside),
+                inside[0] | inside[1] | inside[2] | inside[3],
+                all(out0) | all(out1) | all(out2),
+            )
+        }
+        Points::Slice(points) => {
+            let [n0, n1, n2] = &t.planes;
+            let (mut all_in, mut any_in) = (true, false);
+            let mut beyond = [true; 3];
+            for p in *points {
+                let p = p.as_vector();
+                let d = [n0.dot(p), n1.dot(p), n2.dot(p)];
+                let inside = d[0] > MARGIN && d[1] > MARGIN && d[2] > MARGIN;
+                all_in &= inside;
+                any_in |= inside;
+                for (b, x) in beyond.iter_mut().zip(d) {
+                    *b &= x < -MARGIN;
+                }
+            }
+            (all_in, any_in, beyond[0] || beyond[1] || beyond[2])
+        }
+    };
     if all_in {
         Planes::Contain
     } else if any_in {
         Planes::Intersect
-    } else if beyond[0] || beyond[1] || beyond[2] {
+    } else if beyond {
         Planes::Disjoint
     } else {
         Planes::Unknown
@@ -141,19 +181,37 @@ fn relate_planes(t: &Trixel, points: &[UnitVector3d]) -> Planes {
 }
 
 /// The trixels, root first, that strictly contained the last polygon searched with
-/// it, and the children of the deepest one: the next polygon (a neighbour) starts
-/// from the deepest of them that still contains it.
+/// it, and the children of the trixels subdivided lately: the next polygon (a
+/// neighbour) starts from the deepest container that still contains it, and mostly
+/// subdivides the same trixels again.
 #[derive(Debug, Clone, Default)]
 pub struct ContainerChain {
     trixels: Vec<Trixel>,
-    /// The children of the last of `trixels`, once computed.
-    children: Option<[Trixel; 4]>,
+    memo: ChildrenMemo,
 }
 
-impl ContainerChain {
-    fn push(&mut self, t: Trixel) {
-        self.trixels.push(t);
-        self.children = None;
+/// The children of recently subdivided trixels, in [`MEMO_SLOTS`] slots chosen by id
+/// (a newer trixel replaces an older one in its slot). Id 0 (no trixel) marks an
+/// empty slot.
+#[derive(Debug, Clone, Default)]
+struct ChildrenMemo {
+    slots: Vec<(u64, [Trixel; 4])>,
+}
+
+/// Slots of [`ChildrenMemo`]: the trixels one polygon search subdivides (a few per
+/// level below its container) and those of its neighbours, in 40 KB.
+const MEMO_SLOTS: usize = 64;
+
+impl ChildrenMemo {
+    fn children(&mut self, t: &Trixel) -> [Trixel; 4] {
+        if self.slots.is_empty() {
+            self.slots = vec![(0, [Trixel::default(); 4]); MEMO_SLOTS];
+        }
+        let slot = &mut self.slots[(t.id ^ (t.id >> 6)) as usize % MEMO_SLOTS];
+        if slot.0 != t.id {
+            *slot = (t.id, t.children());
+        }
+        slot.1
     }
 }
 
@@ -161,7 +219,9 @@ impl ContainerChain {
 /// trixel ranges go.
 struct Search<'r, 'v, F> {
     relation: &'r PolygonTrixels<'v>,
+    points: Points<'v>,
     level: u8,
+    memo: &'r mut ChildrenMemo,
     emit: F,
 }
 
@@ -187,12 +247,13 @@ impl<F: FnMut(u64, u64)> Search<'_, '_, F> {
             (self.emit)(t.id << shift, (t.id + 1) << shift);
             return;
         }
-        self.visit_children(&t.children(), depth + 1);
+        let children = self.memo.children(t);
+        self.visit_children(&children, depth + 1);
     }
 
     fn visit_children(&mut self, children: &[Trixel; 4], depth: u8) {
         for child in children {
-            let planes = relate_planes(child, self.relation.vertices());
+            let planes = relate_planes(child, &self.points);
             self.visit(child, planes, depth);
         }
     }
@@ -207,33 +268,34 @@ pub(crate) fn envelope_near(
     relation: &PolygonTrixels<'_>,
     level: u8,
     chain: &mut ContainerChain,
-    emit: impl FnMut(u64, u64),
+    mut emit: impl FnMut(u64, u64),
 ) {
-    let mut search = Search {
-        relation,
-        level,
-        emit,
-    };
     if !relation.is_fast() {
         for &(begin, end) in find_pixels(relation, level, 0, false).ranges() {
-            (search.emit)(begin, end);
+            emit(begin, end);
         }
         return;
     }
-    let points = relation.vertices();
-    while chain
-        .trixels
+    let chain_trixels = &mut chain.trixels;
+    let mut search = Search {
+        relation,
+        points: Points::new(relation.vertices()),
+        level,
+        memo: &mut chain.memo,
+        emit,
+    };
+    let points = &search.points;
+    while chain_trixels
         .last()
         .is_some_and(|t| relate_planes(t, points) != Planes::Contain)
     {
-        chain.trixels.pop();
-        chain.children = None;
+        chain_trixels.pop();
     }
-    if chain.trixels.is_empty() {
+    if chain_trixels.is_empty() {
         let roots: [Trixel; 8] = std::array::from_fn(Trixel::root);
         let planes = roots.map(|t| relate_planes(&t, points));
         match planes.iter().position(|&p| p == Planes::Contain) {
-            Some(r) => chain.push(roots[r]),
+            Some(r) => chain_trixels.push(roots[r]),
             None => {
                 // On a root edge: every root is searched, in id order.
                 for (t, p) in roots.iter().zip(planes) {
@@ -244,8 +306,8 @@ pub(crate) fn envelope_near(
         }
     }
     loop {
-        let depth = chain.trixels.len() - 1;
-        let Some(&deepest) = chain.trixels.last() else {
+        let depth = chain_trixels.len() - 1;
+        let Some(deepest) = chain_trixels.last() else {
             return;
         };
         if depth >= usize::from(level) {
@@ -255,10 +317,10 @@ pub(crate) fn envelope_near(
             (search.emit)(id, id + 1);
             return;
         }
-        let children = *chain.children.get_or_insert_with(|| deepest.children());
-        let planes = children.map(|c| relate_planes(&c, points));
+        let children = search.memo.children(deepest);
+        let planes = children.each_ref().map(|c| relate_planes(c, &search.points));
         if let Some(k) = planes.iter().position(|&p| p == Planes::Contain) {
-            chain.push(children[k]);
+            chain_trixels.push(children[k]);
             continue;
         }
         let depth = depth as u8 + 1;
