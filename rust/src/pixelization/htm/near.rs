@@ -137,20 +137,22 @@ impl<'a> Points<'a> {
 fn relate_planes(t: &Trixel, points: &Points) -> Planes {
     let (all_in, any_in, beyond) = match points {
         Points::Lanes([xs, ys, zs]) => {
-            let side = |n: &Vector3d| {
-                let d: [f64; 4] = std::array::from_fn(|i| n.x * xs[i] + n.y * ys[i] + n.z * zs[i]);
-                (d.map(|x| x > MARGIN), d.map(|x| x < -MARGIN))
+            // Per lane the least of its 3 plane distances (inside: above the margin),
+            // per plane the greatest over the lanes (all beyond: below minus the
+            // margin). Comparisons, not f64::min/max: one instruction each (the
+            // values are finite).
+            let lo = |a: f64, b: f64| if a < b { a } else { b };
+            let hi = |a: f64, b: f64| if a > b { a } else { b };
+            let dist = |n: &Vector3d| -> [f64; 4] {
+                std::array::from_fn(|i| n.x * xs[i] + n.y * ys[i] + n.z * zs[i])
             };
-            let (in0, out0) = side(&t.planes[0]);
-            let (in1, out1) = side(&t.planes[1]);
-            let (in2, out2) = side(&t.planes[2]);
-            let inside: [bool; 4] = std::array::from_fn(|i| in0[i] & in1[i] & in2[i]);
-            let all = |b: [bool; 4]| b[0] & b[1] & b[2] & b[3];
-            (
-                all(inside),
-                inside[0] | inside[1] | inside[2] | inside[3],
-                all(out0) | all(out1) | all(out2),
-            )
+            let [d0, d1, d2] = [dist(&t.planes[0]), dist(&t.planes[1]), dist(&t.planes[2])];
+            let least: [f64; 4] = std::array::from_fn(|i| lo(lo(d0[i], d1[i]), d2[i]));
+            let greatest = |d: [f64; 4]| hi(hi(d[0], d[1]), hi(d[2], d[3]));
+            let least_in = lo(lo(least[0], least[1]), lo(least[2], least[3]));
+            let most_in = hi(hi(least[0], least[1]), hi(least[2], least[3]));
+            let beyond = lo(lo(greatest(d0), greatest(d1)), greatest(d2));
+            (least_in > MARGIN, most_in > MARGIN, beyond < -MARGIN)
         }
         Points::Slice(points) => {
             let [n0, n1, n2] = &t.planes;
@@ -203,7 +205,7 @@ struct ChildrenMemo {
 const MEMO_SLOTS: usize = 64;
 
 impl ChildrenMemo {
-    fn children(&mut self, t: &Trixel) -> [Trixel; 4] {
+    fn children(&mut self, t: &Trixel) -> &[Trixel; 4] {
         if self.slots.is_empty() {
             self.slots = vec![(0, [Trixel::default(); 4]); MEMO_SLOTS];
         }
@@ -211,7 +213,7 @@ impl ChildrenMemo {
         if slot.0 != t.id {
             *slot = (t.id, t.children());
         }
-        slot.1
+        &slot.1
     }
 }
 
@@ -247,14 +249,32 @@ impl<F: FnMut(u64, u64)> Search<'_, '_, F> {
             (self.emit)(t.id << shift, (t.id + 1) << shift);
             return;
         }
-        let children = self.memo.children(t);
-        self.visit_children(&children, depth + 1);
+        self.visit_children(t, depth + 1);
     }
 
-    fn visit_children(&mut self, children: &[Trixel; 4], depth: u8) {
-        for child in children {
-            let planes = relate_planes(child, &self.points);
-            self.visit(child, planes, depth);
+    /// The children of `t` (at `depth`), in id order.
+    fn visit_children(&mut self, t: &Trixel, depth: u8) {
+        let children = self.memo.children(t);
+        let planes = children.each_ref().map(|c| relate_planes(c, &self.points));
+        self.visit_related_children(t, planes, depth);
+    }
+
+    /// The children of `t` (at `depth`), whose planes said `planes`, in id order. Only
+    /// those searched further are copied out of the memo.
+    fn visit_related_children(&mut self, t: &Trixel, planes: [Planes; 4], depth: u8) {
+        for (k, p) in planes.into_iter().enumerate() {
+            match p {
+                Planes::Disjoint => {}
+                Planes::Contain | Planes::Intersect if depth == self.level => {
+                    let id = 4 * t.id + k as u64;
+                    (self.emit)(id, id + 1);
+                }
+                _ => {
+                    // (A deeper search may have taken `t`'s memo slot: then made again.)
+                    let child = self.memo.children(t)[k];
+                    self.visit(&child, p, depth);
+                }
+            }
         }
     }
 }
@@ -323,10 +343,7 @@ pub(crate) fn envelope_near(
             chain_trixels.push(children[k]);
             continue;
         }
-        let depth = depth as u8 + 1;
-        for (child, p) in children.iter().zip(planes) {
-            search.visit(child, p, depth);
-        }
+        search.visit_related_children(deepest, planes, depth as u8 + 1);
         return;
     }
 }
