@@ -57,6 +57,7 @@ impl ConvexPolygon {
     /// [`ConvexPolygon::encode`], appended to `buf` (no allocation per polygon when
     /// many are written into one buffer).
     pub fn encode_into(&self, buf: &mut Vec<u8>) {
+        buf.reserve(1 + 24 * self.vertices().len());
         buf.push(POLYGON_CODE);
         for v in self.vertices() {
             push_f64(buf, v.x());

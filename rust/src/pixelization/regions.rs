@@ -14,7 +14,9 @@
 //! envelopes and the union of interiors (a superset and a subset, not exact).
 
 use super::healpix::cover::CoverShape;
-use super::htm::{envelope_near_ranges, find_pixels, ContainerChain, PolygonTrixels, TrixelRelation};
+use super::htm::{
+    envelope_near_ranges, find_pixels, ContainerChain, PolygonTrixels, TrixelRelation,
+};
 use super::{Healpix, Htm};
 use crate::geometry::{relate_vertices, relate_vertices_box, relate_vertices_circle};
 use crate::geometry::{ConvexPolygon, Region, UnitVector3d, Vector3d};

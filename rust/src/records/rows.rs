@@ -4,11 +4,11 @@ use super::column::BinaryColumn;
 use super::COMMON_SKYPIX_LEVEL;
 use crate::geometry::Region;
 use crate::parallel::install;
-use rayon::prelude::*;
 use crate::pixelization::htm::ContainerChain;
 use crate::pixelization::Htm;
 use crate::tessellation::{SkyMap, Tract};
 use crate::Result;
+use rayon::prelude::*;
 
 /// Every row the butler keeps for one skymap (apart from the `skymap` row itself,
 /// whose fields are [`SkyMap::hash`], [`SkyMap::tract_max`], ...).
@@ -165,10 +165,7 @@ fn map_tracts<T: Send>(
 ///
 /// # Errors
 /// As [`skymap_rows`], or the error `check` returns.
-pub fn skymap_rows_checked(
-    sky: &SkyMap,
-    check: impl FnMut() -> Result<()>,
-) -> Result<SkymapRows> {
+pub fn skymap_rows_checked(sky: &SkyMap, check: impl FnMut() -> Result<()>) -> Result<SkymapRows> {
     rows_in_chunks(sky, TRACTS_PER_CHECK, check)
 }
 
@@ -183,7 +180,11 @@ fn rows_in_chunks(
     let mut out = SkymapRows::with_capacity(sky.tracts().len(), patches);
     let mut pending: Vec<TractRows> = Vec::new();
     for chunk in sky.tracts().chunks(tracts_per_chunk) {
-        let computed = map_tracts(chunk, |c, t| tract_rows(&htm, c, t), || out.append(&pending));
+        let computed = map_tracts(
+            chunk,
+            |c, t| tract_rows(&htm, c, t),
+            || out.append(&pending),
+        );
         pending = computed.into_iter().collect::<Result<_>>()?;
         check()?;
     }
@@ -192,10 +193,7 @@ fn rows_in_chunks(
 }
 
 /// `(a(), b())`, in parallel when parallelism is on.
-fn join<A: Send, B: Send>(
-    a: impl FnOnce() -> A + Send,
-    b: impl FnOnce() -> B + Send,
-) -> (A, B) {
+fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
     if crate::parallel::num_threads() > 1 {
         rayon::join(a, b)
     } else {
@@ -231,18 +229,23 @@ impl SkymapRows {
             self.tract_id.push(t.id);
             self.tract_region.push(&t.region);
             let n = t.pixels.len();
-            self.tract_overlap_tract.extend(std::iter::repeat_n(t.id, n));
+            self.tract_overlap_tract
+                .extend(std::iter::repeat_n(t.id, n));
             self.tract_overlap_pixel.extend_from_slice(&t.pixels);
             let n = t.patch_id.len();
             self.patch_tract.extend(std::iter::repeat_n(t.id, n));
             self.patch_id.extend_from_slice(&t.patch_id);
-            self.patch_cell_x.extend(t.patch_index.iter().map(|ix| ix[0]));
-            self.patch_cell_y.extend(t.patch_index.iter().map(|ix| ix[1]));
+            self.patch_cell_x
+                .extend(t.patch_index.iter().map(|ix| ix[0]));
+            self.patch_cell_y
+                .extend(t.patch_index.iter().map(|ix| ix[1]));
             self.patch_region.extend(&t.patch_region);
             let n = t.patch_pixels.len();
-            self.patch_overlap_tract.extend(std::iter::repeat_n(t.id, n));
+            self.patch_overlap_tract
+                .extend(std::iter::repeat_n(t.id, n));
             for (&pid, &count) in t.patch_id.iter().zip(&t.patch_pixel_counts) {
-                self.patch_overlap_patch.extend(std::iter::repeat_n(pid, count));
+                self.patch_overlap_patch
+                    .extend(std::iter::repeat_n(pid, count));
             }
             self.patch_overlap_pixel.extend_from_slice(&t.patch_pixels);
         }

@@ -17,8 +17,8 @@ mod near;
 mod polygon;
 
 pub use finder::{find_pixels, TrixelRelation};
-pub use near::ContainerChain;
 pub(crate) use near::envelope_near_ranges;
+pub use near::ContainerChain;
 pub(crate) use polygon::PolygonTrixels;
 
 use super::exact::{normalize_like_sphgeom, orientation};

@@ -338,7 +338,9 @@ pub(crate) fn envelope_near(
             return;
         }
         let children = search.memo.children(deepest);
-        let planes = children.each_ref().map(|c| relate_planes(c, &search.points));
+        let planes = children
+            .each_ref()
+            .map(|c| relate_planes(c, &search.points));
         if let Some(k) = planes.iter().position(|&p| p == Planes::Contain) {
             chain_trixels.push(children[k]);
             continue;
