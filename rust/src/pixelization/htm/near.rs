@@ -483,6 +483,29 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
         #[test]
+        fn random_polygons_of_3_to_10_vertices_match_the_root_search(
+            lon in 0.0f64..360.0,
+            lat in -90.0f64..=90.0,
+            log_size in -5.0f64..1.5,
+            angles in proptest::collection::vec(0.0f64..360.0, 3..10),
+            level in 0u8..12,
+        ) {
+            // Hulls of points around (lon, lat): lanes (up to 4) and longer lists.
+            let size = 10f64.powf(log_size);
+            let scale = lat.to_radians().cos().max(1e-3);
+            let pts: Vec<(f64, f64)> = angles
+                .iter()
+                .map(|a| {
+                    let (s, c) = a.to_radians().sin_cos();
+                    ((lon + size * c / scale).rem_euclid(360.0), (lat + size * s).clamp(-90.0, 90.0))
+                })
+                .collect();
+            if let Some(p) = polygon(&pts) {
+                check_run(&[p.clone(), p], level);
+            }
+        }
+
+        #[test]
         fn random_rows_match_the_root_search(
             lon in 0.0f64..360.0,
             lat in -90.0f64..=90.0,
