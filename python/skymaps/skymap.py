@@ -282,11 +282,13 @@ class SkyMap(SkyMapCompat):
 
         Both are -1 where no tract owns the point. The patch alone is -1 where the
         owner's pixel box does not hold that pixel, exactly where lsst.skymap's
-        ``findPatch`` raises ``LookupError``: never on the presets, but on configurations
-        whose tracts reach past their pixels (``numRings=1``) and in the sliver, up to a
-        few pixels wide, where a discrete tract's great-circle inner polygon bulges past
-        its curved (STG) pixel-box edge (docs/compatibility.md). A patch id is never
-        outside the tract's patch grid.
+        ``findPatch`` raises ``LookupError``. That happens where tracts reach past their
+        pixels: on odd configurations (``numRings=1``), on the presets only where
+        ``skymaps validate`` reports it (DC2's first ring beside the south cap, the
+        polar Legacy Surveys bricks), and in the sliver, a few pixels wide, where a
+        discrete tract's great-circle inner polygon bulges past its curved (STG)
+        pixel-box edge (docs/compatibility.md). A patch id is never outside the tract's
+        patch grid.
         """
         flat = lonlat_arrays(lon, lat)
         into = self._core._find_tract_patch_into
