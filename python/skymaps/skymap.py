@@ -277,10 +277,11 @@ class SkyMap(SkyMapCompat):
         return restore(tracts, flat)
 
     def find_tract_patch(self, lon: Any, lat: Any = None) -> tuple[Any, Any]:
-        """The owning (tract id, patch id) of each point, as lsst.skymap's ``findTract``
-        then ``findPatch`` (the patch whose inner box holds the point's nearest pixel).
+        """The owning (tract id, patch id) of each point (-1 where none).
 
-        Both are -1 where no tract owns the point. The patch alone is -1 where the
+        As lsst.skymap's ``findTract`` then ``findPatch``: the patch is the one whose
+        inner box holds the point's nearest pixel. Both are -1 where no tract owns the
+        point. The patch alone is -1 where the
         owner's pixel box does not hold that pixel, exactly where lsst.skymap's
         ``findPatch`` raises ``LookupError``. That happens where tracts reach past their
         pixels: on odd configurations (``numRings=1``), on the presets only where
