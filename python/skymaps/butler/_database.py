@@ -18,11 +18,19 @@ daf_butler internals; they are looked up in this module only (:class:`RegistryTa
 silently elsewhere.
 
 Where the time goes (``benches/python/bench_register.py``, ``hsc_rings_v1``, 5.2 M rows,
-a 1.2 GB database): most of it is SQLite's own B-tree work. ``patch_skypix_overlap``
-(3.3 M rows) has a primary key and five secondary indexes; one of them is in pixel
-order, so it is written all over. SQLite alone (``INSERT ... SELECT`` from rows already
-in SQLite, no Python per row) is the limit; building that index after the load instead
-saves under 10% and would mean DDL on a live registry, so the load keeps the schema.
+a 1.2 GB database): most of it is SQLite's own B-tree work, which one core does and no
+order of rows avoids. ``patch_skypix_overlap`` (3.3 M rows) alone costs SQLite about
+11 s of CPU here (``INSERT ... SELECT`` of rows already in SQLite, one index at a time):
+1.9 s for the table and its primary key, 2.3-2.6 s for each of the four foreign-key
+indexes (prefixes of the primary key, so written in order, but each a B-tree descent per
+row), 5.1 s for the one index in pixel order (written all over). Building the indexes
+after the load costs more, not less (``CREATE INDEX`` sorts), even with SQLite's sorter
+threads; a bigger page cache than :data:`SQLITE_LOAD_CACHE` changes nothing; rows sorted
+by pixel within a range of tracts cost twice as much. Turning the journal and ``fsync``
+off would save about a second but give up the durability of the commit. So the load
+keeps the schema and SQLite's defaults, and hides everything else (computing the
+records, base64, building the parameter lists) behind SQLite's work on another thread
+(:mod:`skymaps._prefetch`).
 """
 
 from __future__ import annotations

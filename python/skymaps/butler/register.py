@@ -445,7 +445,7 @@ def _write(
                 # order; the next range is computed and converted to the driver's form
                 # on another thread while this one is written.
                 prepared = (_prepared_loads(tables, chunk) for chunk in source.chunks())
-                with prefetched(prepared) as ready:
+                with prefetched(prepared, depth=1) as ready:
                     for loads in ready:
                         for load in loads:
                             write_load(tables, load)
