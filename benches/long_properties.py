@@ -13,8 +13,9 @@
    on a shared edge (vertices, edge midpoints) are counted apart
    (``on_edge_not_in_inner``): there the owner follows the tessellation's own rule
    (e.g. sphgeom's HTM index) and exact containment may pick the neighbour. Points of
-   a tract's inner region beyond its patch grid (discrete circles, dodeca faces) are
-   given the nearest edge patch: counted as ``beyond_patch_grid``.
+   a tract's inner region beyond its pixel box (discrete circles, dodeca faces) have no
+   patch (-1, where lsst.skymap's ``findPatch`` raises): counted as
+   ``beyond_patch_grid``; a -1 inside the box is a violation (``patch_missing``).
 2. **Envelopes and interiors** of random circles, boxes and polygons (radius 1e-4 to
    60 degrees), each at one HTM level and one HEALPix order down to 20, chosen so its
    envelope has at most ~2,000 pixels. Never miss a pixel: 20 random points inside the
@@ -110,6 +111,11 @@ def check_ownership(name, skymap, lon, lat, full_sky: bool, patch_sample: int, r
         bad["not_in_inner"] += int(np.count_nonzero(~np.asarray(inside)))
     for i in rng.choice(owned, size=min(patch_sample, len(owned)), replace=False):
         owner = skymap[int(t[i])]
+        if p[i] < 0:
+            outside = _outside_patch_grid(owner, float(lon[i]), float(lat[i]))
+            key = "beyond_patch_grid" if outside else "patch_missing"
+            bad[key] = bad.get(key, 0) + 1
+            continue
         patch = owner.patch(int(p[i]))
         if not patch.inner_polygon.contains(float(lon[i]), float(lat[i])):
             key = "patch_not_in_inner"

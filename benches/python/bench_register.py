@@ -78,6 +78,7 @@ def skymaps_path(args, work: Path) -> dict:
 
     from skymaps import SkyMap
     from skymaps.butler import create_repo, register
+    from skymaps.butler._postgres import drop_schema
 
     config, name = config_and_name(args)
     namespace = None
@@ -93,19 +94,8 @@ def skymaps_path(args, work: Path) -> dict:
     register(butler, SkyMap.from_config(config), name, progress=False, store_skymap=False)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     if namespace is not None:
-        _drop_schema(args.postgres_url, namespace)
+        drop_schema(args.postgres_url, namespace)
     return {"seconds": seconds, "cpu": cpu}
-
-
-def _drop_schema(url: str, namespace: str) -> None:
-    import sqlalchemy
-
-    engine = sqlalchemy.create_engine(url)
-    try:
-        with engine.begin() as connection:
-            connection.execute(sqlalchemy.text(f'DROP SCHEMA IF EXISTS "{namespace}" CASCADE'))
-    finally:
-        engine.dispose()
 
 
 def _rows(records) -> dict[str, tuple[str, list[tuple]]]:

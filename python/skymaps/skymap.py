@@ -277,7 +277,20 @@ class SkyMap(SkyMapCompat):
         return restore(tracts, flat)
 
     def find_tract_patch(self, lon: Any, lat: Any = None) -> tuple[Any, Any]:
-        """The owning (tract id, patch id) of each point (-1 where none)."""
+        """The owning (tract id, patch id) of each point (-1 where none).
+
+        As lsst.skymap's ``findTract`` then ``findPatch``: the patch is the one whose
+        inner box holds the point's nearest pixel. Both are -1 where no tract owns the
+        point. The patch alone is -1 where the
+        owner's pixel box does not hold that pixel, exactly where lsst.skymap's
+        ``findPatch`` raises ``LookupError``. That happens where tracts reach past their
+        pixels: on odd configurations (``numRings=1``), on the presets only where
+        ``skymaps validate`` reports it (DC2's first ring beside the south cap, the
+        polar Legacy Surveys bricks), and in the sliver, a few pixels wide, where a
+        discrete tract's great-circle inner polygon bulges past its curved (STG)
+        pixel-box edge (docs/compatibility.md). A patch id is never outside the tract's
+        patch grid.
+        """
         flat = lonlat_arrays(lon, lat)
         into = self._core._find_tract_patch_into
         t, p = chunked_into(into, flat.lon, flat.lat, (np.int64, np.int64))

@@ -84,31 +84,16 @@ def postgres_snapshot(url: str, namespace: str, tables=SKYMAP_TABLES) -> dict[st
     """Same as :func:`sqlite_snapshot` for a PostgreSQL registry in schema ``namespace``."""
     import sqlalchemy
 
-    engine = sqlalchemy.create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return {
-                t: sorted(
-                    tuple(r)
-                    for r in connection.execute(
-                        sqlalchemy.text(f'SELECT * FROM "{namespace}"."{t}"')
-                    )
-                )
-                for t in tables
-            }
-    finally:
-        engine.dispose()
+    from skymaps.butler._postgres import connect
 
-
-def drop_schema(url: str, namespace: str) -> None:
-    import sqlalchemy
-
-    engine = sqlalchemy.create_engine(url)
-    try:
-        with engine.begin() as connection:
-            connection.execute(sqlalchemy.text(f'DROP SCHEMA IF EXISTS "{namespace}" CASCADE'))
-    finally:
-        engine.dispose()
+    with connect(url, transaction=False) as connection:
+        return {
+            t: sorted(
+                tuple(r)
+                for r in connection.execute(sqlalchemy.text(f'SELECT * FROM "{namespace}"."{t}"'))
+            )
+            for t in tables
+        }
 
 
 KILL_SCRIPT = """

@@ -48,9 +48,8 @@ def pg_repo(tmp_path):
     url = os.environ.get("SKYMAPS_TEST_POSTGRES_URL")
     if url is None:
         pytest.skip("SKYMAPS_TEST_POSTGRES_URL is not set")
-    from butler_support import drop_schema
-
     from skymaps.butler import create_repo
+    from skymaps.butler._postgres import drop_schema
 
     made = []
 

@@ -14,9 +14,10 @@ import pytest
 
 pytest.importorskip("lsst.daf.butler")
 
-from butler_support import drop_schema, postgres_snapshot, refdata_records  # noqa: E402
+from butler_support import postgres_snapshot, refdata_records  # noqa: E402
 
 from skymaps.butler import create_repo, register  # noqa: E402
+from skymaps.butler._postgres import drop_schema  # noqa: E402
 from skymaps.errors import RegistrationError  # noqa: E402
 
 URL = os.environ.get("SKYMAPS_TEST_POSTGRES_URL")

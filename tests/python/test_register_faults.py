@@ -179,12 +179,10 @@ CREATE TRIGGER fault_disk_full BEFORE INSERT ON "{ns}".patch
 def _sql(statements: str) -> None:
     import sqlalchemy
 
-    engine = sqlalchemy.create_engine(URL)
-    try:
-        with engine.begin() as connection:
-            connection.execute(sqlalchemy.text(statements))
-    finally:
-        engine.dispose()
+    from skymaps.butler._postgres import connect
+
+    with connect(URL) as connection:
+        connection.execute(sqlalchemy.text(statements))
 
 
 @pytest.mark.postgres

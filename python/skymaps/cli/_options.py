@@ -8,6 +8,8 @@ how a table is written, progress bars, and how errors become one clear line.
   :func:`write_table` writes a ``pyarrow.Table`` in that format.
 * :class:`OutputFile` is an ``-o`` file whose directory must exist, checked before any
   work; :func:`writing` turns a failed write into one line naming the file.
+* :func:`progress_option` adds ``--no-progress``; :func:`progress_bar` is the bar it
+  leaves on (only on a terminal).
 * :func:`errors_as_messages` turns the library's exceptions into ``Error: ...`` and
   exit status 1 (click's own usage errors exit with 2), never a traceback.
 """
@@ -18,15 +20,16 @@ import contextlib
 import json
 import math
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 __all__ = [
     "OutputFile",
     "errors_as_messages",
+    "progress_bar",
     "progress_enabled",
     "resolve_skymap",
     "skymap_options",
@@ -36,6 +39,7 @@ __all__ = [
 ]
 
 FORMATS = ("table", "csv", "json", "parquet")
+T = TypeVar("T")
 
 
 class OutputFile(click.Path):
@@ -166,6 +170,16 @@ def progress_enabled(no_progress: bool) -> bool:
 
 
 progress_option = click.option("--no-progress", is_flag=True, help="No progress bar.")
+
+
+def progress_bar(no_progress: bool, desc: str, unit: str) -> Callable[[Iterable[T]], Iterable[T]]:
+    """Wraps an iterable in a ``tqdm`` bar named ``desc`` counting ``unit``s, only when
+    :func:`progress_enabled`; otherwise returns it unchanged."""
+    if not progress_enabled(no_progress):
+        return lambda items: items
+    from tqdm import tqdm
+
+    return lambda items: tqdm(items, desc=desc, unit=unit)
 
 
 def _format_of(fmt: str | None, output: str | None) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from ._options import (
-    progress_enabled,
+    errors_as_messages,
+    progress_bar,
     progress_option,
     resolve_skymap,
     skymap_options,
@@ -49,14 +50,14 @@ def _read_regions(path: str) -> list[tuple[str, object]]:
     return out
 
 
-def _footprints(files: tuple[str, ...], visit: bool, progress: bool) -> list[tuple[str, object]]:
-    from tqdm import tqdm
-
+def _footprints(
+    files: tuple[str, ...], visit: bool, no_progress: bool
+) -> list[tuple[str, object]]:
     from ..geometry import UnionRegion
     from ..wcs_footprint import fits_footprints
 
     out: list[tuple[str, object]] = []
-    for path in tqdm(files, desc="reading footprints", unit="file", disable=not progress):
+    for path in progress_bar(no_progress, "reading footprints", "file")(files):
         if path.lower().endswith(_TABLE_SUFFIXES):
             out.extend(_read_regions(path))
             continue
@@ -89,15 +90,11 @@ def coverage_command(
     import pyarrow as pa
 
     from ..coverage import coverage
-    from ..errors import SkymapsError
 
-    try:
+    with errors_as_messages():
         _, sky = resolve_skymap(preset, config_file, overrides)  # built once (load_config)
-        progress = progress_enabled(no_progress)
-        labelled = _footprints(files, visit, progress)
+        labelled = _footprints(files, visit, no_progress)
         table = coverage(sky, [r for _, r in labelled], level, fraction)
-    except (SkymapsError, ValueError, OSError) as err:
-        raise click.ClickException(str(err)) from err
     labels = pa.array(
         [labelled[i][0] for i in table.column("footprint_id").to_pylist()], pa.string()
     )

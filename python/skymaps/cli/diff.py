@@ -6,7 +6,7 @@ import click
 
 from ._options import (
     errors_as_messages,
-    progress_enabled,
+    progress_bar,
     progress_option,
     resolve_named,
     resolve_skymap,
@@ -65,16 +65,13 @@ def diff_command(skymaps, preset, config_file, overrides, fmt, output, no_progre
     changed tracts and their largest vertex shift (arcsec) are written as a table.
     """
     import pyarrow as pa
-    from tqdm import tqdm
 
     from ..diff import diff_skymaps
 
     with errors_as_messages():
         (name_a, a), (name_b, b) = _pair(skymaps, preset, config_file, overrides)
-        show = progress_enabled(no_progress)
         result = diff_skymaps(
-            a, b, progress=(lambda it: tqdm(it, desc="comparing tracts", unit="tract"))
-            if show else None,
+            a, b, progress=progress_bar(no_progress, "comparing tracts", "tract")
         )
     if fmt is not None or output is not None:
         write_table(

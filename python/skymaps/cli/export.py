@@ -12,7 +12,7 @@ import numpy as np
 
 from ._options import (
     errors_as_messages,
-    progress_enabled,
+    progress_bar,
     progress_option,
     resolve_skymap,
     skymap_options,
@@ -26,10 +26,8 @@ __all__ = ["export_command"]
 REGION_FORMATS = ("ds9", "stcs", "geojson", "moc")
 
 
-def _regions(table: Any, level: str, progress: bool) -> list[tuple[str, Any]]:
+def _regions(table: Any, level: str, no_progress: bool) -> list[tuple[str, Any]]:
     """(label, polygon) per row of a corner table written with ``xyz=True``."""
-    from tqdm import tqdm
-
     from ..geometry import ConvexPolygon
 
     cols = table.to_pydict()
@@ -37,7 +35,7 @@ def _regions(table: Any, level: str, progress: bool) -> list[tuple[str, Any]]:
     xyz = np.stack([np.stack([cols[f"{a}{i}"] for a in "xyz"], axis=-1) for i in range(k)],
                    axis=1)
     out = []
-    for row in tqdm(range(len(xyz)), desc="regions", unit=level, disable=not progress):
+    for row in progress_bar(no_progress, "regions", level)(range(len(xyz))):
         label = str(cols["tract"][row]) if level == "tract" else \
             f"{cols['tract'][row]}/{cols['patch'][row]}"
         out.append((label, ConvexPolygon.from_vectors(xyz[row], normalize=False)))
@@ -144,7 +142,7 @@ def export_command(preset, config_file, overrides, level, tracts, xyz, region_fo
         table = corner_table(skymap, level, xyz=xyz or region_format is not None,
                              tracts=sorted(set(tracts)))
         if region_format is not None:
-            regions = _regions(table, level, progress_enabled(no_progress))
+            regions = _regions(table, level, no_progress)
             _write_regions(regions, region_format, output, moc_depth, level)
             return
     write_table(table, fmt, output)

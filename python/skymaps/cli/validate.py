@@ -7,7 +7,7 @@ import click
 
 from ._options import (
     errors_as_messages,
-    progress_enabled,
+    progress_bar,
     progress_option,
     resolve_skymap,
     skymap_options,
@@ -59,20 +59,16 @@ def validate_command(preset, config_file, overrides, points, max_tracts, max_dis
     per-tract measurements (overlap in degrees, distortion) are written there.
     """
     import pyarrow as pa
-    from tqdm import tqdm
 
     from ..validate import validate
 
     with errors_as_messages():
         _, skymap = resolve_skymap(preset, config_file, overrides)
-        show = progress_enabled(no_progress)
         report = validate(
             skymap,
             num_points=points,
             max_tracts=max_tracts,
-            progress=(lambda it: tqdm(it, desc="measuring tracts", unit="tract"))
-            if show
-            else None,
+            progress=progress_bar(no_progress, "measuring tracts", "tract"),
         )
     if max_distortion is not None and report.distortion_max > max_distortion:
         report.problems.append(

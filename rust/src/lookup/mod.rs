@@ -86,15 +86,19 @@ pub(crate) fn owner_tracts_batched(
     true
 }
 
-/// The owning patch id of a point (radians) within its owning tract.
+/// The owning patch id of a point (radians) within its owning tract: the patch whose
+/// inner box holds the point's nearest pixel (`findPatch`), or -1 where that pixel is
+/// outside the tract's pixel box, where lsst.skymap's `findPatch` raises `LookupError`.
+/// Never on a well-formed rings skymap, whose inner boxes lie well inside the pixel
+/// boxes; it happens on configurations whose owner reaches past its pixels (one ring),
+/// and in the sliver where a great-circle inner polygon bulges past a curved (STG) box
+/// edge (discrete skymaps, as lsst.skymap defines them; docs/compatibility.md).
 pub fn owner_patch_unchecked(tract: &Tract, lon: f64, lat: f64) -> i64 {
-    match tract.wcs().sky_to_pixel_rad(lon, lat) {
-        Some((x, y)) => sequential_id(
-            tract.patch_index_at_pixel_clamped(x, y),
-            tract.num_patches(),
-        ),
-        None => -1,
-    }
+    tract
+        .wcs()
+        .sky_to_pixel_rad(lon, lat)
+        .and_then(|(x, y)| tract.patch_index_at_pixel(x, y))
+        .map_or(-1, |index| sequential_id(index, tract.num_patches()))
 }
 
 /// The owning tract of every point (`findTract`, exact: never "nearest centre").
@@ -119,7 +123,8 @@ pub fn find_tract(sky: &SkyMap, lon_deg: &[f64], lat_deg: &[f64]) -> Result<Vec<
 }
 
 /// The owning (tract, patch) of every point, interleaved: `[t0, p0, t1, p1, ...]`;
-/// -1 for both where no tract owns the point.
+/// -1 for both where no tract owns the point, and patch -1 where the owner's pixel box
+/// does not reach the point ([`owner_patch_unchecked`]).
 ///
 /// # Errors
 /// As [`find_tract`].
@@ -269,11 +274,7 @@ pub fn find_patch(tract: &Tract, lon_deg: &[f64], lat_deg: &[f64]) -> Result<Vec
     check_lonlat_arrays(lon_deg, lat_deg)?;
     Ok(fill_points::<1, _>(lon_deg.len(), |i| {
         let (lon, lat) = to_lonlat_rad_unchecked(lon_deg[i], lat_deg[i]);
-        let idx = tract
-            .wcs()
-            .sky_to_pixel_rad(lon, lat)
-            .and_then(|(x, y)| tract.patch_index_at_pixel(x, y));
-        [idx.map_or(-1, |i| sequential_id(i, tract.num_patches()))]
+        [owner_patch_unchecked(tract, lon, lat)]
     }))
 }
 

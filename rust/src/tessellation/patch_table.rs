@@ -5,7 +5,7 @@
 //! the owning-patch computation reads, in two cache lines: for a linear TAN WCS (every
 //! TAN skymap tract) the whole sky -> pixel transform folded into one rational map of
 //! the unit vector ([`SkyToPixel::fused_tan`]: two dot products over a third, no
-//! trigonometry), and the tract's patch grid.
+//! trigonometry), and the tract's pixel box and patch grid.
 //!
 //! **Exactness.** The folded map rounds differently from the tract's own WCS
 //! ([`SkyToPixel::vector_to_pixel`]), and lookups feed it a unit vector from a
@@ -41,8 +41,10 @@ pub struct PatchEntry {
     tol: f64,
     /// Largest `|x|`, `|y|` the bound holds for (just beyond the pixel box).
     reach: f64,
+    box_min: [i32; 2],
+    box_max: [i32; 2],
     patch_inner: [i32; 2],
-    patches: [i32; 2],
+    patches_x: i32,
     /// Whether the fields above describe the tract (a linear TAN WCS whose box and
     /// grid fit in `i32`); otherwise every point takes the general path.
     fused: bool,
@@ -55,8 +57,10 @@ impl PatchEntry {
             rows: [[0.0; 3]; 3],
             tol: 0.0,
             reach: 0.0,
+            box_min: [0; 2],
+            box_max: [0; 2],
             patch_inner: [1; 2],
-            patches: [1; 2],
+            patches_x: 0,
             fused: false,
         };
         let kernel: SkyToPixel = tract.wcs().sky_to_pixel_kernel();
@@ -67,7 +71,7 @@ impl PatchEntry {
         let [min, max] = [bbox.min, bbox.max()];
         let inner = tract.builder().patch_inner_dimensions();
         let small = |v: i64| i32::try_from(v).ok();
-        let (Some(x0), Some(y0), Some(x1), Some(y1), Some(ix), Some(iy), Some(nx), Some(ny)) = (
+        let (Some(x0), Some(y0), Some(x1), Some(y1), Some(ix), Some(iy), Some(nx)) = (
             small(min[0]),
             small(min[1]),
             small(max[0]),
@@ -75,7 +79,6 @@ impl PatchEntry {
             small(inner[0]),
             small(inner[1]),
             small(tract.num_patches()[0]),
-            small(tract.num_patches()[1]),
         ) else {
             return unfused;
         };
@@ -89,15 +92,17 @@ impl PatchEntry {
             rows,
             tol,
             reach,
+            box_min: [x0, y0],
+            box_max: [x1, y1],
             patch_inner: [ix, iy],
-            patches: [nx, ny],
-            fused: tol.is_finite() && ix > 0 && iy > 0 && nx > 0 && ny > 0,
+            patches_x: nx,
+            fused: tol.is_finite() && ix > 0 && iy > 0,
         }
     }
 
     /// The owning patch id of the sky unit vector `c` (from a polynomial `sincos`,
-    /// within 5e-15 of the library's), as the general path gives it (pixels outside
-    /// the tract box clamped to the nearest patch); `None` where that cannot be certified (see
+    /// within 5e-15 of the library's), -1 where the nearest pixel is outside the tract
+    /// box, as the general path gives them; `None` where that cannot be certified (see
     /// the module docs): then the caller must take the general path.
     #[inline(always)]
     pub fn owner_patch(&self, c: [f64; 3]) -> Option<i64> {
@@ -116,19 +121,16 @@ impl PatchEntry {
         let margin = self.tol / d;
         let px = certified_floor(x + 0.5, margin)?;
         let py = certified_floor(y + 0.5, margin)?;
-        // Pixels outside the tract box are clamped to the nearest patch, as the
-        // general path does (an owner's inner region lies well inside its box).
+        let inside = (self.box_min[0]..=self.box_max[0]).contains(&px)
+            && (self.box_min[1]..=self.box_max[1]).contains(&py);
+        if !inside {
+            return Some(-1);
+        }
         let index = [
-            i64::from(
-                px.div_euclid(self.patch_inner[0])
-                    .clamp(0, self.patches[0] - 1),
-            ),
-            i64::from(
-                py.div_euclid(self.patch_inner[1])
-                    .clamp(0, self.patches[1] - 1),
-            ),
+            i64::from(px / self.patch_inner[0]),
+            i64::from(py / self.patch_inner[1]),
         ];
-        Some(sequential_id(index, [i64::from(self.patches[0]), 0]))
+        Some(sequential_id(index, [i64::from(self.patches_x), 0]))
     }
 }
 

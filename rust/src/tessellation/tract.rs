@@ -540,7 +540,7 @@ impl Tract {
     /// The patch grid index whose inner box holds the pixel nearest `(x, y)`
     /// (`Point2I` rounding), or `None` when that pixel is outside the tract box.
     pub fn patch_index_at_pixel(&self, x: f64, y: f64) -> Option<[i64; 2]> {
-        let (px, py) = ((x + 0.5).floor(), (y + 0.5).floor());
+        let (px, py) = (floor(x + 0.5), floor(y + 0.5));
         if !px.is_finite() || !py.is_finite() {
             return None;
         }
@@ -552,13 +552,6 @@ impl Tract {
         Some([px / inner[0], py / inner[1]])
     }
 
-    /// Like [`Tract::patch_index_at_pixel`], but a pixel outside the tract box is
-    /// clamped to the nearest patch (used for owners, whose inner region always lies
-    /// well inside the box).
-    pub fn patch_index_at_pixel_clamped(&self, x: f64, y: f64) -> [i64; 2] {
-        clamped_patch_index(x, y, self.patch_inner, self.num_patches)
-    }
-
     /// Patch inner dimensions in pixels.
     pub fn patch_inner_dimensions(&self) -> [i64; 2] {
         self.patch_inner
@@ -566,8 +559,8 @@ impl Tract {
 }
 
 /// `x.floor()` for every `x` up to the sign of a zero result (`-0.0` becomes `0.0`),
-/// without a libm call: baseline x86_64 has no rounding instruction, and lookups call
-/// this four times per point.
+/// without a libm call: baseline x86_64 has no rounding instruction, and point
+/// lookups call this twice per point.
 #[inline(always)]
 fn floor(x: f64) -> f64 {
     const EXACT: f64 = 4_503_599_627_370_496.0; // 2^52: every larger f64 is an integer
@@ -581,27 +574,6 @@ fn floor(x: f64) -> f64 {
     } else {
         x.floor() // large, infinite or NaN
     }
-}
-
-/// [`Tract::patch_index_at_pixel_clamped`] for a grid of `num_patches` patches of
-/// `inner` pixels (shared with the compact lookup table, so both agree bit for bit).
-#[inline]
-pub fn clamped_patch_index(x: f64, y: f64, inner: [i64; 2], num_patches: [i64; 2]) -> [i64; 2] {
-    let px = floor(x + 0.5);
-    let py = floor(y + 0.5);
-    let ix = floor(px / inner[0] as f64);
-    let iy = floor(py / inner[1] as f64);
-    let cx = if ix.is_nan() {
-        0.0
-    } else {
-        ix.clamp(0.0, (num_patches[0] - 1) as f64)
-    };
-    let cy = if iy.is_nan() {
-        0.0
-    } else {
-        iy.clamp(0.0, (num_patches[1] - 1) as f64)
-    };
-    [cx as i64, cy as i64]
 }
 
 fn corner_lonlat(wcs: &TractWcs, id: u64, x: f64, y: f64) -> Result<LonLat> {
