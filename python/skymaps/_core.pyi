@@ -349,10 +349,10 @@ class CoverageIndex:
 
 # [records]
 def skymap_records(
-    skymap: SkyMapCore, start: int = 0, stop: int | None = None
+    skymap: SkyMapCore, start: int = 0, stop: int | None = None, parallel: bool = True
 ) -> dict[str, object]:
     """Every butler row of an already-built skymap, or of its tracts at positions
-    start..stop (see skymaps.butler)."""
+    start..stop (see skymaps.butler); parallel=False: on the calling thread only."""
 
 def tract_patch_counts(skymap: SkyMapCore) -> npt.NDArray[np.int64]:
     """Patches of each tract (nx * ny), in tract order."""

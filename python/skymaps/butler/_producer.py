@@ -56,18 +56,21 @@ def produce(skymap: SkyMap, name: str) -> SkymapRecords:
     return records
 
 
-def record_chunks(skymap: SkyMap, name: str, patch_rows: int) -> Iterator[SkymapRecords]:
+def record_chunks(
+    skymap: SkyMap, name: str, patch_rows: int, parallel: bool = True
+) -> Iterator[SkymapRecords]:
     """The records of ``skymap`` a range of whole tracts at a time (each about
     ``patch_rows`` patches, at least one tract), in tract order: what
     :func:`tract_chunks` gives of :func:`produce`'s records, computed as they are
     needed, so that a registration writes the first rows while the next are computed
-    and never holds all of them."""
+    and never holds all of them. ``parallel=False`` computes each range on the calling
+    thread only."""
     from .. import _core
 
     _check_skymap(skymap)
     counts = _core.tract_patch_counts(skymap._core)
     for start, stop in _ranges(counts, patch_rows):
-        yield _records(_core.skymap_records(skymap._core, start, stop), name)
+        yield _records(_core.skymap_records(skymap._core, start, stop, parallel), name)
 
 
 def _ranges(patch_counts: np.ndarray, patch_rows: int) -> list[tuple[int, int]]:

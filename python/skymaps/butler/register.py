@@ -378,7 +378,9 @@ class _RowSource:
         registry is keyed by tract first, so each B-tree grows at its right edge)."""
         if self.records is not None:
             return tract_chunks(self.records, CHUNK_ROWS)
-        return record_chunks(self.skymap, self.name, CHUNK_ROWS)
+        # One thread computes them (the database's writes are the slower part): all
+        # cores for it would take a core's share from the database's thread.
+        return record_chunks(self.skymap, self.name, CHUNK_ROWS, parallel=False)
 
 
 def _write_locked(

@@ -23,13 +23,17 @@ fn column_to_py<'py>(py: Python<'py>, c: BinaryColumn) -> ArrowBinary<'py> {
 /// `tract_overlap_tract`, `tract_overlap_pixel`, `patch_overlap_tract`,
 /// `patch_overlap_patch`, `patch_overlap_pixel`, and `tract_region` / `patch_region` as
 /// `(uint8 data, int64 offsets)` pairs (Arrow binary layout).
+///
+/// `parallel=False` computes them on the calling thread only (a registration does, on
+/// its background thread, so that the database's thread keeps a core to itself).
 #[pyfunction]
-#[pyo3(signature = (skymap, start = 0, stop = None))]
+#[pyo3(signature = (skymap, start = 0, stop = None, parallel = true))]
 fn skymap_records<'py>(
     py: Python<'py>,
     skymap: &Bound<'py, PySkyMap>,
     start: usize,
     stop: Option<usize>,
+    parallel: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     let sky: &SkyMap = &skymap.get().inner;
     let range = start..stop.unwrap_or(sky.tracts().len());
@@ -38,12 +42,19 @@ fn skymap_records<'py>(
     // raised as it is.
     let mut raised: Option<PyErr> = None;
     let computed = py.detach(|| {
-        tract_range_rows_checked(sky, range, || {
-            Python::attach(|py| py.check_signals()).map_err(|err| {
-                raised = Some(err);
-                crate::Error::Interrupted("computing the skymap records".into())
+        let rows = || {
+            tract_range_rows_checked(sky, range, || {
+                Python::attach(|py| py.check_signals()).map_err(|err| {
+                    raised = Some(err);
+                    crate::Error::Interrupted("computing the skymap records".into())
+                })
             })
-        })
+        };
+        if parallel {
+            rows()
+        } else {
+            crate::parallel::sequential(rows)
+        }
     });
     let rows = match computed {
         Ok(rows) => rows,
