@@ -129,13 +129,33 @@ fn map_tracts<T: Send>(chunk: &[Tract], f: impl Fn(&Tract) -> T + Sync + Send) -
 ///
 /// # Errors
 /// As [`skymap_rows`], or the error `check` returns.
-pub fn skymap_rows_checked(
+pub fn skymap_rows_checked(sky: &SkyMap, check: impl FnMut() -> Result<()>) -> Result<SkymapRows> {
+    tract_range_rows_checked(sky, 0..sky.tracts().len(), check)
+}
+
+/// [`skymap_rows_checked`] for the tracts at positions `range` of [`SkyMap::tracts`]
+/// (tract order): the rows of consecutive ranges, concatenated, are the skymap's rows.
+/// How a registration streams a skymap into a database a range at a time.
+///
+/// # Errors
+/// As [`skymap_rows_checked`]; [`Error::UnknownId`] if `range` is not within the
+/// tracts.
+pub fn tract_range_rows_checked(
     sky: &SkyMap,
+    range: std::ops::Range<usize>,
     mut check: impl FnMut() -> Result<()>,
 ) -> Result<SkymapRows> {
+    let tracts = sky.tracts().get(range.clone()).ok_or_else(|| {
+        Error::UnknownId(format!(
+            "tract positions {}..{} are not within the skymap's {} tracts",
+            range.start,
+            range.end,
+            sky.tracts().len()
+        ))
+    })?;
     let htm = Htm::new(i64::from(COMMON_SKYPIX_LEVEL))?;
-    let mut per_tract: Vec<TractRows> = Vec::with_capacity(sky.tracts().len());
-    for chunk in sky.tracts().chunks(TRACTS_PER_CHECK) {
+    let mut per_tract: Vec<TractRows> = Vec::with_capacity(tracts.len());
+    for chunk in tracts.chunks(TRACTS_PER_CHECK) {
         for rows in map_tracts(chunk, |t| tract_rows(&htm, t)) {
             per_tract.push(rows?);
         }
