@@ -426,7 +426,10 @@ def _write(
     connection) becomes a :class:`RegistrationError` naming the reason.
     """
     additions = _Additions(butler)
-    counts = dict.fromkeys(_TABLE_NAMES.values(), 0)
+    # The order of SkymapRecords.counts().
+    counts = dict.fromkeys(
+        ("tract", "patch", "tract_skypix_overlap", "patch_skypix_overlap"), 0
+    )
     counts = {"skymap": 1, **counts}
     try:
         dataset_type = _ensure_dataset_type(butler) if skymap is not None else None
