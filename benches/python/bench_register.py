@@ -77,7 +77,7 @@ def skymaps_path(args, work: Path) -> dict:
     from lsst.daf.butler import Butler
 
     from skymaps import SkyMap
-    from skymaps.butler import create_repo, dimension_records, register
+    from skymaps.butler import create_repo, register
     from skymaps.butler._postgres import drop_schema
 
     config, name = config_and_name(args)
@@ -89,7 +89,9 @@ def skymaps_path(args, work: Path) -> dict:
         repo = create_repo(work / "skymaps")
     butler = Butler.from_config(str(repo), writeable=True)
     start, cpu = time.perf_counter(), time.process_time()  # from an open butler, as the peers
-    register(butler, dimension_records(SkyMap.from_config(config), name), name, progress=False)
+    # As the CLI does: records computed inside, a range of tracts at a time while the
+    # previous range is written (no skyMap dataset, as the records-only peers).
+    register(butler, SkyMap.from_config(config), name, progress=False, store_skymap=False)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     if namespace is not None:
         drop_schema(args.postgres_url, namespace)

@@ -38,6 +38,7 @@ __all__ = [
     "CoverageIndex",
     "TractCore",
     "skymap_records",
+    "tract_patch_counts",
     "base64_column",
 ]
 
@@ -347,8 +348,14 @@ class CoverageIndex:
     ) -> _Coverage: ...
 
 # [records]
-def skymap_records(skymap: SkyMapCore) -> dict[str, object]:
-    """Every butler row of an already-built skymap (see skymaps.butler)."""
+def skymap_records(
+    skymap: SkyMapCore, start: int = 0, stop: int | None = None, parallel: bool = True
+) -> dict[str, object]:
+    """Every butler row of an already-built skymap, or of its tracts at positions
+    start..stop (see skymaps.butler); parallel=False: on the calling thread only."""
+
+def tract_patch_counts(skymap: SkyMapCore) -> npt.NDArray[np.int64]:
+    """Patches of each tract (nx * ny), in tract order."""
 
 def base64_column(
     data: npt.NDArray[np.uint8], offsets: npt.NDArray[np.int64]

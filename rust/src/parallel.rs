@@ -23,8 +23,30 @@ pub const CHUNK: usize = 8_192;
 // 0 = not decided yet (read the environment), 1 = on, 2 = off.
 static STATE: AtomicU8 = AtomicU8::new(0);
 
+thread_local! {
+    /// Set by [`sequential`] for the work started on this thread.
+    static SEQUENTIAL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with parallelism off for the work it starts on the calling thread (other
+/// threads are not affected): for work that shares the machine with another busy
+/// thread, as a registration computes the next records while the database writes.
+pub fn sequential<R>(f: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            SEQUENTIAL.with(|s| s.set(self.0));
+        }
+    }
+    let _restore = Restore(SEQUENTIAL.with(|s| s.replace(true)));
+    f()
+}
+
 /// Whether parallel loops may use more than one thread.
 pub fn enabled() -> bool {
+    if SEQUENTIAL.with(std::cell::Cell::get) {
+        return false;
+    }
     match STATE.load(Ordering::Relaxed) {
         1 => true,
         2 => false,
@@ -189,6 +211,22 @@ pub(crate) static POOL_TEST_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new((
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sequential_is_per_thread_and_restored() {
+        let _lock = POOL_TEST_LOCK.lock();
+        let before = enabled();
+        sequential(|| {
+            assert!(!enabled());
+            assert_eq!(num_threads(), 1);
+            // Another thread is not affected.
+            assert_eq!(std::thread::spawn(enabled).join().ok(), Some(before));
+        });
+        assert_eq!(enabled(), before);
+        let caught = std::panic::catch_unwind(|| sequential(|| panic!("inside")));
+        assert!(caught.is_err());
+        assert_eq!(enabled(), before, "restored after a panic");
+    }
 
     #[test]
     fn fill_matches_serial() {

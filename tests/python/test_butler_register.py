@@ -49,6 +49,37 @@ def test_fast_path_tables_identical_to_public_path(tmp_path):
         assert fast[table] == public[table], table
 
 
+def test_streamed_from_a_skymap_identical_to_public_path(tmp_path, monkeypatch):
+    """A SkyMap's records are computed a range of tracts at a time on a background thread
+    while the previous range is written; small ranges force many of them."""
+    import sys
+
+    import skymaps
+    from skymaps.butler import dimension_records
+
+    monkeypatch.setattr(sys.modules["skymaps.butler.register"], "CHUNK_ROWS", 50)
+    name, sky = skymaps.load_config(
+        None,
+        {
+            "name": "six",
+            "skyMap.name": "discrete",
+            "skyMap['discrete'].raList": [0.2, 40.0, 80.0, 120.0, 200.0, 359.8],
+            "skyMap['discrete'].decList": [-5.0, 20.0, -89.0, 60.0, 0.0, 89.5],
+            "skyMap['discrete'].radiusList": [0.3, 0.6, 0.4, 0.2, 0.5, 0.3],
+        },
+    )
+    result = register(tmp_path / "streamed", sky, name, progress=False)
+    records = dimension_records(sky, name)
+    assert result.counts == records.counts()
+    assert list(result.counts) == list(records.counts())
+    _public_path(tmp_path / "public", records)
+    streamed = sqlite_snapshot(tmp_path / "streamed")
+    public = sqlite_snapshot(tmp_path / "public")
+    assert len(streamed["patch"]) == records.patch.num_rows > 50 * 4
+    for table in public:
+        assert streamed[table] == public[table], table
+
+
 def test_overlap_rows_equal_real_registry_rows(tmp_path):
     """The refdata rows come from a real LSST-stack registry (ap_verify_ci_dc2)."""
     records = refdata_records("DC2")

@@ -1,8 +1,9 @@
 """Ctrl-C during ``skymaps register``: ``Aborted!``, exit status 130, the repository as before.
 
 The command runs in a subprocess and gets a real SIGINT at several moments: while
-daf_butler loads and the repository is created, while Rust computes the records (the
-GIL released, rayon threads busy), and while rows are written in the transaction. The
+daf_butler loads and the repository is created, and in the transaction while Rust
+computes the first tracts' records (on the background thread, GIL released, rayon
+threads busy) and while rows are written. The
 oracles are the process itself (exit status, its stderr: no panic, no traceback) and
 the repository read back through SQLite and daf_butler.
 """
@@ -78,8 +79,10 @@ def assert_clean_abort(code: int, output: str) -> None:
     [
         (None, 2.0),  # daf_butler loading, the new repository being created
         ("registering skymap", 0.0),
-        ("computing the records", 0.5),  # inside the Rust computation
-        ("writing", 1.0),  # inside the transaction
+        # In the transaction: the first range of tracts being computed (Rust, on the
+        # background thread) while the main thread waits for it, then rows being written.
+        ("computing and writing", 0.05),
+        ("computing and writing", 1.0),
     ],
 )
 def test_interrupt_new_repository_leaves_nothing(tmp_path, after, delay):

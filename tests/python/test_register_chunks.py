@@ -1,6 +1,8 @@
 """A registration streams its records a range of tracts at a time
-(``skymaps.butler._producer.tract_chunks``): the chunks, put back together, must be the
-records exactly (the oracle), each chunk made of whole tracts in order.
+(``skymaps.butler._producer.tract_chunks`` of records already computed, and
+``record_chunks``, which computes each range as it is needed): the chunks, put back
+together, must be the whole skymap's records exactly (the oracle), each chunk made of
+whole tracts in order.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 import skymaps  # noqa: E402
 from skymaps.butler import dimension_records  # noqa: E402
-from skymaps.butler._producer import tract_chunks  # noqa: E402
+from skymaps.butler._producer import record_chunks, tract_chunks  # noqa: E402
 
 SIX = {
     "name": "six",
@@ -27,24 +29,33 @@ SIX = {
 
 
 @pytest.fixture(scope="module")
-def records():
-    name, sky = skymaps.load_config(None, SIX)
-    return dimension_records(sky, name)
+def sky():
+    return skymaps.load_config(None, SIX)
+
+
+@pytest.fixture(scope="module")
+def records(sky):
+    name, skymap = sky
+    return dimension_records(skymap, name)
 
 
 TABLES = ("tract", "patch", "tract_overlap", "patch_overlap")
 
 
 @settings(max_examples=20, deadline=None)
-@given(patch_rows=st.integers(min_value=0, max_value=2_000))
-def test_chunks_rebuild_the_records_from_whole_tracts(records, patch_rows):
-    chunks = list(tract_chunks(records, patch_rows))
+@given(patch_rows=st.integers(min_value=0, max_value=2_000), computed=st.booleans())
+def test_chunks_rebuild_the_records_from_whole_tracts(sky, records, patch_rows, computed):
+    name, skymap = sky
+    if computed:
+        chunks = list(record_chunks(skymap, name, patch_rows))
+    else:
+        chunks = list(tract_chunks(records, patch_rows))
     for table in TABLES:
         joined = pa.concat_tables([getattr(c, table) for c in chunks])
         assert joined.equals(getattr(records, table)), table
     seen = set()
     for chunk in chunks:
-        assert chunk.name == records.name and chunk.hash == records.hash
+        assert chunk.skymap_row == records.skymap_row
         ids = set(chunk.tract.column("id").to_pylist())
         assert ids and not ids & seen  # whole tracts, each in one chunk
         seen |= ids
@@ -66,3 +77,19 @@ def test_no_tracts_is_one_empty_chunk(records):
     )
     (chunk,) = tract_chunks(empty, 10)
     assert chunk.counts() == empty.counts()
+
+
+def test_computed_chunks_of_a_large_skymap_are_its_records():
+    # 18,938 tracts in several ranges: the ranges' records are the whole computation's.
+    from skymaps import SkyMap
+    from skymaps.config import preset_config
+
+    config = preset_config("hsc_rings_v1")
+    config["pixelScale"] = 1.6
+    name, sky = "coarse_rings", SkyMap.from_config(config)
+    whole = dimension_records(sky, name)
+    chunks = list(record_chunks(sky, name, 3_000))
+    assert len(chunks) > 3
+    for table in TABLES:
+        joined = pa.concat_tables([getattr(c, table) for c in chunks])
+        assert joined.equals(getattr(whole, table)), table

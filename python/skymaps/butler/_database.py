@@ -18,18 +18,27 @@ daf_butler internals; they are looked up in this module only (:class:`RegistryTa
 silently elsewhere.
 
 Where the time goes (``benches/python/bench_register.py``, ``hsc_rings_v1``, 5.2 M rows,
-a 1.2 GB database): most of it is SQLite's own B-tree work. ``patch_skypix_overlap``
-(3.3 M rows) has a primary key and five secondary indexes; one of them is in pixel
-order, so it is written all over. SQLite alone (``INSERT ... SELECT`` from rows already
-in SQLite, no Python per row) is the limit; building that index after the load instead
-saves under 10% and would mean DDL on a live registry, so the load keeps the schema.
+a 1.2 GB database): most of it is SQLite's own B-tree work, which one core does and no
+order of rows avoids. ``patch_skypix_overlap`` (3.3 M rows) alone costs SQLite about
+11 s of CPU here (``INSERT ... SELECT`` of rows already in SQLite, one index at a time):
+1.9 s for the table and its primary key, 2.3-2.6 s for each of the four foreign-key
+indexes (prefixes of the primary key, so written in order, but each a B-tree descent per
+row), 5.1 s for the one index in pixel order (written all over). Building the indexes
+after the load costs more, not less (``CREATE INDEX`` sorts), even with SQLite's sorter
+threads; a bigger page cache than :data:`SQLITE_LOAD_CACHE` changes nothing; rows sorted
+by pixel within a range of tracts cost twice as much. Turning the journal and ``fsync``
+off would save about a second but give up the durability of the commit. So the load
+keeps the schema and SQLite's defaults, and hides everything else (computing the
+records, base64, building the parameter lists) behind SQLite's work on another thread
+(:mod:`skymaps._prefetch`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -38,8 +47,11 @@ from ..errors import RegistrationError
 
 __all__ = [
     "CHUNK_ROWS",
+    "PreparedLoad",
     "RegistryTables",
     "bulk_insert",
+    "prepare_load",
+    "write_load",
     "sqlite_bulk_load",
     "sqlite_foreign_keys_off",
 ]
@@ -168,20 +180,36 @@ def sqlite_bulk_load(tables: RegistryTables) -> Iterator[None]:
         raw.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-def bulk_insert(
+@dataclasses.dataclass(frozen=True)
+class PreparedLoad:
+    """Rows of one table in the form its database driver takes, ready to write.
+
+    Built by :func:`prepare_load` without touching the database (so on another thread
+    while the database writes the previous load), written by :func:`write_load`.
+    """
+
+    #: ``tract``, ``patch``, ``tract_overlap`` or ``patch_overlap``.
+    key: str
+    #: Rows it holds.
+    rows: int
+    #: SQLite: ``(INSERT statement, parameters)`` pairs; PostgreSQL: ``(COPY statement,
+    #: CSV bytes)`` pairs.
+    statements: list[tuple[str, Any]]
+
+
+def prepare_load(
     tables: RegistryTables,
     key: str,
     columns: Sequence[str],
     data: pa.Table,
     constants: dict[str, Any],
-    progress: Callable[[int], None] | None = None,
-) -> None:
-    """Inserts ``data`` (plus constant columns) into a registry table, in the open transaction.
+) -> PreparedLoad:
+    """The rows of ``data`` (plus constant columns) as statements for ``key``'s table.
 
     Parameters
     ----------
     tables : RegistryTables
-        The registry.
+        The registry (only its dialect and table names are used: no connection).
     key : str
         ``tract``, ``patch``, ``tract_overlap`` or ``patch_overlap``.
     columns : sequence of str
@@ -191,32 +219,56 @@ def bulk_insert(
         The varying columns.
     constants : dict
         Columns with one value for every row (``skymap``, ``skypix_system``, ...).
-    progress : callable, optional
-        Called with the number of rows written after each chunk.
     """
-    table = tables._table(key)
-    n = data.num_rows
-    if n == 0:
+    preparer = tables.db._engine.dialect.identifier_preparer
+    qualified = preparer.format_table(tables._table(key))
+    quoted = ", ".join(preparer.quote(c) for c in columns)
+    if data.num_rows == 0:
+        statements: list[tuple[str, Any]] = []
+    elif tables.dialect == "sqlite":
+        statements = list(_sqlite_statements(qualified, quoted, columns, data, constants))
+    else:
+        statements = list(_postgres_copies(qualified, quoted, columns, data, constants))
+    return PreparedLoad(key, data.num_rows, statements)
+
+
+def write_load(tables: RegistryTables, load: PreparedLoad) -> None:
+    """Writes a :class:`PreparedLoad` in the open butler transaction."""
+    if not load.statements:
         return
     with tables.connection() as connection:
-        raw = connection.connection.driver_connection
-        qualified = connection.dialect.identifier_preparer.format_table(table)
-        quoted = ", ".join(connection.dialect.identifier_preparer.quote(c) for c in columns)
-        if tables.dialect == "sqlite":
-            _sqlite_insert(raw, qualified, quoted, columns, data, constants, progress)
-        else:
-            _postgres_copy(raw, qualified, quoted, columns, data, constants, progress)
+        cursor = connection.connection.driver_connection.cursor()
+        try:
+            for sql, values in load.statements:
+                if tables.dialect == "sqlite":
+                    cursor.execute(sql, values)
+                elif hasattr(cursor, "copy_expert"):  # psycopg2
+                    cursor.copy_expert(sql, io.BytesIO(values))
+                else:  # psycopg 3
+                    with cursor.copy(sql) as copy:
+                        copy.write(values)
+        finally:
+            cursor.close()
 
 
-def _sqlite_insert(
-    raw: Any,
+def bulk_insert(
+    tables: RegistryTables,
+    key: str,
+    columns: Sequence[str],
+    data: pa.Table,
+    constants: dict[str, Any],
+) -> None:
+    """:func:`prepare_load` then :func:`write_load`, in the open transaction."""
+    write_load(tables, prepare_load(tables, key, columns, data, constants))
+
+
+def _sqlite_statements(
     qualified: str,
     quoted: str,
     columns: Sequence[str],
     data: pa.Table,
     constants: dict[str, Any],
-    progress: Callable[[int], None] | None,
-) -> None:
+) -> Iterator[tuple[str, list[Any]]]:
     # Multi-row INSERTs with numbered parameters: constants are bound once per statement
     # (?1..?k) and each row adds only its varying values, so the per-row work stays in C.
     fixed = [c for c in columns if c in constants]
@@ -240,20 +292,12 @@ def _sqlite_insert(
 
     full = statement(rows_per_statement)
     head = [constants[c] for c in fixed]
-    cursor = raw.cursor()
-    try:
-        for start in range(0, data.num_rows, CHUNK_ROWS):
-            chunk = data.slice(start, CHUNK_ROWS)
-            flat = _interleave([chunk.column(c) for c in varying])
-            n = chunk.num_rows
-            for first in range(0, n, rows_per_statement):
-                rows = min(rows_per_statement, n - first)
-                sql = full if rows == rows_per_statement else statement(rows)
-                cursor.execute(sql, head + flat[first * m : (first + rows) * m])
-            if progress is not None:
-                progress(n)
-    finally:
-        cursor.close()
+    flat = _interleave([data.column(c) for c in varying])
+    n = data.num_rows
+    for first in range(0, n, rows_per_statement):
+        rows = min(rows_per_statement, n - first)
+        sql = full if rows == rows_per_statement else statement(rows)
+        yield sql, head + flat[first * m : (first + rows) * m]
 
 
 def _interleave(columns: list[Any]) -> list[Any]:
@@ -270,33 +314,19 @@ def _interleave(columns: list[Any]) -> list[Any]:
     return flat
 
 
-def _postgres_copy(
-    raw: Any,
+def _postgres_copies(
     qualified: str,
     quoted: str,
     columns: Sequence[str],
     data: pa.Table,
     constants: dict[str, Any],
-    progress: Callable[[int], None] | None,
-) -> None:
-    cursor = raw.cursor()
+) -> Iterator[tuple[str, bytes]]:
     copy_sql = f"COPY {qualified} ({quoted}) FROM STDIN WITH (FORMAT csv)"
-    try:
-        for start in range(0, data.num_rows, CHUNK_ROWS):
-            chunk = data.slice(start, CHUNK_ROWS)
-            buffer = _csv_chunk(columns, chunk, constants)
-            if hasattr(cursor, "copy_expert"):  # psycopg2
-                cursor.copy_expert(copy_sql, buffer)
-            else:  # psycopg 3
-                with cursor.copy(copy_sql) as copy:
-                    copy.write(buffer.getvalue())
-            if progress is not None:
-                progress(chunk.num_rows)
-    finally:
-        cursor.close()
+    for start in range(0, data.num_rows, CHUNK_ROWS):
+        yield copy_sql, _csv_chunk(columns, data.slice(start, CHUNK_ROWS), constants)
 
 
-def _csv_chunk(columns: Sequence[str], chunk: pa.Table, constants: dict[str, Any]) -> io.BytesIO:
+def _csv_chunk(columns: Sequence[str], chunk: pa.Table, constants: dict[str, Any]) -> bytes:
     import pyarrow.csv as pacsv
 
     n = chunk.num_rows
@@ -308,5 +338,4 @@ def _csv_chunk(columns: Sequence[str], chunk: pa.Table, constants: dict[str, Any
         buffer,
         write_options=pacsv.WriteOptions(include_header=False, quoting_style="needed"),
     )
-    buffer.seek(0)
-    return buffer
+    return buffer.getvalue()

@@ -14,7 +14,7 @@ from .records import SkymapRecords
 if TYPE_CHECKING:
     from ..skymap import SkyMap
 
-__all__ = ["base64_array", "produce", "tract_chunks"]
+__all__ = ["base64_array", "produce", "record_chunks", "tract_chunks"]
 
 
 def _binary(pair: tuple[np.ndarray, np.ndarray]) -> pa.Array:
@@ -49,12 +49,50 @@ def _release_freed_memory() -> None:
 def produce(skymap: SkyMap, name: str) -> SkymapRecords:
     """:func:`skymaps.butler.dimension_records`: the rows of the already-built skymap."""
     from .. import _core
+
+    _check_skymap(skymap)
+    records = _records(_core.skymap_records(skymap._core), name)
+    _release_freed_memory()
+    return records
+
+
+def record_chunks(
+    skymap: SkyMap, name: str, patch_rows: int, parallel: bool = True
+) -> Iterator[SkymapRecords]:
+    """The records of ``skymap`` a range of whole tracts at a time (each about
+    ``patch_rows`` patches, at least one tract), in tract order: what
+    :func:`tract_chunks` gives of :func:`produce`'s records, computed as they are
+    needed, so that a registration writes the first rows while the next are computed
+    and never holds all of them. ``parallel=False`` computes each range on the calling
+    thread only."""
+    from .. import _core
+
+    _check_skymap(skymap)
+    counts = _core.tract_patch_counts(skymap._core)
+    for start, stop in _ranges(counts, patch_rows):
+        yield _records(_core.skymap_records(skymap._core, start, stop, parallel), name)
+
+
+def _ranges(patch_counts: np.ndarray, patch_rows: int) -> list[tuple[int, int]]:
+    """Consecutive ``(start, stop)`` ranges of positions, each starting a new multiple
+    of ``patch_rows`` patches (so never empty); ``[(0, 0)]`` for no tracts."""
+    if len(patch_counts) == 0:
+        return [(0, 0)]
+    first_patch = np.concatenate([[0], np.cumsum(patch_counts)[:-1]])
+    starts = np.flatnonzero(np.diff(first_patch // max(1, patch_rows))) + 1
+    cuts = [0, *starts.tolist(), len(patch_counts)]
+    return list(zip(cuts[:-1], cuts[1:], strict=True))
+
+
+def _check_skymap(skymap: object) -> None:
     from ..skymap import SkyMap
 
     if not isinstance(skymap, SkyMap):
         raise TypeError(f"expected a skymaps.SkyMap, got {type(skymap).__name__}")
-    cols = _core.skymap_records(skymap._core)
-    _release_freed_memory()
+
+
+def _records(cols: dict, name: str) -> SkymapRecords:
+    """Rust's columns (``_core.skymap_records``) as :class:`SkymapRecords`."""
     records = SkymapRecords.from_columns(
         name=name,
         hash=cols["hash"],
@@ -116,10 +154,8 @@ def tract_chunks(records: SkymapRecords, patch_rows: int) -> Iterator[SkymapReco
         yield records
         return
     patch_tract = records.patch.column("tract").to_numpy()
-    # A new chunk starts at the first tract past each multiple of ``patch_rows`` rows.
     first_patch = np.searchsorted(patch_tract, tract_ids, side="left")
-    starts = np.flatnonzero(np.diff(first_patch // max(1, patch_rows))) + 1
-    cuts = [0, *starts.tolist(), len(tract_ids)]
+    patch_counts = np.diff(np.append(first_patch, len(patch_tract)))
     tract_overlap = records.tract_overlap.column("tract").to_numpy()
     patch_overlap = records.patch_overlap.column("tract").to_numpy()
 
@@ -127,7 +163,7 @@ def tract_chunks(records: SkymapRecords, patch_rows: int) -> Iterator[SkymapReco
         start, stop = np.searchsorted(column, [low, high], side="left")
         return table.slice(int(start), int(stop - start))
 
-    for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):
+    for lo, hi in _ranges(patch_counts, patch_rows):
         low = int(tract_ids[lo])
         high = int(tract_ids[hi - 1]) + 1
         yield dataclasses.replace(

@@ -32,20 +32,23 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+from .._prefetch import prefetched
 from ..errors import RegistrationError, SkymapsError
 from . import formatter
 from ._database import (
     CHUNK_ROWS,
+    PreparedLoad,
     RegistryTables,
-    bulk_insert,
+    prepare_load,
     sqlite_bulk_load,
     sqlite_foreign_keys_off,
+    write_load,
 )
 from ._lock import registration_lock
-from ._producer import base64_array, tract_chunks
+from ._producer import base64_array, record_chunks, tract_chunks
 from .records import (
     COMMON_SKYPIX_LEVEL,
     COMMON_SKYPIX_SYSTEM,
@@ -255,8 +258,9 @@ def register(
     records : SkymapRecords, optional
         The records of ``skymap``, if already computed.
     progress : bool or callable
-        Show a progress bar (tqdm) while rows are written, or call
-        ``progress(table, rows_done, rows_total)`` instead.
+        Show a progress bar (tqdm) of the patches written, or call
+        ``progress(table, patches_done, patches_total)`` after each batch of rows is
+        written (``table`` names the table written) instead.
     echo : callable, optional
         Receives one-line messages (``print`` for the CLI); silent by default.
 
@@ -285,19 +289,14 @@ def register(
         records = skymap
     if records is not None and records.name != name:
         records = dataclasses.replace(records, name=name)
-    computed: list[SkymapRecords] = []
+    attempt = (butler_or_repo, skymap, name, dry_run, store_skymap, records, progress, say)
     try:
-        return _register(
-            butler_or_repo, skymap, name, dry_run, store_skymap, records, progress, say, computed
-        )
+        return _register(*attempt)
     except NewRepositoryTaken:
         # Another process created the repository first: register into that one (usually
-        # a no-op or a conflict), reusing the records already computed.
+        # a no-op or a conflict).
         say(f"{butler_or_repo} was created by another process meanwhile; registering into it")
-        result = _register(
-            butler_or_repo, skymap, name, dry_run, store_skymap,
-            computed[0] if computed else records, progress, say, computed,
-        )
+        result = _register(*attempt)
         result.seconds = time.perf_counter() - start
         return result
 
@@ -311,9 +310,8 @@ def _register(
     records: SkymapRecords | None,
     progress: bool | Callable[[str, int, int], None],
     say: Callable[[str], None],
-    computed: list[SkymapRecords],
 ) -> RegistrationResult:
-    """One attempt of :func:`register`; the records it computes go into ``computed``."""
+    """One attempt of :func:`register`."""
     start = time.perf_counter()
     with opened_repository(butler_or_repo, create=not dry_run) as (butler, created):
         # The hash is cheap; compare it with the repository before computing any record.
@@ -321,23 +319,26 @@ def _register(
         existing = {} if butler is None else _existing_skymaps(butler)
         if _check_conflicts(existing, name, hash_):
             return _unchanged(name, hash_, start)
-        if records is None:
-            say(f"computing the records of {name!r} ...")
-            records = dimension_records(skymap, name)
-            computed.append(records)
-        counts = records.counts()
-        result = RegistrationResult(name, records.hash_hex, "dry-run", counts, created)
         store_skymap = store_skymap and not isinstance(skymap, SkymapRecords)
         if store_skymap and butler is not None:
             _check_dataset_type(butler)
         if dry_run:
-            result.seconds = time.perf_counter() - start
-            return result
-        if not _write_locked(butler, skymap if store_skymap else None, records, progress, say):
+            if records is None:
+                say(f"computing the records of {name!r} ...")
+                records = dimension_records(skymap, name)
+            return RegistrationResult(
+                name, records.hash_hex, "dry-run", records.counts(), created,
+                time.perf_counter() - start,
+            )
+        # Without records, they are computed a range of tracts at a time while the
+        # previous range is written (see _RowSource).
+        source = _RowSource(skymap, name, records)
+        counts = _write_locked(butler, skymap if store_skymap else None, source, progress, say)
+        if counts is None:
             return _unchanged(name, hash_, start)
-    result.status = "registered"
-    result.seconds = time.perf_counter() - start
-    return result
+    return RegistrationResult(
+        name, hash_.hex(), "registered", counts, created, time.perf_counter() - start
+    )
 
 
 def _unchanged(name: str, hash_: bytes, start: float) -> RegistrationResult:
@@ -349,15 +350,49 @@ def _unchanged(name: str, hash_: bytes, start: float) -> RegistrationResult:
     )
 
 
+class _RowSource:
+    """The rows a registration writes: records already computed, or a skymap whose
+    records are computed a range of tracts at a time as they are written."""
+
+    def __init__(self, skymap: Any, name: str, records: SkymapRecords | None) -> None:
+        self.records = records
+        self.skymap = skymap
+        if records is not None:
+            self.skymap_row = records.skymap_row
+            self.patches = records.patch.num_rows
+        else:
+            from .. import _core
+
+            self.skymap_row = {
+                "name": name,
+                "hash": bytes(skymap.hash),
+                "tract_max": skymap.tract_max,
+                "patch_nx_max": skymap.patch_nx_max,
+                "patch_ny_max": skymap.patch_ny_max,
+            }
+            self.patches = int(_core.tract_patch_counts(skymap._core).sum())
+        self.name = name
+
+    def chunks(self) -> Iterator[SkymapRecords]:
+        """Consecutive ranges of whole tracts, in tract order (every table of a
+        registry is keyed by tract first, so each B-tree grows at its right edge)."""
+        if self.records is not None:
+            return tract_chunks(self.records, CHUNK_ROWS)
+        # One thread computes them (the database's writes are the slower part): all
+        # cores for it would take a core's share from the database's thread.
+        return record_chunks(self.skymap, self.name, CHUNK_ROWS, parallel=False)
+
+
 def _write_locked(
     butler: Any,
     skymap: Any,
-    records: SkymapRecords,
+    source: _RowSource,
     progress: bool | Callable[[str, int, int], None],
     say: Callable[[str], None],
-) -> bool:
-    """Writes under the registry's registration lock (:mod:`._lock`); False when
-    another process registered the same skymap meanwhile (nothing written).
+) -> dict[str, int] | None:
+    """Writes under the registry's registration lock (:mod:`._lock`): the rows written
+    per table, or None when another process registered the same skymap meanwhile
+    (nothing written).
 
     The name and hash are checked again under the lock: the first check ran before
     the records were computed, and another registration may have committed since.
@@ -367,33 +402,41 @@ def _write_locked(
         tables.db, waiting=lambda: say("waiting for another registration into this repository ...")
     ):
         butler.registry.refresh()  # drop cached skymaps, runs and dataset types
-        if _check_conflicts(_existing_skymaps(butler), records.name, records.hash):
-            return False
+        if _check_conflicts(
+            _existing_skymaps(butler), source.name, source.skymap_row["hash"]
+        ):
+            return None
         if skymap is not None:
             _check_dataset_type(butler)
-        _write(butler, tables, skymap, records, progress, say)
-    return True
+        return _write(butler, tables, skymap, source, progress, say)
 
 
 def _write(
     butler: Any,
     tables: RegistryTables,
     skymap: Any,
-    records: SkymapRecords,
+    source: _RowSource,
     progress: bool | Callable[[str, int, int], None],
     say: Callable[[str], None],
-) -> None:
-    """Every write of a registration; on any failure the repository is as before.
+) -> dict[str, int]:
+    """Every write of a registration (the rows written per table); on any failure the
+    repository is as before.
 
     A database or file-system failure (disk full, read-only database, lost
     connection) becomes a :class:`RegistrationError` naming the reason.
     """
     additions = _Additions(butler)
+    # The order of SkymapRecords.counts().
+    counts = dict.fromkeys(
+        ("tract", "patch", "tract_skypix_overlap", "patch_skypix_overlap"), 0
+    )
+    counts = {"skymap": 1, **counts}
     try:
         dataset_type = _ensure_dataset_type(butler) if skymap is not None else None
-        total = sum(n for table, n in records.counts().items() if table != "skymap")
-        bar = _progress_bar(progress, total, records.name)
-        say(f"writing {total:,} rows for {records.name!r} in one transaction ...")
+        bar = _progress_bar(progress, source.patches, source.name)
+        doing = "writing" if source.records is not None else "computing and writing"
+        say(f"{doing} the rows of {source.patches:,} patches of {source.name!r} in one "
+            "transaction ...")
         try:
             with (
                 sqlite_foreign_keys_off(tables),
@@ -402,14 +445,19 @@ def _write(
             ):
                 # The one skymap record goes through the public API: it also writes the
                 # overlap summary rows that declare "htm7 overlaps are materialized".
-                butler.registry.insertDimensionData("skymap", records.skymap_row)
-                # Streamed a range of tracts at a time: only one chunk is ever converted
-                # to database rows, and each table's primary key grows in order.
-                for chunk in tract_chunks(records, CHUNK_ROWS):
-                    for key, columns, data, constants in _table_loads(chunk):
-                        bulk_insert(tables, key, columns, data, constants, bar.update_for(key))
+                butler.registry.insertDimensionData("skymap", source.skymap_row)
+                # A range of tracts at a time, each table's primary key growing in
+                # order; the next range is computed and converted to the driver's form
+                # on another thread while this one is written.
+                prepared = (_prepared_loads(tables, chunk) for chunk in source.chunks())
+                with prefetched(prepared, depth=1) as ready:
+                    for loads in ready:
+                        for load in loads:
+                            write_load(tables, load)
+                            counts[_TABLE_NAMES[load.key]] += load.rows
+                            bar.advance(load.key, load.rows if load.key == "patch" else 0)
                 if dataset_type is not None:
-                    butler.put(skymap, dataset_type, {"skymap": records.name}, run=RUN)
+                    butler.put(skymap, dataset_type, {"skymap": source.name}, run=RUN)
         finally:
             bar.close()
     except Exception as err:
@@ -417,12 +465,29 @@ def _write(
         if isinstance(err, SkymapsError):
             raise
         raise RegistrationError(
-            f"writing skymap {records.name!r} failed: {_first_line(err)}. Nothing was "
+            f"writing skymap {source.name!r} failed: {_first_line(err)}. Nothing was "
             f"written{left}."
         ) from err
     except BaseException:  # KeyboardInterrupt, SystemExit
         additions.undo_after_failure()
         raise
+    return counts
+
+
+#: Load keys of :func:`_table_loads` and the tables they fill.
+_TABLE_NAMES = {
+    "tract": "tract",
+    "tract_overlap": "tract_skypix_overlap",
+    "patch": "patch",
+    "patch_overlap": "patch_skypix_overlap",
+}
+
+
+def _prepared_loads(tables: RegistryTables, chunk: SkymapRecords) -> list[PreparedLoad]:
+    return [
+        prepare_load(tables, key, columns, data, constants)
+        for key, columns, data, constants in _table_loads(chunk)
+    ]
 
 
 def _first_line(err: BaseException) -> str:
@@ -467,7 +532,7 @@ def _table_loads(records: SkymapRecords) -> list[tuple[str, list[str], Any, dict
 
 
 class _Progress:
-    """A tqdm bar over all rows, or a user callback, or nothing."""
+    """A tqdm bar over the patches written, or a user callback, or nothing."""
 
     def __init__(self, target: bool | Callable[[str, int, int], None], total: int, name: str):
         self.total = total
@@ -477,17 +542,17 @@ class _Progress:
         if target is True:
             from tqdm.auto import tqdm
 
-            self.bar = tqdm(total=total, unit=" rows", unit_scale=True, desc=f"register {name}")
+            self.bar = tqdm(
+                total=total, unit=" patches", unit_scale=True, desc=f"register {name}"
+            )
 
-    def update_for(self, table: str) -> Callable[[int], None]:
-        def update(n: int) -> None:
-            self.done += n
-            if self.bar is not None:
-                self.bar.update(n)
-            if self.callback is not None:
-                self.callback(table, self.done, self.total)
-
-        return update
+    def advance(self, table: str, patches: int) -> None:
+        """After rows of ``table`` are written, of which ``patches`` patch rows."""
+        self.done += patches
+        if self.bar is not None and patches:
+            self.bar.update(patches)
+        if self.callback is not None:
+            self.callback(table, self.done, self.total)
 
     def close(self) -> None:
         if self.bar is not None:

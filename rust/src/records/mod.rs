@@ -19,7 +19,9 @@ pub mod column;
 pub mod rows;
 
 pub use column::BinaryColumn;
-pub use rows::{skymap_rows, skymap_rows_checked, SkymapRows, TRACTS_PER_CHECK};
+pub use rows::{
+    skymap_rows, skymap_rows_checked, tract_range_rows_checked, SkymapRows, TRACTS_PER_CHECK,
+};
 
 /// HTM level of the butler's common skypix (`skypix.common: htm7` in dimensions.yaml).
 pub const COMMON_SKYPIX_LEVEL: u8 = 7;

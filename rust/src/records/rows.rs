@@ -7,7 +7,7 @@ use crate::parallel::install;
 use crate::pixelization::htm::ContainerChain;
 use crate::pixelization::Htm;
 use crate::tessellation::{SkyMap, Tract};
-use crate::Result;
+use crate::{Error, Result};
 use rayon::prelude::*;
 
 /// Every row the butler keeps for one skymap (apart from the `skymap` row itself,
@@ -166,20 +166,44 @@ fn map_tracts<T: Send>(
 /// # Errors
 /// As [`skymap_rows`], or the error `check` returns.
 pub fn skymap_rows_checked(sky: &SkyMap, check: impl FnMut() -> Result<()>) -> Result<SkymapRows> {
-    rows_in_chunks(sky, TRACTS_PER_CHECK, check)
+    tract_range_rows_checked(sky, 0..sky.tracts().len(), check)
 }
 
-/// [`skymap_rows_checked`] with chunks of `tracts_per_chunk` tracts.
-fn rows_in_chunks(
+/// [`skymap_rows_checked`] for the tracts at positions `range` of [`SkyMap::tracts`]
+/// (tract order): the rows of consecutive ranges, concatenated, are the skymap's rows.
+/// How a registration streams a skymap into a database a range at a time.
+///
+/// # Errors
+/// As [`skymap_rows_checked`]; [`Error::UnknownId`] if `range` is not within the
+/// tracts.
+pub fn tract_range_rows_checked(
     sky: &SkyMap,
+    range: std::ops::Range<usize>,
+    check: impl FnMut() -> Result<()>,
+) -> Result<SkymapRows> {
+    let tracts = sky.tracts().get(range.clone()).ok_or_else(|| {
+        Error::UnknownId(format!(
+            "tract positions {}..{} are not within the skymap's {} tracts",
+            range.start,
+            range.end,
+            sky.tracts().len()
+        ))
+    })?;
+    rows_in_chunks(tracts, TRACTS_PER_CHECK, check)
+}
+
+/// The rows of `tracts`, computed in chunks of `tracts_per_chunk` tracts with `check`
+/// after each.
+fn rows_in_chunks(
+    tracts: &[Tract],
     tracts_per_chunk: usize,
     mut check: impl FnMut() -> Result<()>,
 ) -> Result<SkymapRows> {
     let htm = Htm::new(i64::from(COMMON_SKYPIX_LEVEL))?;
-    let patches: usize = sky.tracts().iter().map(|t| t.patch_count() as usize).sum();
-    let mut out = SkymapRows::with_capacity(sky.tracts().len(), patches);
+    let patches: usize = tracts.iter().map(|t| t.patch_count() as usize).sum();
+    let mut out = SkymapRows::with_capacity(tracts.len(), patches);
     let mut pending: Vec<TractRows> = Vec::new();
-    for chunk in sky.tracts().chunks(tracts_per_chunk) {
+    for chunk in tracts.chunks(tracts_per_chunk) {
         let computed = map_tracts(
             chunk,
             |c, t| tract_rows(&htm, c, t),
@@ -344,7 +368,7 @@ mod tests {
         assert!(n > 4);
         for per_chunk in [1, 7, n - 1, n] {
             let mut checks = 0;
-            let got = rows_in_chunks(&sky, per_chunk, || {
+            let got = rows_in_chunks(sky.tracts(), per_chunk, || {
                 checks += 1;
                 Ok(())
             })
@@ -355,7 +379,7 @@ mod tests {
             assert_eq!(got.patch_region.data, want.patch_region.data);
         }
         let mut checks = 0;
-        let stopped = rows_in_chunks(&sky, 1, || {
+        let stopped = rows_in_chunks(sky.tracts(), 1, || {
             checks += 1;
             Err(crate::Error::Interrupted("test".into()))
         });
