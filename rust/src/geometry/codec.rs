@@ -50,13 +50,20 @@ impl ConvexPolygon {
     /// sphgeom's encoding: `'p'` then the vertices as little-endian doubles.
     pub fn encode(&self) -> Vec<u8> {
         let mut buf = Vec::with_capacity(1 + 24 * self.vertices().len());
+        self.encode_into(&mut buf);
+        buf
+    }
+
+    /// [`ConvexPolygon::encode`], appended to `buf` (no allocation per polygon when
+    /// many are written into one buffer).
+    pub fn encode_into(&self, buf: &mut Vec<u8>) {
+        buf.reserve(1 + 24 * self.vertices().len());
         buf.push(POLYGON_CODE);
         for v in self.vertices() {
-            push_f64(&mut buf, v.x());
-            push_f64(&mut buf, v.y());
-            push_f64(&mut buf, v.z());
+            push_f64(buf, v.x());
+            push_f64(buf, v.y());
+            push_f64(buf, v.z());
         }
-        buf
     }
 }
 

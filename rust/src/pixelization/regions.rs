@@ -14,7 +14,9 @@
 //! envelopes and the union of interiors (a superset and a subset, not exact).
 
 use super::healpix::cover::CoverShape;
-use super::htm::{find_envelope_below_container, find_pixels, PolygonTrixels, TrixelRelation};
+use super::htm::{
+    envelope_near_ranges, find_pixels, ContainerChain, PolygonTrixels, TrixelRelation,
+};
 use super::{Healpix, Htm};
 use crate::geometry::{relate_vertices, relate_vertices_box, relate_vertices_circle};
 use crate::geometry::{ConvexPolygon, Region, UnitVector3d, Vector3d};
@@ -83,12 +85,11 @@ impl Htm {
     }
 
     /// [`Htm::envelope`] of `polygon` with no range limit, searched from the deepest
-    /// trixel that strictly contains it (the same trixels; see
-    /// [`find_envelope_below_container`]): much less work for small polygons such as
-    /// patches.
+    /// trixel that strictly contains it (the same trixels; see `htm/near.rs`): much
+    /// less work for small polygons such as patches.
     pub fn polygon_envelope(&self, polygon: &ConvexPolygon) -> RangeSet {
         let relation = PolygonTrixels::new(polygon.vertices());
-        find_envelope_below_container(&relation, self.level(), polygon.vertices())
+        envelope_near_ranges(&relation, self.level(), &mut ContainerChain::default())
     }
 
     /// Trixels entirely inside `region` (a subset), identical to sphgeom's `interior`.

@@ -23,8 +23,21 @@ impl BinaryColumn {
     }
 
     pub(crate) fn push(&mut self, value: &[u8]) {
-        self.data.extend_from_slice(value);
+        self.push_with(|data| data.extend_from_slice(value));
+    }
+
+    /// Appends the value that `write` appends to the data buffer.
+    pub(crate) fn push_with(&mut self, write: impl FnOnce(&mut Vec<u8>)) {
+        write(&mut self.data);
         self.offsets.push(self.data.len() as i64);
+    }
+
+    /// Appends every value of `other`.
+    pub(crate) fn extend(&mut self, other: &BinaryColumn) {
+        let base = self.data.len() as i64;
+        self.data.extend_from_slice(&other.data);
+        self.offsets
+            .extend(other.offsets.iter().skip(1).map(|o| o + base));
     }
 
     /// Number of values.
@@ -125,10 +138,7 @@ pub(crate) fn concat_columns<'a>(
     let bytes: usize = parts.clone().map(|c| c.data.len()).sum();
     let mut out = BinaryColumn::with_capacity(n, bytes);
     for part in parts {
-        let base = out.data.len() as i64;
-        out.data.extend_from_slice(&part.data);
-        out.offsets
-            .extend(part.offsets.iter().skip(1).map(|o| o + base));
+        out.extend(part);
     }
     out
 }

@@ -16,8 +16,8 @@
 //! trixel can also pass a hint to its children ([`TrixelRelation::Hint`]): for a
 //! polygon, the edges that its children can still cross.
 
-use super::{children, midpoint, ROOT_VERTICES};
-use crate::geometry::{UnitVector3d, Vector3d};
+use super::{midpoint, ROOT_VERTICES};
+use crate::geometry::Vector3d;
 use crate::pixelization::{DISJOINT, WITHIN};
 use crate::rangeset::RangeSet;
 
@@ -136,104 +136,5 @@ pub fn find_pixels<R: TrixelRelation + ?Sized>(
         let s = t.map(|v| region.vertex(&v, &hint));
         f.visit(t, &s, &hint, r as u64 + 8, 0);
     }
-    f.ranges
-}
-
-/// Margin on `n · p` (`n` the cross product of two unit trixel vertices, `p` a unit
-/// point) beyond which the floating-point sign is the exact orientation's: about 40
-/// times the worst rounding error, as in `polygon.rs`.
-const STRICT_MARGIN: f64 = 1e-13;
-
-/// Whether every point lies strictly inside trixel `t` (beyond [`STRICT_MARGIN`] on
-/// the inner side of its 3 edge planes).
-fn strictly_inside(t: &[Vector3d; 3], points: &[UnitVector3d]) -> bool {
-    let planes = [t[2].cross(&t[0]), t[0].cross(&t[1]), t[1].cross(&t[2])];
-    points
-        .iter()
-        .all(|p| planes.iter().all(|n| n.dot(p.as_vector()) > STRICT_MARGIN))
-}
-
-/// The envelope at `level` (no range limit) of a convex polygon with vertices
-/// `vertices` related by `region`: the same trixels as `find_pixels(region, level, 0,
-/// false)`, with the search started at the deepest trixel that strictly contains the
-/// polygon instead of at the roots (for small polygons, most of the work).
-///
-/// Why it is the same: the trixels of one level tile the sphere exactly (siblings share
-/// their edge vertices bit for bit), so a polygon strictly inside trixel `t` has no point
-/// in any other trixel of `t`'s level, and none of `t`'s ancestors is a polygon vertex's
-/// trixel unless it strictly contains the polygon too. The root search, whose relation
-/// is exact (DISJOINT only for no common point), therefore drops every trixel off that
-/// chain, finds each chain trixel intersecting and not within the polygon (a polygon
-/// vertex is strictly inside it), and searches below the deepest one exactly as here.
-pub fn find_envelope_below_container<R: TrixelRelation + ?Sized>(
-    region: &R,
-    level: u8,
-    vertices: &[UnitVector3d],
-) -> RangeSet {
-    find_envelope_below_cached_container(region, level, vertices, &mut ContainerChain::default())
-}
-
-/// The trixels, root first, that strictly contained the last polygon searched by
-/// [`find_envelope_below_cached_container`]: neighbouring polygons (the patches of one
-/// tract, in grid order) mostly lie in the same deep trixels, so the next search
-/// starts from the deepest of them that still contains its polygon instead of from
-/// the 8 roots.
-#[derive(Debug, Clone, Default)]
-pub struct ContainerChain {
-    /// `(vertices, id)` of the trixels, one per level from a root.
-    trixels: Vec<([Vector3d; 3], u64)>,
-}
-
-/// [`find_envelope_below_container`], reusing (and updating) the containers of the
-/// previous polygon. Any trixel that strictly contains the polygon is a valid place to
-/// start (the search from it drops its children that miss the polygon, as the root
-/// search drops the trixels off the chain), so the cached trixel checked here gives
-/// the same trixels as a search from the roots.
-pub fn find_envelope_below_cached_container<R: TrixelRelation + ?Sized>(
-    region: &R,
-    level: u8,
-    vertices: &[UnitVector3d],
-    chain: &mut ContainerChain,
-) -> RangeSet {
-    let chain = &mut chain.trixels;
-    // The deepest remembered trixel that still strictly contains the polygon.
-    while chain
-        .last()
-        .is_some_and(|(t, _)| !strictly_inside(t, vertices))
-    {
-        chain.pop();
-    }
-    if chain.is_empty() {
-        let Some(root) = ROOT_VERTICES
-            .iter()
-            .position(|t| strictly_inside(t, vertices))
-        else {
-            return find_pixels(region, level, 0, false);
-        };
-        chain.push((ROOT_VERTICES[root], root as u64 + 8));
-    }
-    let (mut t, mut index) = chain[chain.len() - 1];
-    'down: while chain.len() <= usize::from(level) {
-        for (k, child) in children(&t).iter().enumerate() {
-            if strictly_inside(child, vertices) {
-                (t, index) = (*child, 4 * index + k as u64);
-                chain.push((t, index));
-                continue 'down;
-            }
-        }
-        break;
-    }
-    let depth = chain.len() as i32 - 1;
-    let mut f = Finder {
-        region,
-        interior_only: false,
-        level: i32::from(level),
-        desired_level: i32::from(level),
-        max_ranges: usize::MAX,
-        ranges: RangeSet::new(),
-    };
-    let hint = region.root_hint();
-    let s = t.map(|v| region.vertex(&v, &hint));
-    f.visit(&t, &s, &hint, index, depth);
     f.ranges
 }

@@ -13,12 +13,12 @@
 
 mod finder;
 mod locate;
+mod near;
 mod polygon;
 
-pub use finder::{
-    find_envelope_below_cached_container, find_envelope_below_container, find_pixels,
-    ContainerChain, TrixelRelation,
-};
+pub use finder::{find_pixels, TrixelRelation};
+pub(crate) use near::envelope_near_ranges;
+pub use near::ContainerChain;
 pub(crate) use polygon::PolygonTrixels;
 
 use super::exact::{normalize_like_sphgeom, orientation};
@@ -260,8 +260,7 @@ impl Htm {
     /// [`Htm::polygon_envelope`] of one of a run of neighbouring polygons (the patches
     /// of a tract in grid order): the search starts from the deepest trixel of `chain`
     /// (left by the previous polygon) that still strictly contains this one, which
-    /// gives the same trixels (see [`find_envelope_below_cached_container`]) for less
-    /// work.
+    /// gives the same trixels for less work (see `near.rs`).
     ///
     /// # Examples
     /// ```
@@ -285,7 +284,19 @@ impl Htm {
         chain: &mut ContainerChain,
     ) -> RangeSet {
         let relation = PolygonTrixels::new(polygon.vertices());
-        find_envelope_below_cached_container(&relation, self.level, polygon.vertices(), chain)
+        envelope_near_ranges(&relation, self.level, chain)
+    }
+
+    /// [`Htm::polygon_envelope_near`], handing each range `[begin, end)` of trixel ids
+    /// (ascending, disjoint) to `emit` as it is found instead of collecting them.
+    pub fn polygon_envelope_near_with(
+        &self,
+        polygon: &ConvexPolygon,
+        chain: &mut ContainerChain,
+        emit: impl FnMut(u64, u64),
+    ) {
+        let relation = PolygonTrixels::new(polygon.vertices());
+        near::envelope_near(&relation, self.level, chain, emit);
     }
 
     /// The conventional name: `N`/`S` and one digit per level (`N32000000`).

@@ -52,6 +52,16 @@ pub(crate) struct PolygonTrixels<'a> {
     big_trixel_chord2: f64,
 }
 
+/// The vertex before vertex `k` of `n` (no division in the per-polygon loops).
+#[inline]
+fn previous(k: usize, n: usize) -> usize {
+    if k == 0 {
+        n - 1
+    } else {
+        k - 1
+    }
+}
+
 /// Edge planes kept in place for small polygons (no allocation per patch).
 const INLINE_NORMALS: usize = 8;
 
@@ -74,7 +84,7 @@ impl std::ops::Deref for Normals {
 impl<'a> PolygonTrixels<'a> {
     pub(crate) fn new(vertices: &'a [UnitVector3d]) -> Self {
         let n = vertices.len();
-        let normal = |k: usize| vertices[(k + n - 1) % n].cross(&vertices[k]);
+        let normal = |k: usize| vertices[previous(k, n)].cross(&vertices[k]);
         let normals = if n <= INLINE_NORMALS {
             let mut inline = [Vector3d::default(); INLINE_NORMALS];
             for (k, slot) in inline.iter_mut().enumerate().take(n) {
@@ -84,9 +94,10 @@ impl<'a> PolygonTrixels<'a> {
         } else {
             Normals::Heap((0..n).map(normal).collect())
         };
+        // |norm² - 1| <= e implies |norm - 1| <= e / 2 (no square root per vertex).
         let unit = vertices.iter().all(|v| {
             let v = v.as_vector();
-            v.is_finite() && (v.norm() - 1.0).abs() <= MAX_NORM_ERROR
+            v.is_finite() && (v.squared_norm() - 1.0).abs() <= MAX_NORM_ERROR
         });
         // A rough centre and radius: the normalised vertex sum, the farthest vertex.
         let sum = vertices
@@ -96,7 +107,7 @@ impl<'a> PolygonTrixels<'a> {
         let radius2 = vertices
             .iter()
             .map(|v| v.as_vector().sub(&centre).squared_norm())
-            .fold(0.0, f64::max);
+            .fold(0.0, |a, b| if b > a { b } else { a });
         let mut prepared = PolygonTrixels {
             vertices,
             normals,
@@ -107,12 +118,23 @@ impl<'a> PolygonTrixels<'a> {
         prepared
     }
 
+    /// The polygon's vertices.
+    pub(crate) fn vertices(&self) -> &[UnitVector3d] {
+        self.vertices
+    }
+
+    /// Whether the vertex list is a proper polygon (unit vertices, strictly convex),
+    /// for which the geometric proofs hold.
+    pub(crate) fn is_fast(&self) -> bool {
+        self.fast
+    }
+
     /// Whether every vertex lies strictly left of every edge it is not on (exact, as
     /// `ConvexPolygon::from_vertices` requires).
     fn strictly_convex(&self) -> bool {
         let n = self.vertices.len();
         (0..n).all(|k| {
-            let (a, b) = ((k + n - 1) % n, k);
+            let (a, b) = (previous(k, n), k);
             self.vertices
                 .iter()
                 .enumerate()
@@ -124,7 +146,7 @@ impl<'a> PolygonTrixels<'a> {
     #[inline]
     fn edge(&self, k: usize) -> (&UnitVector3d, &UnitVector3d) {
         let n = self.vertices.len();
-        (&self.vertices[(k + n - 1) % n], &self.vertices[k])
+        (&self.vertices[previous(k, n)], &self.vertices[k])
     }
 
     /// The sign of `orientation(p, a, b)` for edge `k` (exact), using the
