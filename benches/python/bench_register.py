@@ -325,7 +325,7 @@ def show(label: str, result: dict) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--preset", default="hsc_rings_v1")
-    parser.add_argument("--peer-tracts", type=int, default=150)
+    parser.add_argument("--peer-tracts", type=int, default=1000)
     parser.add_argument("--full-peers", action="store_true")
     parser.add_argument(
         "--quick", action="store_true", help="a 6-tract discrete skymap (seconds-long smoke run)"
