@@ -16,6 +16,24 @@ mod locate;
 mod near;
 mod polygon;
 
+/// `(lon, lat)` points (degrees) at `angles` (degrees) around `(lon, lat)`, `size`
+/// degrees away (longitudes stretched by `1 / cos(lat)`): random hull inputs for the
+/// property tests of the HTM searches.
+#[cfg(test)]
+fn points_around(lon: f64, lat: f64, size: f64, angles: &[f64]) -> Vec<(f64, f64)> {
+    let scale = lat.to_radians().cos().max(1e-3);
+    angles
+        .iter()
+        .map(|a| {
+            let (s, c) = a.to_radians().sin_cos();
+            (
+                (lon + size * c / scale).rem_euclid(360.0),
+                (lat + size * s).clamp(-90.0, 90.0),
+            )
+        })
+        .collect()
+}
+
 pub use finder::{find_pixels, TrixelRelation};
 pub(crate) use near::envelope_near_ranges;
 pub use near::ContainerChain;

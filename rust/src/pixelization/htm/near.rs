@@ -492,14 +492,7 @@ mod tests {
         ) {
             // Hulls of points around (lon, lat): lanes (up to 4) and longer lists.
             let size = 10f64.powf(log_size);
-            let scale = lat.to_radians().cos().max(1e-3);
-            let pts: Vec<(f64, f64)> = angles
-                .iter()
-                .map(|a| {
-                    let (s, c) = a.to_radians().sin_cos();
-                    ((lon + size * c / scale).rem_euclid(360.0), (lat + size * s).clamp(-90.0, 90.0))
-                })
-                .collect();
+            let pts = crate::pixelization::htm::points_around(lon, lat, size, &angles);
             if let Some(p) = polygon(&pts) {
                 check_run(&[p.clone(), p], level);
             }

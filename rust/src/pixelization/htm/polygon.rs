@@ -421,14 +421,7 @@ mod tests {
             angles in proptest::collection::vec(0.0f64..360.0, 3..10),
         ) {
             let size = 10f64.powf(log_size);
-            let scale = lat.to_radians().cos().max(1e-3);
-            let pts: Vec<(f64, f64)> = angles
-                .iter()
-                .map(|a| {
-                    let (s, c) = a.to_radians().sin_cos();
-                    ((lon + size * c / scale).rem_euclid(360.0), (lat + size * s).clamp(-90.0, 90.0))
-                })
-                .collect();
+            let pts = crate::pixelization::htm::points_around(lon, lat, size, &angles);
             let v: Vec<UnitVector3d> = pts
                 .iter()
                 .map(|&(lo, la)| UnitVector3d::from_lonlat_deg(lo, la).unwrap())
