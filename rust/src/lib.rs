@@ -30,6 +30,8 @@ pub mod rangeset;
 pub mod records;
 pub mod simd;
 pub mod tessellation;
+#[cfg(test)]
+mod test_random;
 
 #[cfg(feature = "python")]
 mod bindings;

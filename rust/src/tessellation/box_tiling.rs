@@ -761,13 +761,7 @@ mod tests {
     /// row and column edges, RA outside [0, 360) and the poles.
     #[test]
     fn batched_ids_equal_row_col() {
-        let mut state = 11u64;
-        let mut uniform = move || {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut uniform = crate::test_random::uniform(11u64);
         for height in [0.25, 0.3, 1.0, 3.0] {
             let b = BoxTiling::new(height, 2, TileNaming::LegacySurvey, 1).unwrap();
             assert_eq!(

@@ -197,13 +197,7 @@ mod tests {
     /// pixel corners and the poles, at lengths that leave partial batches.
     #[test]
     fn batched_owners_equal_per_point_owners() {
-        let mut state = 5u64;
-        let mut uniform = move || {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut uniform = crate::test_random::uniform(5u64);
         let grids = [
             PixelGrid::healpix(0).unwrap(),
             PixelGrid::healpix(5).unwrap(),

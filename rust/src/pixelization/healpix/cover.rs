@@ -797,13 +797,7 @@ mod tests {
         }
     }
 
-    /// Deterministic pseudo-random numbers in [0, 1).
-    fn lcg(state: &mut u64) -> f64 {
-        *state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (*state >> 11) as f64 / (1u64 << 53) as f64
-    }
+    use crate::test_random::next_uniform as lcg;
 
     fn centres(state: &mut u64) -> Vec<(f64, f64)> {
         let mut out = vec![

@@ -384,13 +384,7 @@ mod tests {
     /// (|z| = 2/3), the sin-θ switch, the poles and RA 0/360, at every order.
     #[test]
     fn certified_path_agrees_or_declines() {
-        let mut state = 0x853c_49e6_748f_ea9bu64;
-        let mut uniform = move || {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut uniform = crate::test_random::uniform(0x853c_49e6_748f_ea9bu64);
         let mut random_declined = 0;
         let mut declined = 0;
         for order in 0..=29u8 {

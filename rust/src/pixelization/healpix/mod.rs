@@ -313,13 +313,7 @@ mod tests {
     /// nested and ring, including longitudes outside [0, 360) and the poles.
     #[test]
     fn batches_match_the_exact_hash() {
-        let mut state = 7u64;
-        let mut uniform = move || {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut uniform = crate::test_random::uniform(7u64);
         let mut lon: Vec<f64> = (0..997).map(|_| 1080.0 * uniform() - 360.0).collect();
         let mut lat: Vec<f64> = (0..997)
             .map(|_| (2.0 * uniform() - 1.0).asin().to_degrees())
