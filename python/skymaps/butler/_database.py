@@ -49,7 +49,6 @@ __all__ = [
     "CHUNK_ROWS",
     "PreparedLoad",
     "RegistryTables",
-    "bulk_insert",
     "prepare_load",
     "write_load",
     "sqlite_bulk_load",
@@ -249,17 +248,6 @@ def write_load(tables: RegistryTables, load: PreparedLoad) -> None:
                         copy.write(values)
         finally:
             cursor.close()
-
-
-def bulk_insert(
-    tables: RegistryTables,
-    key: str,
-    columns: Sequence[str],
-    data: pa.Table,
-    constants: dict[str, Any],
-) -> None:
-    """:func:`prepare_load` then :func:`write_load`, in the open transaction."""
-    write_load(tables, prepare_load(tables, key, columns, data, constants))
 
 
 def _sqlite_statements(
